@@ -1,0 +1,101 @@
+"""Customs: document officers, inspection teams, certification labs and the risk engine.
+
+Customs decides a declaration's channel when it is lodged, checks documents (yellow and red),
+physically inspects (red), certifies goods that need it, and releases or detains. It learns from
+what its inspections find (see :mod:`sim.agents.risk`). AEO consignments may get priority in
+every customs queue (``customs.risk.aeo_priority``).
+"""
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim.agents.risk import RiskEngine
+from sim.config import ClearwayConfig
+from sim.consignment import Consignment
+from sim.records import COMPLIANT, DETECTED, MISSED, ConsignmentLog
+from sim.station import Station
+
+AEO = 0
+
+
+class Customs(mesa.Agent):
+    def __init__(self, model: mesa.Model, cfg: ClearwayConfig, firm_credit: np.ndarray,
+                 firm_weight: np.ndarray):
+        super().__init__(model)
+        c = cfg.customs
+        env = model.env
+        shift = (float(c.shift_start_h), float(c.shift_end_h))
+        priority = c.risk.aeo_priority
+        self.doc_desk = Station(env, "doc_check", c.doc_officers, priority=priority)
+        self.inspection_area = Station(env, "inspection", c.inspection_teams, priority=priority, shift=shift)
+        self.lab = Station(env, "certification", c.certification_slots, priority=priority)
+        aeo_share = float(np.sum(firm_weight[np.asarray(firm_credit) == AEO]) / np.sum(firm_weight))
+        self.risk = RiskEngine(c.risk, [cfg.imports.channels, cfg.exports.channels], firm_credit,
+                               cfg.firms.offence_rate_mean, aeo_share)
+        self.doc_detection_prob = c.risk.doc_detection_prob
+        self.inspection_detection_prob = c.risk.inspection_detection_prob
+        self.aeo_priority = priority
+        self.log: ConsignmentLog = model.log
+        self.released = 0  # declarations released so far (cumulative count)
+        self.detained = 0  # boxes detained after an offence was found
+
+    @property
+    def stations(self) -> list[Station]:
+        return [self.doc_desk, self.inspection_area, self.lab]
+
+    def priority(self, c: Consignment) -> int:
+        return 0 if (self.aeo_priority and c.credit == AEO) else 1
+
+    def lodge(self, c: Consignment) -> int:
+        """The declaration is lodged and risk-assessed at once; returns its channel."""
+        now = self.model.env.now
+        log = self.log
+        log.declaration_lodged[c.id] = now
+        c.channel = self.risk.channel(c.flow, c.firm, c.offence, c.risk_noise, c.random_check_u)
+        log.risk_assessed[c.id] = now
+        log.channel[c.id] = c.channel
+        return c.channel
+
+    def check_documents(self, c: Consignment):
+        """Document check at the desk; returns False if it finds an offence (box detained)."""
+        start = yield from self.doc_desk.serve(c.doc_check_h, self.priority(c))
+        self.log.doc_check_start[c.id] = start
+        self.log.doc_check_end[c.id] = self.model.env.now
+        found = c.offence and c.doc_detect_u < self.doc_detection_prob
+        if found:
+            self.detain(c)
+        return not found
+
+    def inspect(self, c: Consignment):
+        """Physical inspection of a box already at the inspection area; False if an offence is found."""
+        self.log.inspection_queued[c.id] = self.model.env.now
+        start = yield from self.inspection_area.serve(c.inspection_h, self.priority(c))
+        self.log.inspection_start[c.id] = start
+        self.log.inspection_end[c.id] = self.model.env.now
+        found = c.offence and c.inspection_detect_u < self.inspection_detection_prob
+        self.risk.learn(c.firm, found)
+        if found:
+            self.detain(c)
+        return not found
+
+    def certify(self, c: Consignment):
+        """Certification (sampling, lab test, certificate) for imported goods that need it.
+
+        Export certificates (e.g. of origin) are part of the exporter's preparation instead.
+        """
+        start = yield from self.lab.serve(c.certification_h, self.priority(c))
+        self.log.certification_start[c.id] = start
+        self.log.certification_end[c.id] = self.model.env.now
+
+    def release(self, c: Consignment) -> None:
+        self.log.release[c.id] = self.model.env.now
+        self.log.outcome[c.id] = MISSED if c.offence else COMPLIANT
+        self.released += 1
+
+    def detain(self, c: Consignment) -> None:
+        self.log.outcome[c.id] = DETECTED
+        self.detained += 1
+
+    def daily_update(self) -> None:
+        self.risk.recalibrate()

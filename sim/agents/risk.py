@@ -1,0 +1,109 @@
+"""The customs risk engine: which declarations go to the green, yellow or red channel.
+
+Each declaration gets a risk score
+
+    score = targeting_power * offence + noise + learning_weight * (firm log-odds - prior log-odds)
+            + aeo_score_offset * [firm is AEO],        noise ~ N(0, 1),
+
+so ``targeting_power`` (in standard deviations) is how well the engine's signals separate
+offending declarations from clean ones. With 1.37, inspecting the riskiest 30 % finds about 80 %
+of offences when offences are rare, the figure reported for risk targeting (Grigoriou, World
+Customs Journal; see reference/figures.md). A share ``random_check_floor`` of declarations is
+sent to red at random whatever the score. Score thresholds are set so the channel shares match
+the flow's configured targets; when learning is on, customs re-sets them every day from the
+scores of recent declarations (the inspection budget stays fixed while the scores drift).
+
+Learning: each firm's offence rate is believed Beta(alpha, beta) with prior mean equal to the
+population mean and strength ``prior_strength``; every physical inspection adds one trial
+(offence detected or not), a Beta-Bernoulli update.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.optimize import brentq
+from scipy.stats import norm
+
+from sim.config import ChannelShares, RiskConfig
+from sim.records import GREEN, RED, YELLOW
+
+RECENT_SCORES = 4096  # declarations per flow the daily threshold update looks at
+
+
+class RiskEngine:
+    def __init__(self, cfg: RiskConfig, channel_shares: list[ChannelShares], firm_credit: np.ndarray,
+                 offence_rate_mean: float, aeo_share: float):
+        self.cfg = cfg
+        self.firm_is_aeo = (np.asarray(firm_credit) == 0).tolist()
+        prior = min(max(offence_rate_mean, 1e-6), 1 - 1e-6)
+        self.prior_log_odds = math.log(prior / (1 - prior))
+        self.alpha = [prior * cfg.prior_strength] * len(firm_credit)
+        self.beta = [(1 - prior) * cfg.prior_strength] * len(firm_credit)
+        self.thresholds = []  # per flow: (yellow, red) score thresholds
+        self.score_targets = []  # per flow: P(score > yellow threshold), P(score > red threshold)
+        for shares in channel_shares:
+            floor = cfg.random_check_floor
+            scored = 1 - floor  # share not picked at random
+            above_red = (shares.red - floor) / scored if scored > 0 else 0.0
+            above_yellow = above_red + shares.yellow / scored if scored > 0 else 0.0
+            self.score_targets.append((min(above_yellow, 1.0), min(above_red, 1.0)))
+            self.thresholds.append(tuple(
+                _mixture_threshold(p, cfg.targeting_power, offence_rate_mean, cfg.aeo_score_offset, aeo_share)
+                for p in self.score_targets[-1]))
+        self.recent = [np.zeros(RECENT_SCORES) for _ in channel_shares]
+        self.recent_count = [0 for _ in channel_shares]
+
+    def score(self, firm: int, offence: bool, noise: float) -> float:
+        cfg = self.cfg
+        s = cfg.targeting_power * offence + noise
+        if cfg.learning:
+            a, b = self.alpha[firm], self.beta[firm]
+            s += cfg.learning_weight * (math.log(a / b) - self.prior_log_odds)
+        if self.firm_is_aeo[firm]:
+            s += cfg.aeo_score_offset
+        return s
+
+    def channel(self, flow: int, firm: int, offence: bool, noise: float, random_check_u: float) -> int:
+        """Green, yellow or red for one declaration."""
+        s = self.score(firm, offence, noise)
+        k = self.recent_count[flow]
+        self.recent[flow][k % RECENT_SCORES] = s
+        self.recent_count[flow] = k + 1
+        if random_check_u < self.cfg.random_check_floor:
+            return RED
+        yellow_at, red_at = self.thresholds[flow]
+        return RED if s > red_at else YELLOW if s > yellow_at else GREEN
+
+    def learn(self, firm: int, offence_found: bool) -> None:
+        """Beta-Bernoulli update of the firm's offence rate after a physical inspection."""
+        if offence_found:
+            self.alpha[firm] += 1
+        else:
+            self.beta[firm] += 1
+
+    def recalibrate(self) -> None:
+        """Reset thresholds to the target shares of recent scores (daily, when learning is on)."""
+        if not self.cfg.learning:
+            return
+        for flow, (targets, recent, k) in enumerate(zip(self.score_targets, self.recent, self.recent_count)):
+            if k >= 100:
+                scores = recent[: min(k, RECENT_SCORES)]
+                self.thresholds[flow] = tuple(float(np.quantile(scores, 1 - p)) for p in targets)
+
+
+def _mixture_threshold(p_above: float, power: float, offence_rate: float, aeo_offset: float,
+                       aeo_share: float) -> float:
+    """Score t with P(score > t) = p_above before any learning (a mixture of four normals)."""
+    if p_above >= 1:
+        return -math.inf
+    if p_above <= 0:
+        return math.inf
+    means = [0.0, power, aeo_offset, power + aeo_offset]
+    weights = [(1 - offence_rate) * (1 - aeo_share), offence_rate * (1 - aeo_share),
+               (1 - offence_rate) * aeo_share, offence_rate * aeo_share]
+
+    def excess(t: float) -> float:
+        return sum(w * norm.sf(t - m) for w, m in zip(weights, means)) - p_above
+
+    return brentq(excess, -20, 20 + power + abs(aeo_offset))

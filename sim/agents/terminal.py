@@ -1,0 +1,97 @@
+"""The container terminal: berths, quay cranes, yard, inspection shuttles, gate and truck slots.
+
+- **Berths** (a :class:`Station` of ``vessels.berths``) are held by a vessel call from berthing to
+  departure; quay cranes work a call at ``cranes_per_berth x moves_per_crane_h`` moves per hour.
+- **Yard**: occupancy in TEU. Retrieving a box from a fuller yard needs more re-handling moves:
+  ``rehandles_at_full_yard x occupancy / capacity`` extra moves (expected value; 0 if unlimited).
+- **Shuttles** move red-channel boxes to the inspection area and back (``terminal.shuttles``).
+- **Truck appointments**: at most ``appointment_slots_per_h`` pickups start in any clock hour; a
+  consignee gets the first hour with a free slot at or after the time it wants.
+- **Gate** lanes serve pickup and delivery trucks.
+"""
+from __future__ import annotations
+
+import math
+
+import mesa
+
+from sim.config import ClearwayConfig
+from sim.consignment import Consignment
+from sim.station import Station
+
+
+class Terminal(mesa.Agent):
+    def __init__(self, model: mesa.Model, cfg: ClearwayConfig):
+        super().__init__(model)
+        t, v = cfg.terminal, cfg.vessels
+        env = model.env
+        self.berths = Station(env, "berth", v.berths)
+        self.shuttle_fleet = Station(env, "shuttle", t.shuttles)
+        self.gate = Station(env, "gate", t.gate_lanes)
+        self.move_h = 1 / (v.cranes_per_berth * v.moves_per_crane_h)  # one quay-crane move, h
+        self.yard_capacity_teu = t.yard_capacity_teu
+        self.rehandles_at_full_yard = t.rehandles_at_full_yard
+        self.slots_per_h = t.appointment_slots_per_h
+        self.booked: dict[int, int] = {}  # clock hour -> appointments taken
+        self.log = model.log
+        self.yard_teu = 0
+        self.yard_peak_teu = 0
+        self._yard_area = 0.0
+        self._yard_last = 0.0
+
+    @property
+    def stations(self) -> list[Station]:
+        return [self.berths, self.shuttle_fleet, self.gate]
+
+    # ------------------------------------------------------------------ yard
+    def enter_yard(self, box: int) -> None:
+        self._yard_change(int(self.log.teu[box]))
+
+    def leave_yard(self, box: int) -> None:
+        """The box leaves the stack; record the re-handling its retrieval needed."""
+        if self.yard_capacity_teu > 0:
+            self.log.rehandles[box] = self.rehandles_at_full_yard * min(self.yard_teu / self.yard_capacity_teu, 1.0)
+        self._yard_change(-int(self.log.teu[box]))
+
+    def _yard_change(self, teu: int) -> None:
+        now = self.model.env.now
+        self._yard_area += self.yard_teu * (now - self._yard_last)
+        self._yard_last = now
+        self.yard_teu += teu
+        self.yard_peak_teu = max(self.yard_peak_teu, self.yard_teu)
+
+    def mean_yard_teu(self, since_h: float) -> float:
+        """Time-average yard occupancy in TEU since ``since_h`` (after :meth:`reset_yard_average`)."""
+        now = self.model.env.now
+        area = self._yard_area + self.yard_teu * (now - self._yard_last)
+        return area / max(now - since_h, 1e-12)
+
+    def reset_yard_average(self) -> None:
+        self._yard_area = 0.0
+        self._yard_last = self.model.env.now
+        self.yard_peak_teu = self.yard_teu
+
+    # ------------------------------------------------------------------ moves and trucks
+    def shuttle(self, trip_h: float):
+        """One shuttle trip between the yard and the inspection area."""
+        yield from self.shuttle_fleet.serve(trip_h)
+
+    def book_pickup(self, wanted_h: float) -> float:
+        """Earliest appointment at or after ``wanted_h`` with a free slot; returns its time (h)."""
+        if self.slots_per_h == 0:
+            return wanted_h
+        hour = math.floor(wanted_h)
+        while self.booked.get(hour, 0) >= self.slots_per_h:
+            hour += 1
+        self.booked[hour] = self.booked.get(hour, 0) + 1
+        return max(wanted_h, float(hour))
+
+    def pass_gate(self, c: Consignment):
+        """A truck clears a gate lane (document and seal check, OCR)."""
+        yield from self.gate.serve(c.gate_h)
+
+    def daily_update(self) -> None:
+        """Forget appointment hours that are over."""
+        now_hour = math.floor(self.model.env.now)
+        for hour in [h for h in self.booked if h < now_hour]:
+            del self.booked[hour]

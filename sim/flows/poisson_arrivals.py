@@ -1,0 +1,37 @@
+"""Poisson arrivals without vessels: the pure queueing network of the ``verification`` scenario.
+
+Each day, each flow draws a Poisson number of arrivals placed uniformly over the day (which is
+exactly a Poisson process). An import box is "discharged" the moment it arrives; an export box
+arrives at the gate. Nothing is loaded: an export journey ends at release.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from sim.flows.exports import export_container
+from sim.flows.imports import import_container
+from sim.records import EXPORT, IMPORT
+from sim.rng import Purpose, stream
+
+
+def poisson_arrivals(model, flow: int):
+    env, log, terminal = model.env, model.log, model.terminal
+    per_day = (model.config.imports if flow == IMPORT else model.config.exports).boxes_per_day
+    for day in range(model.config.run.horizon_days):
+        rng = stream(model.seed, Purpose.ARRIVALS, flow, day)
+        times = day * 24 + np.sort(rng.random(rng.poisson(per_day))) * 24
+        boxes = model.new_consignments(flow, day, len(times))
+        for c, at in zip(boxes, times.tolist()):
+            yield env.timeout(at - env.now)
+            if flow == IMPORT:
+                log.vessel_arrival[c.id] = log.berth[c.id] = log.discharge[c.id] = env.now
+                terminal.enter_yard(c.id)
+                env.process(import_container(model, c))
+            else:
+                env.process(export_container(model, c))
+
+
+def start_poisson_arrivals(model) -> None:
+    for flow, rate in ((IMPORT, model.config.imports.boxes_per_day), (EXPORT, model.config.exports.boxes_per_day)):
+        if rate > 0:
+            model.env.process(poisson_arrivals(model, flow))

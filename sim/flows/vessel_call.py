@@ -1,0 +1,121 @@
+"""Vessel calls: arrival, berth, discharge of import boxes, loading of export boxes, departure.
+
+A call arrives at its scheduled time plus a punctuality delay, waits for a free berth, moors,
+and its quay cranes discharge the import boxes one move at a time: each discharged box enters
+the yard and starts its import journey. Then the cranes load every export box booked on the call
+that customs has released; boxes not released by the start of loading are shut out and rolled
+over to the next call that has not started loading. The call unmoors and departs.
+
+Export boxes are delivered to the terminal by :func:`export_deliveries`, some days before the
+call's scheduled arrival (``exports.gate_in_lead``).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.distributions import draw
+from sim.flows.exports import export_container
+from sim.flows.imports import import_container
+from sim.records import DETECTED, EXPORT, IMPORT
+from sim.rng import Purpose, stream
+
+MAX_LEAD_FACTOR = 10  # export gate-in leads are capped at this many times their mean
+
+
+@dataclass
+class VesselCall:
+    id: int
+    scheduled_h: float
+    arrival_h: float
+    n_import: int
+    n_export: int
+    exports: list[int] = field(default_factory=list)  # ids of export boxes booked on this call
+    loading_started: bool = False
+    next: VesselCall | None = None
+
+
+def schedule_calls(cfg, seed: int) -> list[VesselCall]:
+    """Every call whose scheduled arrival falls within the horizon, evenly spaced, with delays."""
+    v = cfg.vessels
+    interval_h = 24 / v.calls_per_day
+    scheduled = np.arange(interval_h / 2, cfg.run.horizon_days * 24, interval_h)
+    n = len(scheduled)
+    delays = draw(stream(seed, Purpose.ARRIVALS, 0, 1), v.delay, n)
+    imports = stream(seed, Purpose.ARRIVALS, 0, 2).poisson(cfg.imports.boxes_per_day / v.calls_per_day, n)
+    exports = stream(seed, Purpose.ARRIVALS, 0, 3).poisson(cfg.exports.boxes_per_day / v.calls_per_day, n)
+    calls = [VesselCall(k, float(scheduled[k]), float(scheduled[k] + delays[k]), int(imports[k]), int(exports[k]))
+             for k in range(n)]
+    for a, b in zip(calls, calls[1:]):
+        a.next = b
+    return calls
+
+
+def vessel_call(model, call: VesselCall):
+    env, log, terminal, v = model.env, model.log, model.terminal, model.config.vessels
+    yield env.timeout(call.arrival_h - env.now)
+    boxes = model.new_consignments(IMPORT, call.id, call.n_import)
+    on_board = slice(boxes[0].id, boxes[-1].id + 1) if boxes else slice(0, 0)
+    log.vessel_arrival[on_board] = env.now
+    log.vessel[on_board] = call.id
+    request = terminal.berths.join()
+    with request:
+        yield request
+        terminal.berths.begin()
+        log.berth[on_board] = env.now
+        yield env.timeout(v.berthing_h)
+        for c in boxes:  # quay cranes discharge one move at a time
+            yield env.timeout(terminal.move_h)
+            log.discharge[c.id] = env.now
+            terminal.enter_yard(c.id)
+            env.process(import_container(model, c))
+        loaded = shut_out_unreleased(model, call)
+        for box in loaded:
+            yield env.timeout(terminal.move_h)
+            log.load[box] = env.now
+            log.vessel[box] = call.id
+            terminal.leave_yard(box)
+        yield env.timeout(v.departure_h)
+        terminal.berths.finish()
+    log.vessel_departure[loaded] = env.now
+
+
+def shut_out_unreleased(model, call: VesselCall) -> list[int]:
+    """Start loading: keep released boxes, roll the rest to the next call not yet loading."""
+    log = model.log
+    call.loading_started = True
+    later = call.next
+    while later is not None and later.loading_started:
+        later = later.next
+    loaded = []
+    for box in call.exports:
+        if not math.isnan(log.release[box]):
+            loaded.append(box)
+        elif log.outcome[box] != DETECTED and later is not None:
+            later.exports.append(box)
+            log.rolled_over[box] += 1
+    return loaded
+
+
+def export_deliveries(model, call: VesselCall):
+    """Trucks deliver the call's export boxes ``gate_in_lead`` before its scheduled arrival."""
+    env, lead = model.env, model.config.exports.gate_in_lead
+    max_lead_h = MAX_LEAD_FACTOR * lead.mean_h
+    yield env.timeout(max(call.scheduled_h - max_lead_h - env.now, 0.0))
+    leads = np.minimum(draw(stream(model.seed, Purpose.ARRIVALS, EXPORT, call.id, 1), lead, call.n_export),
+                       max_lead_h)
+    gate_in = np.maximum(call.scheduled_h - np.sort(leads)[::-1], env.now)
+    boxes = model.new_consignments(EXPORT, call.id, call.n_export)
+    call.exports.extend(c.id for c in boxes)
+    for c, at in zip(boxes, gate_in.tolist()):
+        yield env.timeout(at - env.now)
+        env.process(export_container(model, c))
+
+
+def start_vessel_traffic(model) -> None:
+    for call in schedule_calls(model.config, model.seed):
+        model.env.process(vessel_call(model, call))
+        if call.n_export:
+            model.env.process(export_deliveries(model, call))

@@ -1,0 +1,84 @@
+"""ClearanceModel: the port, its customs and its users, wired together.
+
+A Mesa model that owns one SimPy environment. One Mesa ``step()`` is one simulated day: the SimPy
+environment runs to the next day boundary (events at exactly ``24 d`` hours belong to the next
+day), then agents adapt (``daily_update``) and the DataCollector records the daily series.
+Consignments move between steps inside SimPy processes (see :mod:`sim.flows`).
+
+Modelled on Shanghai's Yangshan container port and its customs (see docs/ODD.md and
+reference/figures.md in the design folder for the sources of every default).
+"""
+from __future__ import annotations
+
+import mesa
+import simpy
+
+from sim.agents.customs import Customs
+from sim.agents.firm import create_firms, firm_table
+from sim.agents.terminal import Terminal
+from sim.config import ClearwayConfig
+from sim.consignment import draw_batch
+from sim.flows.poisson_arrivals import start_poisson_arrivals
+from sim.flows.vessel_call import start_vessel_traffic
+from sim.records import ConsignmentLog
+from sim.rng import Purpose, stream
+
+
+class ClearanceModel(mesa.Model):
+    def __init__(self, config: ClearwayConfig, seed: int):
+        super().__init__(rng=int(stream(seed, Purpose.MESA).integers(2**31)))
+        self.config = config
+        self.seed = seed
+        self.env = simpy.Environment()
+        self.log = ConsignmentLog()
+        self.warmup_h = config.run.warmup_days * 24.0
+        self.firms = create_firms(self, config.firms, stream(seed, Purpose.POPULATION))
+        self.firm_table = firm_table(self.firms)
+        self.customs = Customs(self, config, self.firm_table.credit, self.firm_table.probabilities)
+        self.terminal = Terminal(self, config)
+        self.stations = self.customs.stations + self.terminal.stations
+        if config.arrivals.mode == "vessel":
+            start_vessel_traffic(self)
+        else:
+            start_poisson_arrivals(self)
+        self._busy_at_day_start = {s.name: 0.0 for s in self.stations}
+        self.datacollector = mesa.DataCollector(model_reporters=self._daily_reporters())
+
+    def new_consignments(self, flow: int, batch: int, n: int):
+        """Create ``n`` consignments of ``flow`` (batch ``batch``), attributes drawn and logged."""
+        return draw_batch(self.config, self.seed, self.firm_table, self.log, flow, batch, n)
+
+    def step(self) -> None:
+        """Simulate one day, then let agents adapt and record the day."""
+        self.env.run(until=self.steps * 24.0)
+        if self.env.now == self.warmup_h:
+            for station in self.stations:
+                station.reset_statistics()
+            self.terminal.reset_yard_average()
+            self._busy_at_day_start = {s.name: 0.0 for s in self.stations}
+        self.customs.daily_update()
+        self.terminal.daily_update()
+        self.datacollector.collect(self)
+        for s in self.stations:
+            self._busy_at_day_start[s.name] = s.busy_server_hours()
+
+    def run(self) -> None:
+        for _ in range(self.config.run.horizon_days):
+            self.step()
+
+    # ------------------------------------------------------------------ daily series
+    def _daily_reporters(self) -> dict:
+        reporters = {
+            "day": lambda m: m.steps,
+            "yard_teu": lambda m: m.terminal.yard_teu,
+            "released": lambda m: m.customs.released,
+            "detained": lambda m: m.customs.detained,
+        }
+        for s in self.stations:
+            reporters[f"{s.name}_queue"] = lambda m, s=s: s.waiting
+            if s.servers:
+                reporters[f"{s.name}_utilisation"] = lambda m, s=s: m._day_utilisation(s)
+        return reporters
+
+    def _day_utilisation(self, s) -> float:
+        return (s.busy_server_hours() - self._busy_at_day_start[s.name]) / (24.0 * s.servers)

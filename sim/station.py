@@ -1,0 +1,130 @@
+"""A service station: servers, a queue, and the time-averaged statistics queueing theory needs.
+
+Think of a customs document desk: consignments arrive, wait for a free officer, are served and
+leave. A :class:`Station` wraps a SimPy resource with that story and keeps, at a cost of a few
+float additions per event, the time integrals of the number present, waiting and in service,
+from which utilisation and Little's law (L = lambda W) are checked. ``servers=0`` means an
+unlimited station: nobody waits, service is a pure delay.
+
+Optional working hours: a server that becomes free outside the shift holds the next consignment
+until the shift opens (inspection teams and labs work days; the desk can be 24 h).
+"""
+from __future__ import annotations
+
+import simpy
+
+
+class Station:
+    def __init__(self, env: simpy.Environment, name: str, servers: int, *,
+                 priority: bool = False, shift: tuple[float, float] = (0.0, 24.0)):
+        self.env = env
+        self.name = name
+        self.servers = servers
+        if servers == 0:
+            self.resource = None
+        elif priority:
+            self.resource = simpy.PriorityResource(env, servers)
+        else:
+            self.resource = simpy.Resource(env, servers)
+        self.priority = priority
+        self.shift_start_h, self.shift_end_h = shift
+        self.always_open = shift == (0.0, 24.0)
+        self.reset_statistics()
+
+    # ------------------------------------------------------------------ the procedure
+    def serve(self, service_h: float, priority: int = 0):
+        """Wait for a server (lower ``priority`` first), then hold it ``service_h`` hours.
+
+        A SimPy sub-process: ``start = yield from station.serve(...)``; returns the service start.
+        """
+        request = self.join(priority)
+        if request is None:
+            start = self.begin()
+            yield self.env.timeout(service_h)
+            self.finish()
+            return start
+        with request:
+            yield request
+            if not self.always_open:
+                wait_h = self.hours_until_open(self.env.now)
+                if wait_h > 0:
+                    yield self.env.timeout(wait_h)
+            start = self.begin()
+            yield self.env.timeout(service_h)
+            self.finish()
+        return start
+
+    def join(self, priority: int = 0):
+        """Arrive; return the SimPy request to yield (None for an unlimited station)."""
+        self._tick()
+        self.present += 1
+        self.arrivals += 1
+        if self.resource is None:
+            return None
+        return self.resource.request(priority=priority) if self.priority else self.resource.request()
+
+    def begin(self) -> float:
+        """A server starts work on the arrival; returns the time."""
+        self._tick()
+        self.busy += 1
+        return self.env.now
+
+    def finish(self) -> None:
+        """Service done; the server is freed when the request's ``with`` block ends."""
+        self._tick()
+        self.busy -= 1
+        self.present -= 1
+        self.completions += 1
+
+    def hours_until_open(self, now_h: float) -> float:
+        """Hours from ``now_h`` until the station's shift is open (0 if open now)."""
+        hour = now_h % 24
+        if self.shift_start_h <= hour < self.shift_end_h:
+            return 0.0
+        if hour < self.shift_start_h:
+            return self.shift_start_h - hour
+        return 24 - hour + self.shift_start_h
+
+    # ------------------------------------------------------------------ statistics
+    def _tick(self) -> None:
+        now = self.env.now
+        dt = now - self._last
+        if dt:
+            self.area_present += self.present * dt
+            self.area_busy += self.busy * dt
+            self._last = now
+
+    def busy_server_hours(self) -> float:
+        """Server-hours of work done since the last reset (the integral of busy servers)."""
+        self._tick()
+        return self.area_busy
+
+    def reset_statistics(self) -> None:
+        """Start the time integrals afresh (at the end of the warm-up), keeping who is present."""
+        self._last = self.env.now
+        self._since = self.env.now
+        self.present = getattr(self, "present", 0)
+        self.busy = getattr(self, "busy", 0)
+        self.arrivals = 0
+        self.completions = 0
+        self.area_present = 0.0  # integral of number present (waiting + in service), box-hours
+        self.area_busy = 0.0  # integral of busy servers, server-hours
+
+    @property
+    def waiting(self) -> int:
+        return self.present - self.busy
+
+    def statistics(self) -> dict[str, float]:
+        """Time averages since the last reset: utilisation, mean number present / waiting, rates."""
+        self._tick()
+        elapsed = max(self.env.now - self._since, 1e-12)
+        mean_busy = self.area_busy / elapsed
+        return {
+            "servers": self.servers,
+            "utilisation": mean_busy / self.servers if self.servers else float("nan"),
+            "mean_present": self.area_present / elapsed,
+            "mean_waiting": (self.area_present - self.area_busy) / elapsed,
+            "arrivals_per_h": self.arrivals / elapsed,
+            "arrivals": self.arrivals,
+            "completions": self.completions,
+        }

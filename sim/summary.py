@@ -1,0 +1,114 @@
+"""Key figures of one run, computed from the consignment log and the stations' statistics.
+
+Only consignments that entered within the measurement window count: after the warm-up and at
+least ``run.cooldown_days`` before the horizon, so that their journeys are not cut short (entry =
+vessel arrival for imports, gate-in for exports). Conservation counts every arrival. Times are in hours, costs in CNY per container. Stages follow China's port
+release-time evaluation (the series reference/figures.md quotes):
+
+import: unloading (arrival -> discharge), clearance preparation (discharge -> declaration),
+customs clearance (declaration -> release), pickup and leaving (release -> gate-out);
+export: clearance preparation (gate-in -> declaration), customs clearance (declaration ->
+release), post-release (release -> load), vessel departure (load -> departure).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from sim.costs import COMPONENTS, container_costs
+from sim.records import CHANNELS, DETECTED, EXPORT, FLOWS, IMPORT, MISSED
+
+STAGES = {
+    IMPORT: {
+        "unloading": ("vessel_arrival", "discharge"),
+        "clearance_preparation": ("discharge", "declaration_lodged"),
+        "customs_clearance": ("declaration_lodged", "release"),
+        "pickup_and_leaving": ("release", "gate_out"),
+    },
+    EXPORT: {
+        "clearance_preparation": ("gate_in", "declaration_lodged"),
+        "customs_clearance": ("declaration_lodged", "release"),
+        "post_release": ("release", "load"),
+        "vessel_departure": ("load", "vessel_departure"),
+    },
+}
+ENTRY = {IMPORT: "vessel_arrival", EXPORT: "gate_in"}
+EXIT = {IMPORT: "gate_out", EXPORT: "vessel_departure"}
+
+
+def describe(x: np.ndarray) -> dict[str, float]:
+    """Mean and percentiles of the finite values of ``x``."""
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return {"n": 0, "mean": None, "p50": None, "p90": None, "p95": None}
+    p50, p90, p95 = np.percentile(x, [50, 90, 95])
+    return {"n": int(x.size), "mean": float(x.mean()), "p50": float(p50), "p90": float(p90), "p95": float(p95)}
+
+
+def _mean(x: np.ndarray) -> float | None:
+    x = x[np.isfinite(x)]
+    return float(x.mean()) if x.size else None
+
+
+def flow_figures(log: dict[str, np.ndarray], costs: dict[str, np.ndarray], flow: int,
+                 rows: np.ndarray) -> dict:
+    """Figures for the consignments selected by boolean mask ``rows`` (all of one flow)."""
+    t = {k: v[rows].astype(np.float64) for k, v in log.items() if v.dtype == np.float32}
+    entry, release, leave = t[ENTRY[flow]], t["release"], t[EXIT[flow]]
+    clearance = release - entry
+    completed = np.isfinite(leave)
+    outcome = log["outcome"][rows]
+    released = np.isfinite(release)
+    return {
+        "n": int(rows.sum()),
+        "released": int(released.sum()),
+        "detained": int((outcome == DETECTED).sum()),
+        "completed": int(completed.sum()),
+        "clearance_time_h": describe(clearance),
+        "port_time_h": describe(leave - entry),
+        "released_within_24h": float(np.mean(clearance[released] <= 24)) if released.any() else None,
+        "stages_h": {name: _mean(t[b] - t[a]) for name, (a, b) in STAGES[flow].items()},
+        "cost_cny": {k: _mean(np.where(completed, costs[k][rows], np.nan))
+                     for k in (*COMPONENTS, "border_documentary", "total")},
+        "offences": {"detected": int((outcome == DETECTED).sum()),
+                     "missed": int(((outcome == MISSED) & released).sum())},
+    }
+
+
+def conservation(log: dict[str, np.ndarray], arrived: np.ndarray) -> dict[str, int]:
+    """Every arrival is released, detained, or still in the system at the horizon."""
+    released = int((arrived & np.isfinite(log["release"])).sum())
+    detained = int((arrived & (log["outcome"] == DETECTED)).sum())
+    n = int(arrived.sum())
+    return {"arrived": n, "released": released, "detained": detained, "in_system": n - released - detained}
+
+
+def summarise(model) -> dict:
+    """The run's summary: per flow and channel, per station, yard, and enforcement."""
+    cfg = model.config
+    log = model.log.view()
+    costs = container_costs(log, cfg.costs)
+    window_end_h = (cfg.run.horizon_days - cfg.run.cooldown_days) * 24.0
+    flows = {}
+    for flow, flow_name in enumerate(FLOWS):
+        entry = log[ENTRY[flow]].astype(np.float64)
+        arrived = (log["flow"] == flow) & np.isfinite(entry)
+        measured = arrived & (entry >= model.warmup_h) & (entry < window_end_h)
+        per_flow = {"all": flow_figures(log, costs, flow, measured)}
+        for ch, ch_name in enumerate(CHANNELS):
+            per_flow[ch_name] = flow_figures(log, costs, flow, measured & (log["channel"] == ch))
+        per_flow["conservation"] = conservation(log, arrived)
+        flows[flow_name] = per_flow
+    inspected = np.isfinite(log["inspection_end"]) & (log["inspection_start"] >= model.warmup_h)
+    inspection_h = (log["inspection_end"][inspected] - log["inspection_start"][inspected]).astype(np.float64)
+    return {
+        "scenario": cfg.scenario,
+        "seed": model.seed,
+        "horizon_days": cfg.run.horizon_days,
+        "warmup_days": cfg.run.warmup_days,
+        "cooldown_days": cfg.run.cooldown_days,
+        "flows": flows,
+        "stations": {s.name: s.statistics() for s in model.stations},
+        "yard": {"mean_teu": model.terminal.mean_yard_teu(model.warmup_h),
+                 "peak_teu": model.terminal.yard_peak_teu},
+        "inspection_within_3h": float(np.mean(inspection_h <= 3)) if inspection_h.size else None,
+    }

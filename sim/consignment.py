@@ -28,9 +28,31 @@ class Consignment:
         "gate_h", "risk_noise", "random_check_u", "doc_detect_u", "inspection_detect_u",
     )
 
-    def __init__(self, **values):
-        for name, value in values.items():
-            setattr(self, name, value)
+    def __init__(self, id, flow, firm, credit, teu, needs_certification, offence,
+                 preparation_h, inspection_booking_h, pickup_delay_h, doc_check_h, inspection_h,
+                 certification_h, shuttle_out_h, shuttle_back_h, gate_h, risk_noise,
+                 random_check_u, doc_detect_u, inspection_detect_u):
+        self.id = id
+        self.flow = flow
+        self.firm = firm
+        self.credit = credit
+        self.teu = teu
+        self.needs_certification = needs_certification
+        self.offence = offence
+        self.channel = -1  # not yet assessed
+        self.preparation_h = preparation_h
+        self.inspection_booking_h = inspection_booking_h
+        self.pickup_delay_h = pickup_delay_h
+        self.doc_check_h = doc_check_h
+        self.inspection_h = inspection_h
+        self.certification_h = certification_h
+        self.shuttle_out_h = shuttle_out_h
+        self.shuttle_back_h = shuttle_back_h
+        self.gate_h = gate_h
+        self.risk_noise = risk_noise
+        self.random_check_u = random_check_u
+        self.doc_detect_u = doc_detect_u
+        self.inspection_detect_u = inspection_detect_u
 
 
 class FirmTable:
@@ -73,7 +95,7 @@ def draw_batch(cfg: ClearwayConfig, seed: int, firms: FirmTable, log: Consignmen
 
     s, r, b, c, t = Purpose.SERVICE, Purpose.RISK, Purpose.BEHAVIOUR, cfg.customs, cfg.terminal
     preparation = (np.asarray(duration(b, 1, flow_cfg.preparation)) / firms.preparation_speed[firm]).tolist()
-    columns = dict(
+    columns = dict(  # in the order of Consignment's parameters
         firm=firm.tolist(), credit=firms.credit[firm].tolist(), teu=teu.tolist(),
         needs_certification=needs_certification.tolist(), offence=offence.tolist(),
         preparation_h=preparation,
@@ -90,11 +112,7 @@ def draw_batch(cfg: ClearwayConfig, seed: int, firms: FirmTable, log: Consignmen
         doc_detect_u=rng(r, 3).random(n).tolist(),
         inspection_detect_u=rng(r, 4).random(n).tolist(),
     )
-    names = list(columns)
-    return [
-        Consignment(id=first + k, flow=flow, channel=-1, **dict(zip(names, values)))
-        for k, values in enumerate(zip(*columns.values()))
-    ]
+    return [Consignment(first + k, flow, *values) for k, values in enumerate(zip(*columns.values()))]
 
 
 __all__ = ["Consignment", "FirmTable", "draw_batch", "IMPORT", "EXPORT"]

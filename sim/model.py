@@ -30,7 +30,8 @@ class ClearanceModel(mesa.Model):
         self.config = config
         self.seed = seed
         self.env = simpy.Environment()
-        self.log = ConsignmentLog()
+        expected = (config.imports.boxes_per_day + config.exports.boxes_per_day) * config.run.horizon_days
+        self.log = ConsignmentLog(capacity=int(1.02 * expected) + 1024)
         self.warmup_h = config.run.warmup_days * 24.0
         self.firms = create_firms(self, config.firms, stream(seed, Purpose.POPULATION))
         self.firm_table = firm_table(self.firms)

@@ -1,7 +1,8 @@
 """Columnar per-consignment log: one preallocated numpy column per field, one row per consignment.
 
 No Python object is kept per finished consignment: a row costs about 90 bytes (18 float32
-milestones plus a few small integers), and the columns grow by doubling. Milestones are hours
+milestones plus a few small integers); the columns are sized for the expected arrivals and
+grow by 25 % if needed. Milestones are hours
 since the start of the run, stored as float32 (resolution about 2 s after one year); a
 milestone that does not apply stays NaN (the WCO Time Release Study way: any stage duration is
 the difference of two milestones).
@@ -46,20 +47,25 @@ ATTRIBUTES = {  # column -> dtype; filled when the consignment is created or dec
 }
 
 
+GROWTH = 1.25  # capacity factor when the columns are full (keeps slack below 25 %)
+
+
+COLUMNS = {**{name: np.float32 for name in MILESTONES}, **ATTRIBUTES}
+EMPTY = {**{name: np.nan for name in MILESTONES}, "channel": NOT_ASSESSED, "vessel": -1}  # else 0
+
+
 class ConsignmentLog:
     """Growable columns indexed by consignment id (0, 1, 2, ... in creation order)."""
 
     def __init__(self, capacity: int = 4096):
         self.size = 0
         self.columns: dict[str, np.ndarray] = {}
-        for name in MILESTONES:
-            self.columns[name] = np.full(capacity, np.nan, dtype=np.float32)
-        for name, dtype in ATTRIBUTES.items():
-            self.columns[name] = np.zeros(capacity, dtype=dtype)
-        self.columns["channel"][:] = NOT_ASSESSED
-        self.columns["vessel"][:] = -1
-        for name, col in self.columns.items():
-            setattr(self, name, col)
+        for name, dtype in COLUMNS.items():
+            self._set_column(name, np.full(capacity, EMPTY.get(name, 0), dtype=dtype))
+
+    def _set_column(self, name: str, column: np.ndarray) -> None:
+        self.columns[name] = column
+        setattr(self, name, column)  # log.release[i] = t reads like the milestone it is
 
     def allocate(self, n: int) -> int:
         """Reserve ``n`` rows; return the first id."""
@@ -67,13 +73,11 @@ class ConsignmentLog:
         self.size += n
         capacity = len(self.flow)
         if self.size > capacity:
-            new_capacity = max(self.size, 2 * capacity)
+            new_capacity = max(self.size, int(GROWTH * capacity))
             for name, col in self.columns.items():
-                grown = np.empty(new_capacity, dtype=col.dtype)
+                grown = np.full(new_capacity, EMPTY.get(name, 0), dtype=col.dtype)
                 grown[:capacity] = col
-                grown[capacity:] = np.nan if name in MILESTONES else (-1 if name in ("channel", "vessel") else 0)
-                self.columns[name] = grown
-                setattr(self, name, grown)
+                self._set_column(name, grown)
         return first
 
     def nbytes_per_row(self) -> float:

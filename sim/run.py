@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.config import ClearwayConfig, validate
+from sim.costs import container_costs
 from sim.model import ClearanceModel
 from sim.outputs import atomic_write, provenance, write_json
 from sim.summary import summarise
@@ -25,7 +26,7 @@ class RunResult:
     config: ClearwayConfig
     seed: int
     summary: dict
-    log: pa.Table  # one row per consignment: ids, flow, channel, milestones (h), outcome ...
+    log: pa.Table  # one row per consignment: ids, flow, channel, milestones (h), costs, outcome
     daily: pd.DataFrame  # one row per simulated day
     provenance: dict
     wall_s: float
@@ -42,12 +43,23 @@ def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | No
     wall_s = time.perf_counter() - started
     summary["wall_s"] = wall_s
     summary["consignments_per_s"] = model.log.size / wall_s
-    result = RunResult(config, seed, summary, model.log.to_arrow(),
+    result = RunResult(config, seed, summary, log_table(model),
                        model.datacollector.get_model_vars_dataframe().reset_index(drop=True),
                        provenance(config, seed), wall_s)
     if output is not None:
         write_run(result, Path(output))
     return result
+
+
+def log_table(model: ClearanceModel) -> pa.Table:
+    """The consignment log with each cost component (CNY) appended as a column ``cost_*_cny``.
+
+    Costs of consignments still in the system at the horizon cover their journey so far.
+    """
+    table = model.log.to_arrow()
+    for name, values in container_costs(model.log.view(), model.config.costs).items():
+        table = table.append_column(f"cost_{name}_cny", pa.array(values.astype("float32")))
+    return table
 
 
 def write_run(result: RunResult, folder: Path) -> None:

@@ -40,7 +40,8 @@ class Station:
         request = self.join(priority)
         if request is None:
             start = self.begin()
-            yield self.env.timeout(service_h)
+            if service_h > 0:
+                yield self.env.timeout(service_h)
             self.finish()
             return start
         with request:

@@ -206,45 +206,73 @@ def _check_shares(shares: tuple[float, float, float], label: str) -> tuple[float
     return g, y, r
 
 
+def _check_share(value: float, label: str) -> float:
+    value = float(value)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{label} must be in [0, 1], got {value}")
+    return value
+
+
 def feed_forward_clearance_network(
     import_per_h: float,
     export_per_h: float,
     channel_shares_import: tuple[float, float, float],
     channel_shares_export: tuple[float, float, float],
-    certification_share: float,
+    certification_share: float | None,
     doc_mean_h: float,
     doc_servers: int,
     inspection_mean_h: float,
     inspection_servers: int,
     cert_mean_h: float,
     cert_servers: int,
+    *,
+    certification_share_import: float | None = None,
+    certification_share_export: float | None = None,
 ) -> dict:
     """Analytic (Jackson, feed-forward) model of the verification scenario.
 
     Import and export consignments arrive as Poisson streams (per hour). Each draws
     a channel independently with its flow's shares, ordered (green, yellow, red).
     Yellow and red visit document check (M/M/c, mean ``doc_mean_h`` hours); red then
-    visits inspection (M/M/c); independently of channel, a fraction
-    ``certification_share`` then visits certification (M/M/c); then release.
+    visits inspection (M/M/c); independently of channel, a fraction of each flow then
+    visits certification (M/M/c); then release.
+
+    Certification shares: ``certification_share`` applies to both flows (the original
+    signature); the keyword-only ``certification_share_import`` /
+    ``certification_share_export`` set one flow's share and take precedence. Pass
+    ``certification_share=None`` and both keywords to give per-flow shares only (the
+    Clearway model certifies imports only: ``certification_share_export=0``). A flow
+    whose share is given neither way raises ValueError.
 
     By Poisson thinning/superposition and Burke's theorem every station sees a
     Poisson stream, so each is an independent M/M/c:
 
     * doc check:     lambda = imp*(y_i + r_i) + exp*(y_e + r_e)
     * inspection:    lambda = imp*r_i + exp*r_e
-    * certification: lambda = certification_share * (imp + exp)
+    * certification: lambda = q_i * imp + q_e * exp   (q = the flow's certification share)
 
     Returns ``{"stations": {"doc_check", "inspection", "certification": Station},
-    "mean_clearance_h": {(flow, channel): hours}}`` where the mean clearance time is
-    the sum of mean sojourns on the channel's path plus
-    ``certification_share * certification sojourn``. An idle station (rate 0) has
-    sojourn equal to its mean service time. Raises ValueError if any station is
-    unstable or inputs are invalid.
+    "mean_clearance_h": {(flow, channel): hours},
+    "certification_share": {"import": q_i, "export": q_e}}`` where the mean clearance
+    time is the sum of mean sojourns on the channel's path plus ``q_flow *
+    certification sojourn``. An idle station (rate 0) has sojourn equal to its mean
+    service time. Raises ValueError if any station is unstable or inputs are invalid.
     """
     if import_per_h < 0 or export_per_h < 0:
         raise ValueError("import_per_h and export_per_h must be >= 0")
-    if not 0.0 <= certification_share <= 1.0:
-        raise ValueError(f"certification_share must be in [0, 1], got {certification_share}")
+    if certification_share is not None:
+        certification_share = _check_share(certification_share, "certification_share")
+    shares = {}
+    for flow, value in (("import", certification_share_import),
+                        ("export", certification_share_export)):
+        if value is None:
+            value = certification_share
+        if value is None:
+            raise ValueError(
+                f"no certification share for {flow}s: give certification_share or "
+                f"certification_share_{flow}"
+            )
+        shares[flow] = _check_share(value, f"certification_share_{flow}")
     gi, yi, ri = _check_shares(channel_shares_import, "channel_shares_import")
     ge, ye, re_ = _check_shares(channel_shares_export, "channel_shares_export")
 
@@ -258,19 +286,24 @@ def feed_forward_clearance_network(
             inspection_mean_h, inspection_servers,
         ),
         "certification": Station(
-            "certification", certification_share * (import_per_h + export_per_h),
+            "certification", shares["import"] * import_per_h + shares["export"] * export_per_h,
             cert_mean_h, cert_servers,
         ),
     }
     w = {name: st.mean_sojourn_h for name, st in stations.items()}  # raises if unstable
-    cert_term = certification_share * w["certification"]
     path = {
         "green": 0.0,
         "yellow": w["doc_check"],
         "red": w["doc_check"] + w["inspection"],
     }
-    mean_clearance = {(f, ch): path[ch] + cert_term for f in FLOWS for ch in CHANNELS}
-    return {"stations": stations, "mean_clearance_h": mean_clearance}
+    mean_clearance = {
+        (f, ch): path[ch] + shares[f] * w["certification"] for f in FLOWS for ch in CHANNELS
+    }
+    return {
+        "stations": stations,
+        "mean_clearance_h": mean_clearance,
+        "certification_share": shares,
+    }
 
 
 # --------------------------------------------------------------------------- Bonferroni

@@ -8,7 +8,7 @@ ends at release.
 from __future__ import annotations
 
 from sim.consignment import Consignment
-from sim.flows.clearance import clear
+from sim.flows.clearance import clear, pause
 
 
 def export_container(model, c: Consignment):
@@ -16,6 +16,6 @@ def export_container(model, c: Consignment):
     yield from terminal.pass_gate(c)  # truck delivers the box
     log.gate_in[c.id] = env.now
     terminal.enter_yard(c.id)
-    yield env.timeout(c.preparation_h)  # exporter and broker prepare and lodge the declaration
+    yield from pause(env, c.preparation_h)  # exporter and broker prepare and lodge the declaration
     if not (yield from clear(model, c)):
         terminal.leave_yard(c.id)  # detained

@@ -2,9 +2,11 @@
 
 Each day, each flow draws a Poisson number of arrivals placed uniformly over the day (which is
 exactly a Poisson process). An import box is "discharged" the moment it arrives; an export box
-arrives at the gate. Nothing is loaded: an export journey ends at release.
+arrives at the gate and, once released, leaves at once (load = vessel departure = release).
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -28,7 +30,14 @@ def poisson_arrivals(model, flow: int):
                 terminal.enter_yard(c.id)
                 env.process(import_container(model, c))
             else:
-                env.process(export_container(model, c))
+                env.process(export_without_vessels(model, c))
+
+
+def export_without_vessels(model, c):
+    yield from export_container(model, c)
+    if not math.isnan(model.log.release[c.id]):
+        model.log.load[c.id] = model.log.vessel_departure[c.id] = model.env.now
+        model.terminal.leave_yard(c.id)
 
 
 def start_poisson_arrivals(model) -> None:

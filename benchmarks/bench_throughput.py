@@ -1,0 +1,108 @@
+"""Throughput and memory benchmark: Clearway vs a bare SimPy model of the same network.
+
+    python benchmarks/bench_throughput.py            # 1e5 and 1e6 consignments, Shanghai 30 days
+    python benchmarks/bench_throughput.py --quick    # 1e5 only, Shanghai 10 days
+    python benchmarks/bench_throughput.py --year     # also one simulated year at Yangshan scale
+
+Each case runs in a fresh worker process (so its peak resident memory is its own) on one core,
+one after the other. Reported: consignments per second, the Clearway/bare ratio, peak RSS,
+bytes per consignment of the columnar log, and time per consignment at 1e5 vs 1e6 (linearity).
+Not a unit test: numbers depend on the machine; they go in the README.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import resource
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VERIFICATION_PER_DAY = 720  # imports 480 + exports 240 (configs/scenario/verification.yaml)
+YANGSHAN_BOXES_PER_DAY = 33_000  # ~19.8 M TEU a year at ~1.6 TEU per box (figures.md)
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bare_case(n: int) -> dict:
+    sys.path.insert(0, str(HERE))
+    from bare_simpy import run_bare
+
+    out = run_bare(n, seed=1)
+    return {"model": "bare simpy", "consignments": out["consignments"], "wall_s": out["wall_s"],
+            "per_s": out["consignments_per_s"], "peak_rss_mb": _peak_rss_mb()}
+
+
+def clearway_case(scenario: str, overrides: list[str]) -> dict:
+    from sim import load_config, run
+
+    cfg = load_config(scenario, [*overrides, "run.write_log=false"])
+    started = time.perf_counter()
+    from sim.model import ClearanceModel
+
+    model = ClearanceModel(cfg, seed=1)
+    model.run()
+    wall = time.perf_counter() - started
+    n = model.log.size
+    return {"model": f"clearway {scenario}", "consignments": n, "wall_s": wall, "per_s": n / wall,
+            "peak_rss_mb": _peak_rss_mb(), "log_bytes_per_consignment": model.log.nbytes_per_row(),
+            "log_allocated_mb": sum(c.nbytes for c in model.log.columns.values()) / 2**20}
+
+
+def verification_overrides(n: int) -> list[str]:
+    days = max(int(round(n / VERIFICATION_PER_DAY)), 3)
+    return [f"run.horizon_days={days}", "run.warmup_days=1", "run.cooldown_days=1"]
+
+
+def yangshan_overrides(days: int) -> list[str]:
+    """Shanghai at full Yangshan volume: demand and every capacity scaled by the same factor."""
+    f = YANGSHAN_BOXES_PER_DAY / 6000
+    return [f"run.horizon_days={days}", "run.warmup_days=1", "run.cooldown_days=1",
+            f"imports.boxes_per_day={3000 * f:.0f}", f"exports.boxes_per_day={3000 * f:.0f}",
+            f"vessels.calls_per_day={3 * f:.2f}", f"vessels.berths={round(4 * f)}",
+            f"customs.doc_officers={round(50 * f)}", f"customs.inspection_teams={round(60 * f)}",
+            f"customs.certification_slots={round(300 * f)}", f"terminal.shuttles={round(40 * f)}",
+            f"terminal.gate_lanes={round(16 * f)}", f"terminal.appointment_slots_per_h={round(200 * f)}",
+            f"terminal.yard_capacity_teu={round(40000 * f)}"]
+
+
+def in_worker(fn, *args) -> dict:
+    with mp.get_context("spawn").Pool(1) as pool:
+        return pool.apply(fn, args)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--year", action="store_true")
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    args = ap.parse_args()
+    sizes = [10**5] if args.quick else [10**5, 10**6]
+    results = []
+    for n in sizes:
+        bare = in_worker(bare_case, n)
+        cw = in_worker(clearway_case, "verification", verification_overrides(n))
+        cw["ratio_to_bare"] = cw["per_s"] / bare["per_s"]
+        results += [bare, cw]
+    if len(sizes) == 2:
+        small, large = results[1], results[3]
+        linear = (large["wall_s"] / large["consignments"]) / (small["wall_s"] / small["consignments"])
+        marginal = (large["peak_rss_mb"] - small["peak_rss_mb"]) * 2**20 / (large["consignments"] - small["consignments"])
+        results.append({"model": "clearway verification 1e6 vs 1e5", "time_per_consignment_ratio": linear,
+                        "marginal_rss_bytes_per_consignment": marginal})
+    days = 10 if args.quick else 30
+    results.append(in_worker(clearway_case, "shanghai", yangshan_overrides(days)))
+    if args.year:
+        results.append(in_worker(clearway_case, "shanghai", yangshan_overrides(365)))
+    for r in results:
+        print(json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()}))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -69,7 +69,7 @@ def _n(x):
 
 def prevalidate(argv: list[str]) -> None:
     """Compose and validate the overrides of a single run before Hydra starts."""
-    overrides = [a for a in argv if not a.startswith("-") and "=" in a and not a.startswith("hydra")]
+    overrides = [a for a in argv if not a.startswith("-") and not a.startswith(("hydra.", "hydra/"))]
     scenario = "shanghai"
     rest = []
     for o in overrides:

@@ -217,7 +217,8 @@ def validate(cfg: ClearwayConfig) -> None:
     _duration("imports.pickup_delay", cfg.imports.pickup_delay)
     _duration("exports.gate_in_lead", cfg.exports.gate_in_lead)
     if cfg.imports.boxes_per_day + cfg.exports.boxes_per_day <= 0:
-        raise ConfigError("imports.boxes_per_day", "imports and exports are both 0: nothing arrives")
+        raise ConfigError("imports.boxes_per_day",
+                          "at least one of imports.boxes_per_day and exports.boxes_per_day must be > 0; both are 0")
 
     v = cfg.vessels
     _positive("vessels.calls_per_day", v.calls_per_day)
@@ -266,7 +267,7 @@ def validate(cfg: ClearwayConfig) -> None:
         if rk.random_check_floor > red:
             raise ConfigError(
                 "customs.risk.random_check_floor",
-                f"({rk.random_check_floor}) cannot exceed {flow}.channels.red ({red})",
+                f"must be <= {flow}.channels.red ({red}), got {rk.random_check_floor}",
             )
 
     t = cfg.terminal
@@ -294,7 +295,11 @@ def validate(cfg: ClearwayConfig) -> None:
 
 
 def _check_types(obj, prefix: str) -> None:
-    """Catch wrong types that bypassed OmegaConf (e.g. a config built in Python by hand)."""
+    """Catch unknown keys (``+key=...``) and wrong types that bypassed OmegaConf."""
+    allowed = [f.name for f in fields(obj)]
+    extra = sorted(set(vars(obj)) - set(allowed))
+    if extra:
+        raise ConfigError(f"{prefix}{extra[0]}", f"unknown key; allowed here: {', '.join(allowed)}")
     for f in fields(obj):
         value = getattr(obj, f.name)
         path = f"{prefix}{f.name}"

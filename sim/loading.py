@@ -85,5 +85,10 @@ def _as_config_error(err: Exception) -> ConfigError:
         return ConfigError(key, f"unknown key; allowed here: {', '.join(_allowed_keys(key))}")
     if "MissingMandatoryValue" in type(cause).__name__ or "Missing mandatory value" in text:
         return ConfigError(key, "has no value; set it in the scenario file or on the command line")
+    if "Error parsing override" in text:
+        return ConfigError(key, "cannot parse this override; write key=value, e.g. seed=3")
+    m = re.search(r"Value '([^']*)' of type '(\w+)' could not be converted to (\w+)", text)
+    if m:
+        return ConfigError(key, f"must be of type {m.group(3).lower()}, got '{m.group(1)}' ({m.group(2)})")
     reason = _first_line(cause) if str(cause).strip() else type(cause).__name__
     return ConfigError(key, reason)

@@ -1,0 +1,103 @@
+"""``python -m sim``: bad configs stop at start-up with one line and exit 2; a good one writes its folder.
+
+Each test runs the CLI as a subprocess from the repository root, as a user would.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RUN_FILES = ("log.parquet", "summary.json", "daily.csv", "provenance.json")
+
+
+def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "words"),
+    [
+        (["scenario=verification", "customs.risk.xyz=1"], "customs.risk.xyz",
+         ["unknown", "targeting_power"]),
+        (["scenario=verification", "customs.doc_officers=abc"], "customs.doc_officers", ["abc"]),
+        (["scenario=verification", "customs.inspection_teams=0"], "customs.inspection_teams", [">= 1"]),
+        (["scenario=verification", "imports.channels.green=0.7"], "imports.channels", ["sum to 1"]),
+        (["scenario=verification", "run.horizon_days=4", "run.warmup_days=4"], "run.horizon_days",
+         ["warmup_days"]),
+        (["scenario=verification", "customs.doc_officers=5"], "customs.doc_officers",
+         ["doc_check", "1.05"]),
+        (["scenario=nowhere"], "scenario", ["nowhere", "shanghai", "verification"]),
+    ],
+    ids=["unknown-nested-key", "wrong-type", "zero-capacity", "channel-shares", "horizon-vs-warmup",
+         "overloaded-station", "unknown-scenario"],
+)
+def test_bad_config_exits_2_with_one_line_and_no_traceback(tmp_path, args, field, words):
+    out_dir = tmp_path / "run"
+    proc = run_cli(*args, f"hydra.run.dir={out_dir}", timeout=30)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, proc.stderr
+    line = lines[0]
+    assert line.startswith(f"clearway: config error: {field}: "), line
+    missing = [w for w in words if w not in line]
+    assert not missing, f"{missing} not in {line!r}"
+    assert proc.stdout == ""
+    assert not out_dir.exists(), "failed config still created a run folder"
+
+
+@pytest.fixture(scope="module")
+def short_run(tmp_path_factory):
+    out_dir = tmp_path_factory.mktemp("cli") / "run"
+    proc = run_cli("scenario=verification", "run.horizon_days=4", "run.warmup_days=1",
+                   "run.cooldown_days=1", f"hydra.run.dir={out_dir}", timeout=120)
+    return proc, out_dir
+
+
+def test_short_run_exits_0_and_prints_summary_and_folder(short_run):
+    proc, out_dir = short_run
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "scenario 'verification'" in proc.stdout
+    assert re.search(r"^import: [\d,]+ containers measured", proc.stdout, re.M), proc.stdout
+    assert str(out_dir) in proc.stdout
+
+
+def test_short_run_writes_all_run_files_and_no_temporaries(short_run):
+    _, out_dir = short_run
+    names = {p.name for p in out_dir.iterdir()}
+    assert set(RUN_FILES) <= names, names
+    for name in RUN_FILES:
+        assert (out_dir / name).stat().st_size > 0, name
+    leftovers = [p for p in out_dir.rglob("*") if p.name.endswith(".tmp")]
+    assert not leftovers, leftovers
+
+
+def test_short_run_provenance_records_config_seed_packages_and_commit(short_run):
+    _, out_dir = short_run
+    prov = json.loads((out_dir / "provenance.json").read_text())
+    assert {"config", "seed", "packages", "git"} <= set(prov)
+    assert prov["config"]["scenario"] == "verification"
+    assert prov["config"]["run"]["horizon_days"] == 4  # the command-line overrides reached the run
+    assert prov["seed"] == prov["config"]["seed"] == 0
+    for pkg in ("mesa", "simpy", "numpy"):
+        assert re.match(r"\d+\.\d+", prov["packages"][pkg] or ""), (pkg, prov["packages"].get(pkg))
+    assert "commit" in prov["git"]
+    if (REPO_ROOT / ".git").exists():
+        assert re.fullmatch(r"[0-9a-f]{40}", prov["git"]["commit"] or ""), prov["git"]
+
+
+def test_short_run_keeps_mesa_step_logging_quiet(short_run):
+    proc, out_dir = short_run
+    for text in (proc.stdout, proc.stderr, *(p.read_text() for p in out_dir.glob("*.log"))):
+        assert "calling model.step" not in text
+        assert "MESA" not in text

@@ -5,6 +5,8 @@ import numpy as np
 
 from sim.config import Duration
 
+MIN_CV = 1e-6  # below this a duration is treated as deterministic
+
 
 def draw(rng: np.random.Generator, d: Duration, n: int) -> np.ndarray:
     """``n`` durations in hours with mean ``d.mean_h`` and coefficient of variation ``d.cv``.
@@ -16,7 +18,7 @@ def draw(rng: np.random.Generator, d: Duration, n: int) -> np.ndarray:
         return np.full(n, float(d.mean_h))
     if d.dist == "exponential":
         return rng.exponential(d.mean_h, n)
-    if d.cv == 0:
+    if d.cv < MIN_CV:  # numerically constant: 1 / cv**2 would overflow
         return np.full(n, float(d.mean_h))
     if d.dist == "lognormal":
         sigma2 = np.log1p(d.cv**2)

@@ -1,0 +1,78 @@
+"""Shared fixtures: small, fast configurations of the Clearway port and a per-session run cache.
+
+``small_port`` is the calibrated ``shanghai`` scenario shrunk to 12 days and 600 boxes a day per
+flow (a fifth of the default volume) with every capacity scaled by the same fifth, so that each
+station keeps about the default offered utilisation (doc check 0.69, inspection 0.64,
+certification 0.80, gate 0.63, berth 0.37; see ``sim.capacity.offered_utilisation``) and a run
+takes about a second. ``small_verification`` is the pure queueing network on 12 days.
+"""
+from __future__ import annotations
+
+import pytest
+
+from sim import ClearwayConfig, load_config, run
+from sim.run import RunResult
+
+SMALL_PORT = (
+    "run.horizon_days=12",
+    "run.warmup_days=2",
+    "run.cooldown_days=2",
+    "imports.boxes_per_day=600",
+    "exports.boxes_per_day=600",
+    "firms.count=100",
+    # capacities: shanghai's scaled by 600 / 3000 (rounded up)
+    "customs.doc_officers=10",
+    "customs.inspection_teams=12",
+    "customs.certification_slots=60",
+    "terminal.shuttles=8",
+    "terminal.gate_lanes=4",
+    "terminal.appointment_slots_per_h=40",
+    "terminal.yard_capacity_teu=8000",
+)
+
+SMALL_VERIFICATION = (
+    "run.horizon_days=12",
+    "run.warmup_days=2",
+    "run.cooldown_days=1",
+)
+
+
+def small_port_config(*overrides: str) -> ClearwayConfig:
+    """The small shanghai port with extra Hydra-style ``overrides`` (validated)."""
+    return load_config("shanghai", [*SMALL_PORT, *overrides])
+
+
+def small_verification_config(*overrides: str) -> ClearwayConfig:
+    """The verification network on a short horizon, with extra ``overrides`` (validated)."""
+    return load_config("verification", [*SMALL_VERIFICATION, *overrides])
+
+
+@pytest.fixture
+def small_port():
+    """Factory: ``small_port("customs.inspection_teams=8")`` -> a validated small shanghai config."""
+    return small_port_config
+
+
+@pytest.fixture
+def small_verification():
+    """Factory: ``small_verification("customs.doc_officers=8")`` -> a validated small verification config."""
+    return small_verification_config
+
+
+@pytest.fixture(scope="session")
+def small_run():
+    """Factory with a session cache: ``small_run("arrivals.mode=poisson", seed=2)`` -> RunResult.
+
+    The same (scenario, overrides, seed) is simulated once per test session, so tests that only
+    read a run share it. Do not mutate the returned result.
+    """
+    cache: dict[tuple, RunResult] = {}
+
+    def _run(*overrides: str, seed: int = 1, scenario: str = "shanghai") -> RunResult:
+        key = (scenario, overrides, seed)
+        if key not in cache:
+            make = small_port_config if scenario == "shanghai" else small_verification_config
+            cache[key] = run(make(*overrides), seed=seed)
+        return cache[key]
+
+    return _run

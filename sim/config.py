@@ -73,7 +73,8 @@ class RunConfig:
 class ImportConfig:
     boxes_per_day: float = MISSING  # import containers arriving per day
     channels: ChannelShares = field(default_factory=ChannelShares)
-    preparation: Duration = field(default_factory=Duration)  # discharge -> declaration lodged
+    preparation: Duration = field(default_factory=Duration)  # discharge -> declaration lodged, before
+    # dividing by the firm's preparation speed (mean of the result: mean_h x exp(speed sigma^2))
     inspection_booking: Duration = field(default_factory=Duration)  # inspection order -> box ready
     pickup_delay: Duration = field(default_factory=Duration)  # release -> truck slot wanted
 

@@ -35,7 +35,8 @@ class ClearanceModel(mesa.Model):
         self.warmup_h = config.run.warmup_days * 24.0
         self.firms = create_firms(self, config.firms, stream(seed, Purpose.POPULATION))
         self.firm_table = firm_table(self.firms)
-        self.customs = Customs(self, config, self.firm_table.credit, self.firm_table.probabilities)
+        self.customs = Customs(self, config, self.firm_table.credit, self.firm_table.probabilities,
+                               self.firm_table.offence_rate)
         self.terminal = Terminal(self, config)
         self.stations = self.customs.stations + self.terminal.stations
         if config.arrivals.mode == "vessel":

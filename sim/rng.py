@@ -2,9 +2,10 @@
 
 Every stream is derived deterministically as ``SeedSequence(root, spawn_key=(purpose, *key))``,
 never by repeated ``spawn()`` calls, so the numbers a purpose sees do not depend on the order in
-which other parts of the model ask for theirs. A vessel call's boxes, for instance, draw their
-attributes from ``stream(seed, ATTRIBUTES, vessel_id)`` whatever happened before: two scenarios
-run with the same seed see the same boxes (common random numbers).
+which other parts of the model ask for theirs. The cargo values of the import boxes of vessel
+call 17, for instance, come from ``stream(seed, ATTRIBUTES, IMPORT, 17, 3)`` (purpose, flow,
+batch, variate) whatever happened before: two scenarios run with the same seed see the same
+boxes (common random numbers).
 """
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ class Purpose(IntEnum):
     BEHAVIOUR = 5  # firms' preparation and pickup timing
     POPULATION = 6  # the firm population itself
     MESA = 7  # seed handed to mesa.Model (unused by Clearway logic)
+    ADOPTION = 8  # firms' reviews of whether to opt in to a facilitation route
+    WAREHOUSE = 9  # bonded-zone warehouse: inbound lots, orders, order attributes, service times
+    BUNKERING = 10  # bunker market: vessel calls' fuel demand, patience, supply lead times
+    POLICY = 11  # policy-specific attributes (e.g. which boxes a pilot covers)
 
 
 def stream(root_seed: int, purpose: Purpose, *key: int) -> np.random.Generator:

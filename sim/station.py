@@ -32,14 +32,17 @@ class Station:
         self.reset_statistics()
 
     # ------------------------------------------------------------------ the procedure
-    def serve(self, service_h: float, priority: int = 0):
+    def serve(self, service_h: float, priority: int = 0, stamp=None, row: int = 0):
         """Wait for a server (lower ``priority`` first), then hold it ``service_h`` hours.
 
-        A SimPy sub-process: ``start = yield from station.serve(...)``; returns the service start.
+        A SimPy sub-process: ``yield from station.serve(...)``. If ``stamp`` (a log column) is
+        given, the service start is written to ``stamp[row]`` the moment service begins.
         """
         request = self.join(priority)
         if request is None:
             start = self.begin()
+            if stamp is not None:
+                stamp[row] = start
             if service_h > 0:
                 yield self.env.timeout(service_h)
             self.finish()
@@ -51,6 +54,8 @@ class Station:
                 if wait_h > 0:
                     yield self.env.timeout(wait_h)
             start = self.begin()
+            if stamp is not None:
+                stamp[row] = start
             yield self.env.timeout(service_h)
             self.finish()
         return start

@@ -98,7 +98,8 @@ def summarise(model) -> dict:
             per_flow[ch_name] = flow_figures(log, costs, flow, measured & (log["channel"] == ch))
         per_flow["conservation"] = conservation(log, arrived)
         flows[flow_name] = per_flow
-    inspected = np.isfinite(log["inspection_end"]) & (log["inspection_start"] >= model.warmup_h)
+    inspected = (np.isfinite(log["inspection_end"]) & (log["inspection_start"] >= model.warmup_h)
+                 & (log["inspection_start"] < window_end_h))
     inspection_h = (log["inspection_end"][inspected] - log["inspection_start"][inspected]).astype(np.float64)
     return {
         "scenario": cfg.scenario,

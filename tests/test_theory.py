@@ -199,11 +199,62 @@ def test_network_hand_computed():
     assert stations["certification"].mean_sojourn_h == pytest.approx(w_cert)
 
     clear = net["mean_clearance_h"]
-    assert set(clear) == {(f, ch) for f in ("import", "export") for ch in ("green", "yellow", "red")}
+    assert set(clear) == {(f, ch) for f in ("import", "export")
+                          for ch in ("green", "yellow", "red")}
     for flow in ("import", "export"):
         assert clear[(flow, "green")] == pytest.approx(0.2 * w_cert)
         assert clear[(flow, "yellow")] == pytest.approx(2.0 + 0.2 * w_cert)
         assert clear[(flow, "red")] == pytest.approx(2.0 + 3.0 + 0.2 * w_cert)
+
+
+def test_network_per_flow_certification_shares():
+    # Same network as above, but only imports are certified (share 0.3): the Clearway rule.
+    # cert: lambda = 0.3 * 2 + 0 * 1 = 0.6/h (same load as before, now all from imports).
+    net = feed_forward_clearance_network(
+        2.0, 1.0, (0.5, 0.25, 0.25), (0.5, 0.5, 0.0), None, **NET_KW,
+        certification_share_import=0.3, certification_share_export=0.0,
+    )
+    assert net["certification_share"] == {"import": 0.3, "export": 0.0}
+    assert net["stations"]["certification"].arrival_rate_per_h == pytest.approx(0.6)
+    w_cert = 1.0 / 0.91
+    clear = net["mean_clearance_h"]
+    assert clear[("import", "green")] == pytest.approx(0.3 * w_cert)
+    assert clear[("import", "yellow")] == pytest.approx(2.0 + 0.3 * w_cert)
+    assert clear[("import", "red")] == pytest.approx(2.0 + 3.0 + 0.3 * w_cert)
+    # Exports are never certified: their clearance is the path through the checks only.
+    assert clear[("export", "green")] == 0.0
+    assert clear[("export", "yellow")] == pytest.approx(2.0)
+    assert clear[("export", "red")] == pytest.approx(5.0)
+
+
+def test_network_per_flow_share_overrides_common_share():
+    # A per-flow keyword wins over the common share for its flow; the other flow keeps it.
+    net = feed_forward_clearance_network(
+        2.0, 1.0, (0.5, 0.25, 0.25), (0.5, 0.5, 0.0), 0.2, **NET_KW,
+        certification_share_export=0.0,
+    )
+    assert net["certification_share"] == {"import": 0.2, "export": 0.0}
+    assert net["stations"]["certification"].arrival_rate_per_h == pytest.approx(0.4)
+    legacy = feed_forward_clearance_network(
+        2.0, 1.0, (0.5, 0.25, 0.25), (0.5, 0.5, 0.0), 0.2, **NET_KW
+    )
+    assert legacy["certification_share"] == {"import": 0.2, "export": 0.2}
+
+
+@pytest.mark.parametrize(
+    "common, per_flow",
+    [
+        (None, {}),  # no share at all
+        (None, {"certification_share_import": 0.1}),  # export share missing
+        (None, {"certification_share_import": -0.1, "certification_share_export": 0.0}),
+        (0.1, {"certification_share_export": 1.5}),
+    ],
+)
+def test_network_missing_or_invalid_flow_share_raises(common, per_flow):
+    with pytest.raises(ValueError):
+        feed_forward_clearance_network(
+            2.0, 1.0, (0.5, 0.25, 0.25), (0.5, 0.5, 0.0), common, **NET_KW, **per_flow
+        )
 
 
 def test_network_zero_rate_stations():

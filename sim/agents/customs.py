@@ -10,7 +10,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.agents.risk import RiskEngine
+from sim.agents.risk import ConsignmentMix, RiskEngine
 from sim.config import ClearwayConfig
 from sim.consignment import Consignment
 from sim.records import COMPLIANT, DETECTED, MISSED, ConsignmentLog
@@ -19,9 +19,21 @@ from sim.station import Station
 AEO = 0
 
 
+def consignment_mix(credit: np.ndarray, weight: np.ndarray, offence_rate: np.ndarray) -> ConsignmentMix:
+    """AEO share of declarations and offence rates among AEO and other firms' declarations."""
+    aeo = np.asarray(credit) == AEO
+    w = np.asarray(weight, dtype=float)
+    rate = np.asarray(offence_rate, dtype=float)
+
+    def weighted(mask):
+        return float(np.sum(rate[mask] * w[mask]) / np.sum(w[mask])) if w[mask].sum() > 0 else 0.0
+
+    return ConsignmentMix(float(w[aeo].sum() / w.sum()), weighted(aeo), weighted(~aeo))
+
+
 class Customs(mesa.Agent):
     def __init__(self, model: mesa.Model, cfg: ClearwayConfig, firm_credit: np.ndarray,
-                 firm_weight: np.ndarray):
+                 firm_weight: np.ndarray, firm_offence_rate: np.ndarray):
         super().__init__(model)
         c = cfg.customs
         env = model.env
@@ -30,9 +42,9 @@ class Customs(mesa.Agent):
         self.doc_desk = Station(env, "doc_check", c.doc_officers, priority=priority)
         self.inspection_area = Station(env, "inspection", c.inspection_teams, priority=priority, shift=shift)
         self.lab = Station(env, "certification", c.certification_slots, priority=priority)
-        aeo_share = float(np.sum(firm_weight[np.asarray(firm_credit) == AEO]) / np.sum(firm_weight))
         self.risk = RiskEngine(c.risk, [cfg.imports.channels, cfg.exports.channels], firm_credit,
-                               cfg.firms.offence_rate_mean, aeo_share)
+                               cfg.firms.offence_rate_mean,
+                               consignment_mix(firm_credit, firm_weight, firm_offence_rate))
         self.doc_detection_prob = c.risk.doc_detection_prob
         self.inspection_detection_prob = c.risk.inspection_detection_prob
         self.aeo_priority = priority
@@ -59,8 +71,7 @@ class Customs(mesa.Agent):
 
     def check_documents(self, c: Consignment):
         """Document check at the desk; returns False if it finds an offence (box detained)."""
-        start = yield from self.doc_desk.serve(c.doc_check_h, self.priority(c))
-        self.log.doc_check_start[c.id] = start
+        yield from self.doc_desk.serve(c.doc_check_h, self.priority(c), self.log.doc_check_start, c.id)
         self.log.doc_check_end[c.id] = self.model.env.now
         found = c.offence and c.doc_detect_u < self.doc_detection_prob
         if found:
@@ -70,8 +81,7 @@ class Customs(mesa.Agent):
     def inspect(self, c: Consignment):
         """Physical inspection of a box already at the inspection area; False if an offence is found."""
         self.log.inspection_queued[c.id] = self.model.env.now
-        start = yield from self.inspection_area.serve(c.inspection_h, self.priority(c))
-        self.log.inspection_start[c.id] = start
+        yield from self.inspection_area.serve(c.inspection_h, self.priority(c), self.log.inspection_start, c.id)
         self.log.inspection_end[c.id] = self.model.env.now
         found = c.offence and c.inspection_detect_u < self.inspection_detection_prob
         self.risk.learn(c.firm, found)
@@ -84,8 +94,7 @@ class Customs(mesa.Agent):
 
         Export certificates (e.g. of origin) are part of the exporter's preparation instead.
         """
-        start = yield from self.lab.serve(c.certification_h, self.priority(c))
-        self.log.certification_start[c.id] = start
+        yield from self.lab.serve(c.certification_h, self.priority(c), self.log.certification_start, c.id)
         self.log.certification_end[c.id] = self.model.env.now
 
     def release(self, c: Consignment) -> None:

@@ -20,6 +20,7 @@ population mean and strength ``prior_strength``; every physical inspection adds 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from scipy.optimize import brentq
@@ -33,7 +34,7 @@ RECENT_SCORES = 4096  # declarations per flow the daily threshold update looks a
 
 class RiskEngine:
     def __init__(self, cfg: RiskConfig, channel_shares: list[ChannelShares], firm_credit: np.ndarray,
-                 offence_rate_mean: float, aeo_share: float):
+                 offence_rate_mean: float, mix: "ConsignmentMix"):
         self.cfg = cfg
         self.firm_is_aeo = (np.asarray(firm_credit) == 0).tolist()
         prior = min(max(offence_rate_mean, 1e-6), 1 - 1e-6)
@@ -49,7 +50,7 @@ class RiskEngine:
             above_yellow = above_red + shares.yellow / scored if scored > 0 else 0.0
             self.score_targets.append((min(above_yellow, 1.0), min(above_red, 1.0)))
             self.thresholds.append(tuple(
-                _mixture_threshold(p, cfg.targeting_power, offence_rate_mean, cfg.aeo_score_offset, aeo_share)
+                _mixture_threshold(p, cfg.targeting_power, cfg.aeo_score_offset, mix)
                 for p in self.score_targets[-1]))
         self.recent = [np.zeros(RECENT_SCORES) for _ in channel_shares]
         self.recent_count = [0 for _ in channel_shares]
@@ -89,19 +90,35 @@ class RiskEngine:
         for flow, (targets, recent, k) in enumerate(zip(self.score_targets, self.recent, self.recent_count)):
             if k >= 100:
                 scores = recent[: min(k, RECENT_SCORES)]
-                self.thresholds[flow] = tuple(float(np.quantile(scores, 1 - p)) for p in targets)
+                self.thresholds[flow] = tuple(_threshold_of_share(scores, p) for p in targets)
 
 
-def _mixture_threshold(p_above: float, power: float, offence_rate: float, aeo_offset: float,
-                       aeo_share: float) -> float:
+def _threshold_of_share(scores: np.ndarray, p_above: float) -> float:
+    """Score above which a share ``p_above`` of ``scores`` lies (+inf for 0, -inf for 1)."""
+    if p_above <= 0:
+        return math.inf
+    if p_above >= 1:
+        return -math.inf
+    return float(np.quantile(scores, 1 - p_above))
+
+
+class ConsignmentMix(NamedTuple):
+    """Consignment-weighted shares the initial thresholds depend on."""
+
+    aeo_share: float  # share of declarations from AEO firms
+    aeo_offence_rate: float  # offence rate among them
+    other_offence_rate: float  # offence rate among the others
+
+
+def _mixture_threshold(p_above: float, power: float, aeo_offset: float, mix: ConsignmentMix) -> float:
     """Score t with P(score > t) = p_above before any learning (a mixture of four normals)."""
     if p_above >= 1:
         return -math.inf
     if p_above <= 0:
         return math.inf
+    a, pa, po = mix
     means = [0.0, power, aeo_offset, power + aeo_offset]
-    weights = [(1 - offence_rate) * (1 - aeo_share), offence_rate * (1 - aeo_share),
-               (1 - offence_rate) * aeo_share, offence_rate * aeo_share]
+    weights = [(1 - po) * (1 - a), po * (1 - a), (1 - pa) * a, pa * a]
 
     def excess(t: float) -> float:
         return sum(w * norm.sf(t - m) for w, m in zip(weights, means)) - p_above

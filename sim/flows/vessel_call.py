@@ -23,6 +23,7 @@ from sim.records import DETECTED, EXPORT, IMPORT
 from sim.rng import Purpose, stream
 
 MAX_LEAD_FACTOR = 10  # export gate-in leads are capped at this many times their mean
+SCHEDULE = 2  # stream key of the call schedule (0 and 1 are the flows)
 
 
 @dataclass
@@ -43,9 +44,9 @@ def schedule_calls(cfg, seed: int) -> list[VesselCall]:
     interval_h = 24 / v.calls_per_day
     scheduled = np.arange(interval_h / 2, cfg.run.horizon_days * 24, interval_h)
     n = len(scheduled)
-    delays = draw(stream(seed, Purpose.ARRIVALS, 0, 1), v.delay, n)
-    imports = stream(seed, Purpose.ARRIVALS, 0, 2).poisson(cfg.imports.boxes_per_day / v.calls_per_day, n)
-    exports = stream(seed, Purpose.ARRIVALS, 0, 3).poisson(cfg.exports.boxes_per_day / v.calls_per_day, n)
+    delays = draw(stream(seed, Purpose.ARRIVALS, SCHEDULE, 1), v.delay, n)
+    imports = stream(seed, Purpose.ARRIVALS, SCHEDULE, 2).poisson(cfg.imports.boxes_per_day / v.calls_per_day, n)
+    exports = stream(seed, Purpose.ARRIVALS, SCHEDULE, 3).poisson(cfg.exports.boxes_per_day / v.calls_per_day, n)
     calls = [VesselCall(k, float(scheduled[k]), float(scheduled[k] + delays[k]), int(imports[k]), int(exports[k]))
              for k in range(n)]
     for a, b in zip(calls, calls[1:]):

@@ -175,6 +175,54 @@ class CostConfig:
     inventory_pct_per_day: float = MISSING  # time cost, % of cargo value per day
 
 
+# --------------------------------------------------------------------------- field checks
+# (shared with the sub-models' validators, which is why they come before the imports below)
+
+
+def _positive(path: str, value: float) -> None:
+    if not value > 0:
+        raise ConfigError(path, f"must be > 0, got {value}")
+
+
+def _at_least(path: str, value: float, low: float) -> None:
+    if not value >= low:
+        raise ConfigError(path, f"must be >= {low}, got {value}")
+
+
+def _probability(path: str, value: float) -> None:
+    if not 0 <= value <= 1:
+        raise ConfigError(path, f"is a probability and must be in [0, 1], got {value}")
+
+
+def _one_of(path: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ConfigError(path, f"must be one of {', '.join(allowed)}; got '{value}'")
+
+
+def _shares(path: str, obj, names: tuple[str, ...]) -> None:
+    values = [getattr(obj, n) for n in names]
+    for n, v in zip(names, values):
+        _probability(f"{path}.{n}", v)
+    if abs(sum(values) - 1) > 1e-9:
+        listed = " + ".join(f"{n} {v}" for n, v in zip(names, values))
+        raise ConfigError(path, f"shares must sum to 1, got {listed} = {sum(values):.6g}")
+
+
+def _duration(path: str, d: Duration, positive: bool = False) -> None:
+    _one_of(f"{path}.dist", d.dist, DISTRIBUTIONS)
+    if positive:
+        _positive(f"{path}.mean_h", d.mean_h)
+    else:
+        _at_least(f"{path}.mean_h", d.mean_h, 0)
+    _at_least(f"{path}.cv", d.cv, 0)
+
+
+# The reforms' and sub-models' configs live with their mechanisms (imported here, after the
+# building blocks above that they use, so that the imports are not circular).
+from sim.bunkering.config import BunkeringConfig, validate_bonded_blending, validate_bunkering  # noqa: E402
+from sim.policies import PoliciesConfig  # noqa: E402
+
+
 @dataclass
 class ClearwayConfig:
     """Everything one run needs, apart from the seed."""
@@ -190,6 +238,8 @@ class ClearwayConfig:
     customs: CustomsConfig = field(default_factory=CustomsConfig)
     terminal: TerminalConfig = field(default_factory=TerminalConfig)
     costs: CostConfig = field(default_factory=CostConfig)
+    bunkering: BunkeringConfig = field(default_factory=BunkeringConfig)
+    policies: PoliciesConfig = field(default_factory=PoliciesConfig)
 
 
 # --------------------------------------------------------------------------- validation
@@ -283,6 +333,10 @@ def validate(cfg: ClearwayConfig) -> None:
         _at_least(f"costs.{f.name}", getattr(cfg.costs, f.name), 0)
     _positive("costs.cny_per_usd", cfg.costs.cny_per_usd)
 
+    _validate_policies(cfg)
+    validate_bunkering(cfg.bunkering, "bunkering")
+    validate_bonded_blending(cfg.policies.bonded_blending, cfg.bunkering, "policies.bonded_blending")
+
     if r.steady_state:
         from sim.capacity import offered_utilisation
 
@@ -293,6 +347,34 @@ def validate(cfg: ClearwayConfig) -> None:
                     f"station '{station.name}' has utilisation {rho:.2f} >= 1: it would queue "
                     "without bound. Add capacity, lower demand, or set run.steady_state=false",
                 )
+
+
+def _validate_policies(cfg: ClearwayConfig) -> None:
+    from sim.flows.vessel_call import MANIFEST_LEAD_H
+
+    p = cfg.policies
+    _probability("policies.pre_arrival.uptake_share", p.pre_arrival.uptake_share)
+    for path, lead in (("policies.pre_arrival.lead_h", p.pre_arrival.lead_h),
+                       ("policies.direct_pickup.advance_lodgement_h", p.direct_pickup.advance_lodgement_h)):
+        if not 0 <= lead <= MANIFEST_LEAD_H:
+            raise ConfigError(path, f"must be in [0, {MANIFEST_LEAD_H:g}] h (the manifest is filed "
+                                    f"{MANIFEST_LEAD_H:g} h before arrival), got {lead}")
+    _positive("policies.e_documents.doc_check_factor", p.e_documents.doc_check_factor)
+    _at_least("policies.e_documents.paper_handover_h", p.e_documents.paper_handover_h, 0)
+    _at_least("policies.risk_management.targeting_power", p.risk_management.targeting_power, 0)
+    for flow in ("import", "export"):
+        _probability(f"policies.risk_management.red_share_{flow}", getattr(p.risk_management, f"red_share_{flow}"))
+    _probability("policies.two_step.preparation_factor", p.two_step.preparation_factor)
+    _duration("policies.direct_pickup.transfer", p.direct_pickup.transfer)
+    if p.direct_pickup.transfer.dist != "lognormal":
+        raise ConfigError("policies.direct_pickup.transfer.dist", "must be lognormal")
+    _at_least("policies.direct_loading.gate_in_before_loading_h", p.direct_loading.gate_in_before_loading_h, 0)
+    for lane in ("direct_pickup", "direct_loading"):
+        a = getattr(p, lane).adoption
+        path = f"policies.{lane}.adoption"
+        _probability(f"{path}.review_prob_per_day", a.review_prob_per_day)
+        for name in ("switching_cost_cny", "payback_days", "prior_weight"):
+            _at_least(f"{path}.{name}", getattr(a, name), 0)
 
 
 def _check_types(obj, prefix: str) -> None:
@@ -313,41 +395,3 @@ def _check_types(obj, prefix: str) -> None:
         wrong_bool = isinstance(value, bool) and str(f.type) in ("int", "float")
         if wrong_bool or not isinstance(value, expected):
             raise ConfigError(path, f"must be of type {f.type}, got {value!r}")
-
-
-def _positive(path: str, value: float) -> None:
-    if not value > 0:
-        raise ConfigError(path, f"must be > 0, got {value}")
-
-
-def _at_least(path: str, value: float, low: float) -> None:
-    if not value >= low:
-        raise ConfigError(path, f"must be >= {low}, got {value}")
-
-
-def _probability(path: str, value: float) -> None:
-    if not 0 <= value <= 1:
-        raise ConfigError(path, f"is a probability and must be in [0, 1], got {value}")
-
-
-def _one_of(path: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ConfigError(path, f"must be one of {', '.join(allowed)}; got '{value}'")
-
-
-def _shares(path: str, obj, names: tuple[str, ...]) -> None:
-    values = [getattr(obj, n) for n in names]
-    for n, v in zip(names, values):
-        _probability(f"{path}.{n}", v)
-    if abs(sum(values) - 1) > 1e-9:
-        listed = " + ".join(f"{n} {v}" for n, v in zip(names, values))
-        raise ConfigError(path, f"shares must sum to 1, got {listed} = {sum(values):.6g}")
-
-
-def _duration(path: str, d: Duration, positive: bool = False) -> None:
-    _one_of(f"{path}.dist", d.dist, DISTRIBUTIONS)
-    if positive:
-        _positive(f"{path}.mean_h", d.mean_h)
-    else:
-        _at_least(f"{path}.mean_h", d.mean_h, 0)
-    _at_least(f"{path}.cv", d.cv, 0)

@@ -10,12 +10,17 @@ to the columnar :class:`sim.records.ConsignmentLog` under its ``id``.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from sim.config import ClearwayConfig, Duration
+from sim.config import Duration
 from sim.distributions import draw
 from sim.records import EXPORT, IMPORT, ConsignmentLog
 from sim.rng import Purpose, stream
+
+if TYPE_CHECKING:
+    from sim.config import ClearwayConfig
 
 
 class Consignment:
@@ -25,13 +30,14 @@ class Consignment:
         "id", "flow", "firm", "credit", "teu", "needs_certification", "offence", "channel",
         "preparation_h", "inspection_booking_h", "pickup_delay_h",
         "doc_check_h", "inspection_h", "certification_h", "shuttle_out_h", "shuttle_back_h",
-        "gate_h", "risk_noise", "random_check_u", "doc_detect_u", "inspection_detect_u",
+        "gate_h", "risk_noise", "random_check_u", "doc_detect_u", "inspection_detect_u", "policy_z",
+        "call", "waiting", "ship_side", "declared_in_advance",
     )
 
     def __init__(self, id, flow, firm, credit, teu, needs_certification, offence,
                  preparation_h, inspection_booking_h, pickup_delay_h, doc_check_h, inspection_h,
                  certification_h, shuttle_out_h, shuttle_back_h, gate_h, risk_noise,
-                 random_check_u, doc_detect_u, inspection_detect_u):
+                 random_check_u, doc_detect_u, inspection_detect_u, policy_z):
         self.id = id
         self.flow = flow
         self.firm = firm
@@ -53,6 +59,11 @@ class Consignment:
         self.random_check_u = random_check_u
         self.doc_detect_u = doc_detect_u
         self.inspection_detect_u = inspection_detect_u
+        self.policy_z = policy_z  # standard normal for policy-specific durations
+        self.call = None  # export: the vessel call the box is booked on
+        self.waiting = None  # SimPy event while the process waits for the box to reach the terminal
+        self.ship_side = None  # import: hours of ship-side transfer onto a truck, if it goes that way
+        self.declared_in_advance = False  # its journey starts at lodgement, before the box arrives
 
 
 class FirmTable:
@@ -111,6 +122,7 @@ def draw_batch(cfg: ClearwayConfig, seed: int, firms: FirmTable, log: Consignmen
         random_check_u=rng(r, 2).random(n).tolist(),
         doc_detect_u=rng(r, 3).random(n).tolist(),
         inspection_detect_u=rng(r, 4).random(n).tolist(),
+        policy_z=rng(Purpose.POLICY, 1).standard_normal(n).tolist(),
     )
     return [Consignment(first + k, flow, *values) for k, values in enumerate(zip(*columns.values()))]
 

@@ -1,11 +1,19 @@
 """Vectorised draws of the durations declared in the config (:class:`sim.config.Duration`)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sim.config import Duration
 
 MIN_CV = 1e-6  # below this a duration is treated as deterministic
+
+
+def lognormal_from_normal(d: Duration, z: float) -> float:
+    """The lognormal duration (mean ``d.mean_h``, cv ``d.cv``) at standard-normal quantile ``z``."""
+    sigma2 = math.log1p(d.cv**2)
+    return d.mean_h * math.exp(math.sqrt(sigma2) * z - sigma2 / 2)
 
 
 def draw(rng: np.random.Generator, d: Duration, n: int) -> np.ndarray:

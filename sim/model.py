@@ -11,23 +11,37 @@ reference/figures.md in the design folder for the sources of every default).
 from __future__ import annotations
 
 import mesa
+import numpy as np
 import simpy
 
 from sim.agents.customs import Customs
 from sim.agents.firm import create_firms, firm_table
 from sim.agents.terminal import Terminal
+from sim.bunkering import BunkerMarket
 from sim.config import ClearwayConfig
 from sim.consignment import draw_batch
+from sim.costs import container_costs
 from sim.flows.poisson_arrivals import start_poisson_arrivals
 from sim.flows.vessel_call import start_vessel_traffic
+from sim.policies import Measures
 from sim.records import ConsignmentLog
 from sim.rng import Purpose, stream
+
+
+def build_sub_models(model) -> dict:
+    """The optional sub-models that share the port's clock and firms (see DESIGN.md section 4)."""
+    cfg = model.config
+    subs = {}
+    if cfg.bunkering.enabled:
+        subs["bunkering"] = BunkerMarket(model, cfg.bunkering, cfg.policies.bonded_blending)
+    return subs
 
 
 class ClearanceModel(mesa.Model):
     def __init__(self, config: ClearwayConfig, seed: int):
         super().__init__(rng=int(stream(seed, Purpose.MESA).integers(2**31)))
-        self.config = config
+        self.measures = Measures(config.policies)
+        self.config = config = self.measures.effective_config(config)
         self.seed = seed
         self.env = simpy.Environment()
         expected = (config.imports.boxes_per_day + config.exports.boxes_per_day) * config.run.horizon_days
@@ -38,7 +52,11 @@ class ClearanceModel(mesa.Model):
         self.customs = Customs(self, config, self.firm_table.credit, self.firm_table.probabilities,
                                self.firm_table.offence_rate)
         self.terminal = Terminal(self, config)
-        self.stations = self.customs.stations + self.terminal.stations
+        self.sub_models = build_sub_models(self)  # name -> bonded zone, bunker market (if enabled)
+        self.stations = self.customs.stations + self.terminal.stations + [
+            s for sub in self.sub_models.values() for s in sub.stations]
+        self.left_port: list[int] = []  # ids of boxes that left the port since the last day ended
+        self.measures.bind(self)
         if config.arrivals.mode == "vessel":
             start_vessel_traffic(self)
         else:
@@ -60,9 +78,20 @@ class ClearanceModel(mesa.Model):
             self._busy_at_day_start = {s.name: 0.0 for s in self.stations}
         self.customs.daily_update()
         self.terminal.daily_update()
+        for sub in self.sub_models.values():
+            sub.daily_update()
+        self.measures.daily_update(self, self._left_today())
         self.datacollector.collect(self)
         for s in self.stations:
             self._busy_at_day_start[s.name] = s.busy_server_hours()
+
+    def _left_today(self) -> dict[str, np.ndarray]:
+        """Log columns and total cost (CNY) of the boxes that left the port today."""
+        ids = np.array(self.left_port, dtype=np.int64)
+        self.left_port.clear()
+        left = {name: column[ids] for name, column in self.log.view().items()}
+        left["cost_cny"] = container_costs(left, self.config.costs)["total"]
+        return left
 
     def run(self) -> None:
         for _ in range(self.config.run.horizon_days):
@@ -76,6 +105,11 @@ class ClearanceModel(mesa.Model):
             "released": lambda m: m.customs.released,
             "detained": lambda m: m.customs.detained,
         }
+        for name in self.measures.daily_series():
+            reporters[name] = lambda m, name=name: m.measures.daily_series()[name]
+        for sub_name, sub in self.sub_models.items():
+            for name in sub.daily_series():
+                reporters[f"{sub_name}_{name}"] = lambda m, s=sub_name, name=name: m.sub_models[s].daily_series()[name]
         for s in self.stations:
             reporters[f"{s.name}_queue"] = lambda m, s=s: s.waiting
             if s.servers:

@@ -17,6 +17,8 @@ FLOWS = ("import", "export")
 GREEN, YELLOW, RED = 0, 1, 2
 CHANNELS = ("green", "yellow", "red")
 NOT_ASSESSED = -1
+USUAL_ROUTE, SHIP_SIDE_PICKUP, LOADING_ON_ARRIVAL = 0, 1, 2  # "fast_lane" column codes
+LANES = ("usual", "ship_side_pickup", "loading_on_arrival")
 COMPLIANT, DETECTED, MISSED = 0, 1, 2
 OUTCOMES = ("compliant", "detected", "missed")
 
@@ -44,6 +46,7 @@ ATTRIBUTES = {  # column -> dtype; filled when the consignment is created or dec
     "outcome": np.int8,
     "rehandles": np.float32,  # extra yard moves at retrieval (expected value)
     "rolled_over": np.int8,  # export: calls missed because not released in time
+    "fast_lane": np.int8,  # route past the yard: USUAL_ROUTE, SHIP_SIDE_PICKUP, LOADING_ON_ARRIVAL
 }
 
 

@@ -27,6 +27,7 @@ class RunResult:
     seed: int
     summary: dict
     log: pa.Table  # one row per consignment: ids, flow, channel, milestones (h), costs, outcome
+    sub_model_logs: dict[str, pa.Table]  # e.g. "bunker_calls": one row per vessel bunker call
     daily: pd.DataFrame  # one row per simulated day
     provenance: dict
     wall_s: float
@@ -43,7 +44,7 @@ def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | No
     wall_s = time.perf_counter() - started
     summary["wall_s"] = wall_s
     summary["consignments_per_s"] = model.log.size / wall_s
-    result = RunResult(config, seed, summary, log_table(model),
+    result = RunResult(config, seed, summary, log_table(model), sub_model_logs(model),
                        model.datacollector.get_model_vars_dataframe().reset_index(drop=True),
                        provenance(config, seed), wall_s)
     if output is not None:
@@ -62,10 +63,21 @@ def log_table(model: ClearanceModel) -> pa.Table:
     return table
 
 
+def sub_model_logs(model: ClearanceModel) -> dict[str, pa.Table]:
+    logs = {}
+    if "bunkering" in model.sub_models:
+        market = model.sub_models["bunkering"]
+        logs["bunker_calls"] = market.log_table()
+        logs["bunker_supply"] = market.supply_table()
+    return logs
+
+
 def write_run(result: RunResult, folder: Path) -> None:
     """Write the run's files into ``folder``, each one atomically."""
     if result.config.run.write_log:
         atomic_write(folder / "log.parquet", lambda p: pq.write_table(result.log, p, compression="zstd"))
+        for name, table in result.sub_model_logs.items():
+            atomic_write(folder / f"{name}.parquet", lambda p, t=table: pq.write_table(t, p, compression="zstd"))
     write_json(folder / "summary.json", result.summary)
     atomic_write(folder / "daily.csv", lambda p: result.daily.to_csv(p, index=False))
     write_json(folder / "provenance.json", result.provenance)

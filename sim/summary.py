@@ -9,30 +9,40 @@ import: unloading (arrival -> discharge), clearance preparation (discharge -> de
 customs clearance (declaration -> release), pickup and leaving (release -> gate-out);
 export: clearance preparation (gate-in -> declaration), customs clearance (declaration ->
 release), post-release (release -> load), vessel departure (load -> departure).
+
+When a declaration is lodged (or released) before the box arrives or is discharged, stages
+overlap; as in a Time Release Study, each stage then runs from the end of the previous one to
+its own milestone or not at all: a stage ends at max(previous boundary, its milestone), so
+stages are never negative and add up to the port time. Clearance time is likewise counted from
+the box's arrival: max(release, entry) - entry (zero for a box released before it arrives).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from sim.costs import COMPONENTS, container_costs
-from sim.records import CHANNELS, DETECTED, EXPORT, FLOWS, IMPORT, MISSED
+from sim.policies import enabled_policies
+from sim.records import CHANNELS, DETECTED, EXPORT, FLOWS, IMPORT, MISSED, USUAL_ROUTE
 
-STAGES = {
-    IMPORT: {
-        "unloading": ("vessel_arrival", "discharge"),
-        "clearance_preparation": ("discharge", "declaration_lodged"),
-        "customs_clearance": ("declaration_lodged", "release"),
-        "pickup_and_leaving": ("release", "gate_out"),
-    },
-    EXPORT: {
-        "clearance_preparation": ("gate_in", "declaration_lodged"),
-        "customs_clearance": ("declaration_lodged", "release"),
-        "post_release": ("release", "load"),
-        "vessel_departure": ("load", "vessel_departure"),
-    },
+STAGES = {  # stage name -> the milestone that ends it; each flow starts at its ENTRY
+    IMPORT: {"unloading": "discharge", "clearance_preparation": "declaration_lodged",
+             "customs_clearance": "release", "pickup_and_leaving": "gate_out"},
+    EXPORT: {"clearance_preparation": "declaration_lodged", "customs_clearance": "release",
+             "post_release": "load", "vessel_departure": "vessel_departure"},
 }
 ENTRY = {IMPORT: "vessel_arrival", EXPORT: "gate_in"}
 EXIT = {IMPORT: "gate_out", EXPORT: "vessel_departure"}
+
+
+def stage_means(t: dict[str, np.ndarray], flow: int) -> dict[str, float | None]:
+    """Mean duration of each stage (h); stages end at the running maximum of their milestones."""
+    boundary = t[ENTRY[flow]]
+    means = {}
+    for name, milestone in STAGES[flow].items():
+        end = np.maximum(boundary, t[milestone])
+        means[name] = _mean(end - boundary)
+        boundary = end
+    return means
 
 
 def describe(x: np.ndarray) -> dict[str, float]:
@@ -54,7 +64,7 @@ def flow_figures(log: dict[str, np.ndarray], costs: dict[str, np.ndarray], flow:
     """Figures for the consignments selected by boolean mask ``rows`` (all of one flow)."""
     t = {k: v[rows].astype(np.float64) for k, v in log.items() if v.dtype == np.float32}
     entry, release, leave = t[ENTRY[flow]], t["release"], t[EXIT[flow]]
-    clearance = release - entry
+    clearance = np.maximum(release, entry) - entry
     completed = np.isfinite(leave)
     outcome = log["outcome"][rows]
     released = np.isfinite(release)
@@ -66,7 +76,9 @@ def flow_figures(log: dict[str, np.ndarray], costs: dict[str, np.ndarray], flow:
         "clearance_time_h": describe(clearance),
         "port_time_h": describe(leave - entry),
         "released_within_24h": float(np.mean(clearance[released] <= 24)) if released.any() else None,
-        "stages_h": {name: _mean(t[b] - t[a]) for name, (a, b) in STAGES[flow].items()},
+        "stages_h": stage_means(t, flow),
+        "fast_lane_share": float(np.mean(log["fast_lane"][rows] != USUAL_ROUTE)) if rows.any() else None,
+        "inspected_share": float(np.mean(np.isfinite(t["inspection_start"]))) if rows.any() else None,
         "cost_cny": {k: _mean(np.where(completed, costs[k][rows], np.nan))
                      for k in (*COMPONENTS, "border_documentary", "total")},
         "offences": {"detected": int((outcome == DETECTED).sum()),
@@ -103,6 +115,7 @@ def summarise(model) -> dict:
     inspection_h = (log["inspection_end"][inspected] - log["inspection_start"][inspected]).astype(np.float64)
     return {
         "scenario": cfg.scenario,
+        "policies": enabled_policies(cfg.policies),
         "seed": model.seed,
         "horizon_days": cfg.run.horizon_days,
         "warmup_days": cfg.run.warmup_days,
@@ -112,4 +125,5 @@ def summarise(model) -> dict:
         "yard": {"mean_teu": model.terminal.mean_yard_teu(model.warmup_h),
                  "peak_teu": model.terminal.yard_peak_teu},
         "inspection_within_3h": float(np.mean(inspection_h <= 3)) if inspection_h.size else None,
+        **{name: sub.summary(model.warmup_h, window_end_h) for name, sub in model.sub_models.items()},
     }

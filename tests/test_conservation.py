@@ -54,10 +54,11 @@ REQUIRES = {
 }
 REQUIRES_BOTH_FLOWS = {
     "risk_assessed": "declaration_lodged", "declaration_lodged": "risk_assessed",
-    "doc_check_start": "doc_check_end", "doc_check_end": "doc_check_start",
+    # a service that started before the horizon may not have ended: ends need starts, not back
+    "doc_check_end": "doc_check_start",
     "inspection_queued": "doc_check_end",
-    "inspection_start": "inspection_end", "inspection_end": "inspection_start",
-    "certification_start": "certification_end", "certification_end": "certification_start",
+    "inspection_end": "inspection_start",
+    "certification_end": "certification_start",
     "release": "declaration_lodged",
 }
 

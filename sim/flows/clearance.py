@@ -1,9 +1,12 @@
 """Customs clearance of one declaration, the part import and export journeys share.
 
 Lodge and risk-assess; yellow and red: document check; red: the declarant books an inspection,
-the box is shuttled to the inspection area, inspected and shuttled back; goods that need it are
-certified; then release. Returns ``True`` if released, ``False`` if an offence was found (the box
-is detained and leaves the flow).
+the box is shuttled to the inspection area, inspected and shuttled back; imported goods that
+need it are certified; then release. A declaration lodged before its box reaches the terminal
+(pre-arrival, advance export declaration) goes through the document stages at once, and its
+physical controls wait for ``box_at_terminal`` (a sub-process of the journey that returns when
+the box is on the ground). Returns ``True`` if released, ``False`` if an offence was found (the
+box is detained).
 """
 from __future__ import annotations
 
@@ -17,18 +20,20 @@ def pause(env, hours: float):
         yield env.timeout(hours)
 
 
-def clear(model, c: Consignment):
+def clear(model, c: Consignment, box_at_terminal):
     env, customs, terminal = model.env, model.customs, model.terminal
     channel = customs.lodge(c)
     if channel != GREEN and not (yield from customs.check_documents(c)):
         return False
     if channel == RED:
+        yield from box_at_terminal(model, c)
         yield from pause(env, c.inspection_booking_h)  # inspection appointment with the declarant
         yield from terminal.shuttle(c.shuttle_out_h)  # yard -> inspection area
         if not (yield from customs.inspect(c)):
             return False  # seized at the inspection area
         yield from terminal.shuttle(c.shuttle_back_h)  # back to the stack
     if c.needs_certification:
+        yield from box_at_terminal(model, c)
         yield from customs.certify(c)
     customs.release(c)
     return True

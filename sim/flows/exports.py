@@ -1,21 +1,58 @@
-"""The journey of one export container, from the terminal gate to release for loading.
+"""The journey of one export container, from the factory to release for loading.
 
-The box is delivered by truck, stacked, declared and cleared. Loading is the vessel call's work:
-at the start of loading it takes every released box booked on it and rolls the others over to
-the next call (see :mod:`sim.flows.vessel_call`). Without vessels (``poisson`` mode) the journey
-ends at release.
+Started when the box is ready at the factory (its planned gate-in). Usually a truck delivers it
+at once, it is stacked, declared and cleared. A firm that loads on arrival (direct loading)
+keeps the box at the factory while it is declared; once released, it is trucked in just before
+its vessel starts loading (a box that customs wants to inspect is trucked in at once).
+
+Loading is the vessel call's work: at the start of loading it takes every box booked on it that
+is released and in the yard, and rolls the others over to the next call (see
+:mod:`sim.flows.vessel_call`). Without vessels (``poisson`` mode) the journey ends at release.
 """
 from __future__ import annotations
 
+import math
+
 from sim.consignment import Consignment
 from sim.flows.clearance import clear, pause
+from sim.records import LOADING_ON_ARRIVAL
 
 
 def export_container(model, c: Consignment):
     env, log, terminal = model.env, model.log, model.terminal
-    yield from terminal.pass_gate(c)  # truck delivers the box
-    log.gate_in[c.id] = env.now
-    terminal.enter_yard(c.id)
-    yield from pause(env, c.preparation_h)  # exporter and broker prepare and lodge the declaration
-    if not (yield from clear(model, c)):
-        terminal.leave_yard(c.id)  # detained
+    gate_in_before_loading_h = model.measures.loads_on_arrival(c) if c.call is not None else None
+    if gate_in_before_loading_h is None:
+        yield from deliver(model, c)  # truck delivers the box now
+    yield from pause(env, model.measures.preparation_h(c, c.preparation_h))
+    if not (yield from clear(model, c, deliver_if_away)):
+        if is_at_terminal(model, c):
+            terminal.leave_yard(c.id)  # detained
+        return
+    if not is_at_terminal(model, c):  # released at the factory: truck in as the ship loads
+        yield from until_loading_begins(model, c, gate_in_before_loading_h)
+        log.fast_lane[c.id] = LOADING_ON_ARRIVAL
+        yield from deliver(model, c)
+
+
+def deliver(model, c: Consignment):
+    """A truck brings the box through the gate into the yard."""
+    yield from model.terminal.pass_gate(c)
+    model.log.gate_in[c.id] = model.env.now
+    model.terminal.enter_yard(c.id)
+
+
+def deliver_if_away(model, c: Consignment):
+    if not is_at_terminal(model, c):
+        yield from deliver(model, c)
+
+
+def is_at_terminal(model, c: Consignment) -> bool:
+    return not math.isnan(model.log.gate_in[c.id])
+
+
+def until_loading_begins(model, c: Consignment, before_h: float):
+    """Wait until ``before_h`` hours before the box's vessel call starts loading."""
+    call = c.call
+    if not call.berthed.triggered:
+        yield call.berthed
+    yield from pause(model.env, call.loading_start_h - before_h - model.env.now)

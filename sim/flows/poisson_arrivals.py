@@ -11,13 +11,13 @@ import math
 import numpy as np
 
 from sim.flows.exports import export_container
-from sim.flows.imports import import_container
+from sim.flows.imports import discharged
 from sim.records import EXPORT, IMPORT
 from sim.rng import Purpose, stream
 
 
 def poisson_arrivals(model, flow: int):
-    env, log, terminal = model.env, model.log, model.terminal
+    env, log = model.env, model.log
     per_day = (model.config.imports if flow == IMPORT else model.config.exports).boxes_per_day
     for day in range(model.config.run.horizon_days):
         rng = stream(model.seed, Purpose.ARRIVALS, flow, day)
@@ -26,9 +26,8 @@ def poisson_arrivals(model, flow: int):
         for c, at in zip(boxes, times.tolist()):
             yield env.timeout(at - env.now)
             if flow == IMPORT:
-                log.vessel_arrival[c.id] = log.berth[c.id] = log.discharge[c.id] = env.now
-                terminal.enter_yard(c.id)
-                env.process(import_container(model, c))
+                log.vessel_arrival[c.id] = log.berth[c.id] = env.now
+                discharged(model, c)
             else:
                 env.process(export_without_vessels(model, c))
 
@@ -38,6 +37,7 @@ def export_without_vessels(model, c):
     if not math.isnan(model.log.release[c.id]):
         model.log.load[c.id] = model.log.vessel_departure[c.id] = model.env.now
         model.terminal.leave_yard(c.id)
+        model.left_port.append(c.id)
 
 
 def start_poisson_arrivals(model) -> None:

@@ -1,10 +1,12 @@
 """Vessel calls: arrival, berth, discharge of import boxes, loading of export boxes, departure.
 
-A call arrives at its scheduled time plus a punctuality delay, waits for a free berth, moors,
-and its quay cranes discharge the import boxes one move at a time: each discharged box enters
-the yard and starts its import journey. Then the cranes load every export box booked on the call
-that customs has released; boxes not released by the start of loading are shut out and rolled
-over to the next call that has not started loading. The call unmoors and departs.
+The call's import manifest is filed ``MANIFEST_LEAD_H`` before arrival: its boxes exist from then
+on, and consignees that declare in advance start their journeys. The call arrives at its
+scheduled time plus a punctuality delay, waits for a free berth, moors, and its quay cranes
+discharge the import boxes one move at a time (each goes to a truck at the ship side or into the
+yard, see :func:`sim.flows.imports.discharged`). Then the cranes load every export box booked on
+the call that is released and in the yard; the others are shut out and rolled over to the next
+call that has not started loading. The call unmoors and departs.
 
 Export boxes are delivered to the terminal by :func:`export_deliveries`, some days before the
 call's scheduled arrival (``exports.gate_in_lead``).
@@ -17,12 +19,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.distributions import draw
+from sim.flows.clearance import pause
 from sim.flows.exports import export_container
-from sim.flows.imports import import_container
+from sim.flows.imports import discharged, import_container
 from sim.records import DETECTED, EXPORT, IMPORT
 from sim.rng import Purpose, stream
 
-MAX_LEAD_FACTOR = 10  # export gate-in leads are capped at this many times their mean
+MAX_LEAD_FACTOR = 4  # export gate-in leads are capped at this many times their mean
+MANIFEST_LEAD_H = 72.0  # the import manifest (and its boxes) is known this long before arrival
 SCHEDULE = 2  # stream key of the call schedule (0 and 1 are the flows)
 
 
@@ -33,7 +37,9 @@ class VesselCall:
     arrival_h: float
     n_import: int
     n_export: int
-    exports: list[int] = field(default_factory=list)  # ids of export boxes booked on this call
+    exports: list = field(default_factory=list)  # Consignments booked on this call
+    berthed: object = None  # SimPy event: the call is at its berth
+    loading_start_h: float = math.inf  # known once berthed
     loading_started: bool = False
     next: VesselCall | None = None
 
@@ -56,8 +62,15 @@ def schedule_calls(cfg, seed: int) -> list[VesselCall]:
 
 def vessel_call(model, call: VesselCall):
     env, log, terminal, v = model.env, model.log, model.terminal, model.config.vessels
-    yield env.timeout(call.arrival_h - env.now)
+    call.berthed = env.event()
+    yield from pause(env, call.arrival_h - MANIFEST_LEAD_H - env.now)  # cargo manifest filed
     boxes = model.new_consignments(IMPORT, call.id, call.n_import)
+    for c in boxes:
+        lead_h = model.measures.advance_lodgement_h(c)
+        if lead_h is not None:  # the consignee declares while the box is at sea
+            c.declared_in_advance = True
+            env.process(import_container(model, c, lodge_at_h=call.arrival_h - lead_h))
+    yield from pause(env, call.arrival_h - env.now)
     on_board = slice(boxes[0].id, boxes[-1].id + 1) if boxes else slice(0, 0)
     log.vessel_arrival[on_board] = env.now
     log.vessel[on_board] = call.id
@@ -66,13 +79,13 @@ def vessel_call(model, call: VesselCall):
         yield request
         terminal.berths.begin()
         log.berth[on_board] = env.now
+        call.loading_start_h = env.now + v.berthing_h + len(boxes) * terminal.move_h
+        call.berthed.succeed()
         yield env.timeout(v.berthing_h)
         for c in boxes:  # quay cranes discharge one move at a time
             yield env.timeout(terminal.move_h)
-            log.discharge[c.id] = env.now
-            terminal.enter_yard(c.id)
-            env.process(import_container(model, c))
-        loaded = shut_out_unreleased(model, call)
+            discharged(model, c)
+        loaded = shut_out_unready(model, call)
         for box in loaded:
             yield env.timeout(terminal.move_h)
             log.load[box] = env.now
@@ -81,22 +94,25 @@ def vessel_call(model, call: VesselCall):
         yield env.timeout(v.departure_h)
         terminal.berths.finish()
     log.vessel_departure[loaded] = env.now
+    model.left_port.extend(loaded)
 
 
-def shut_out_unreleased(model, call: VesselCall) -> list[int]:
-    """Start loading: keep released boxes, roll the rest to the next call not yet loading."""
+def shut_out_unready(model, call: VesselCall) -> list[int]:
+    """Start loading: keep released boxes in the yard, roll the rest to the next call not yet loading."""
     log = model.log
     call.loading_started = True
     later = call.next
     while later is not None and later.loading_started:
         later = later.next
     loaded = []
-    for box in call.exports:
-        if not math.isnan(log.release[box]):
-            loaded.append(box)
-        elif log.outcome[box] != DETECTED and later is not None:
-            later.exports.append(box)
-            log.rolled_over[box] += 1
+    for c in call.exports:
+        if not math.isnan(log.release[c.id]) and not math.isnan(log.gate_in[c.id]):
+            loaded.append(c.id)
+        elif log.outcome[c.id] != DETECTED and later is not None:
+            later.exports.append(c)
+            c.call = later
+            log.rolled_over[c.id] += 1
+    call.exports = []
     return loaded
 
 
@@ -109,9 +125,11 @@ def export_deliveries(model, call: VesselCall):
                        max_lead_h)
     gate_in = np.maximum(call.scheduled_h - np.sort(leads)[::-1], env.now)
     boxes = model.new_consignments(EXPORT, call.id, call.n_export)
-    call.exports.extend(c.id for c in boxes)
+    for c in boxes:
+        c.call = call
+    call.exports.extend(boxes)
     for c, at in zip(boxes, gate_in.tolist()):
-        yield env.timeout(at - env.now)
+        yield from pause(env, at - env.now)
         env.process(export_container(model, c))
 
 

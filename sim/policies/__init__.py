@@ -1,0 +1,100 @@
+"""Trade facilitation reforms, one module each, switched on in ``configs/policy/<name>.yaml``.
+
+:class:`Measures` folds the enabled policies into the answers the flows ask for (see
+:mod:`sim.policies.base`); with no policy enabled every answer is the baseline's. Policies
+compose: a reform package (``configs/package/``) is a list of them.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.policies.base import Policy
+from sim.policies.bonded_blending import BondedBlendingConfig
+from sim.policies.direct_loading import DirectLoading, DirectLoadingConfig
+from sim.policies.direct_pickup import DirectPickup, DirectPickupConfig
+from sim.policies.e_documents import EDocuments, EDocumentsConfig
+from sim.policies.pre_arrival import PreArrival, PreArrivalConfig
+from sim.policies.risk_management import RiskManagement, RiskManagementConfig
+from sim.policies.two_step import TwoStep, TwoStepConfig
+
+if TYPE_CHECKING:
+    from sim.config import ClearwayConfig
+    from sim.consignment import Consignment
+
+
+@dataclass
+class PoliciesConfig:
+    pre_arrival: PreArrivalConfig = field(default_factory=PreArrivalConfig)
+    e_documents: EDocumentsConfig = field(default_factory=EDocumentsConfig)
+    risk_management: RiskManagementConfig = field(default_factory=RiskManagementConfig)
+    two_step: TwoStepConfig = field(default_factory=TwoStepConfig)
+    direct_pickup: DirectPickupConfig = field(default_factory=DirectPickupConfig)
+    direct_loading: DirectLoadingConfig = field(default_factory=DirectLoadingConfig)
+    bonded_blending: BondedBlendingConfig = field(default_factory=BondedBlendingConfig)
+
+
+CONTAINER_POLICIES: dict[str, type[Policy]] = {
+    "pre_arrival": PreArrival,
+    "e_documents": EDocuments,
+    "risk_management": RiskManagement,
+    "two_step": TwoStep,
+    "direct_pickup": DirectPickup,
+    "direct_loading": DirectLoading,
+}
+
+
+def enabled_policies(cfg: PoliciesConfig) -> list[str]:
+    return [name for name in vars(cfg) if getattr(cfg, name).enabled]
+
+
+def _first(answers):
+    return next((a for a in answers if a is not None), None)
+
+
+class Measures:
+    """The enabled container-flow policies, asked together. (Policies of the sub-models, such as
+    bonded blending, are read by their sub-model directly.)"""
+
+    def __init__(self, cfg: PoliciesConfig):
+        self.active: list[Policy] = [cls(getattr(cfg, name)) for name, cls in CONTAINER_POLICIES.items()
+                                     if getattr(cfg, name).enabled]
+
+    def effective_config(self, cfg: ClearwayConfig) -> ClearwayConfig:
+        """A copy of ``cfg`` with the policies' service-time, channel and risk changes applied."""
+        adjusted = copy.deepcopy(cfg)
+        for p in self.active:
+            p.adjust(adjusted)
+        return adjusted
+
+    def bind(self, model) -> None:
+        for p in self.active:
+            p.bind(model)
+
+    def preparation_h(self, c: Consignment, hours: float) -> float:
+        for p in self.active:
+            hours = p.preparation_h(c, hours)
+        return hours
+
+    def advance_lodgement_h(self, c: Consignment) -> float | None:
+        leads = [h for p in self.active if (h := p.advance_lodgement_h(c)) is not None]
+        return max(leads) if leads else None
+
+    def ship_side_pickup(self, c: Consignment) -> float | None:
+        return _first(p.ship_side_pickup(c) for p in self.active)
+
+    def loads_on_arrival(self, c: Consignment) -> float | None:
+        return _first(p.loads_on_arrival(c) for p in self.active)
+
+    def daily_update(self, model, left: dict[str, np.ndarray]) -> None:
+        for p in self.active:
+            p.daily_update(model, left)
+
+    def daily_series(self) -> dict[str, float]:
+        series = {}
+        for p in self.active:
+            series.update(p.daily_series())
+        return series

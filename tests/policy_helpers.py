@@ -1,0 +1,256 @@
+"""Shared pieces of the container-policy tests (issue 3): a reduced shanghai port, the scenarios
+(baseline, each policy alone, the full package), the metrics each mechanism targets, and paired
+differences over common random numbers.
+
+The reduced port is the calibrated ``shanghai`` scenario on 30 days (8 warm-up, 8 cool-down) at a
+tenth of its volume (300 import and 300 export boxes a day, 100 firms) with every capacity scaled
+by the same tenth (rounded up), so each station keeps about the default offered utilisation and the
+stage times stay close to the calibrated ones. One run takes about two seconds.
+
+Nothing here changes the model: it reads ``sim.run``'s RunResult (summary, consignment log,
+daily series).
+"""
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from scipy import stats
+
+from sim import load_config, run
+from sim.records import MILESTONES
+
+REDUCED_SHANGHAI = (
+    "run.horizon_days=30",
+    "run.warmup_days=8",
+    "run.cooldown_days=8",
+    "imports.boxes_per_day=300",
+    "exports.boxes_per_day=300",
+    "firms.count=100",
+    # capacities: shanghai's x 300 / 3000, rounded up
+    "customs.doc_officers=5",
+    "customs.inspection_teams=6",
+    "customs.certification_slots=30",
+    "terminal.shuttles=4",
+    "terminal.gate_lanes=2",
+    "terminal.appointment_slots_per_h=20",
+    "terminal.yard_capacity_teu=6000",
+)
+
+# scenario -> overrides; the fast lanes with every firm opted in (what-if of full adoption)
+SCENARIOS: dict[str, tuple[str, ...]] = {
+    "baseline": (),
+    "pre_arrival": ("policy=pre_arrival",),
+    "e_documents": ("policy=e_documents",),
+    "risk_management": ("policy=risk_management",),
+    "two_step": ("policy=two_step",),
+    "direct_pickup": ("policy=direct_pickup", "policies.direct_pickup.adoption.forced=true"),
+    "direct_loading": ("policy=direct_loading", "policies.direct_loading.adoption.forced=true"),
+    "full_package": ("package=full",),
+}
+SEEDS = (1, 2, 3, 4, 5)
+CONFIDENCE = 0.95
+TOL_H = 1e-3  # milestones are float32 hours (resolution ~3e-5 h at 700 h)
+
+# attributes a policy must never change (drawn from their own streams before any policy acts)
+IDENTITY_COLUMNS = ("consignment", "flow", "firm", "teu", "cargo_value_cny", "offence",
+                    "needs_certification")
+IMPORT_IDENTITY_COLUMNS = ("vessel", "vessel_arrival")  # the arriving call and its arrival time
+
+
+def reduced_config(*overrides: str):
+    return load_config("shanghai", [*REDUCED_SHANGHAI, *overrides])
+
+
+def run_scenario(name: str, seed: int, *extra: str):
+    return run(reduced_config(*SCENARIOS[name], *extra), seed=seed)
+
+
+def columns(result) -> dict[str, np.ndarray]:
+    """The consignment log as numpy columns; milestones in float64."""
+    cols = {name: result.log.column(name).to_numpy(zero_copy_only=False) for name in result.log.column_names}
+    for m in MILESTONES:
+        cols[m] = cols[m].astype(np.float64)
+    return cols
+
+
+def measured(cols: dict, cfg, flow: int) -> np.ndarray:
+    """Rows of ``flow`` that entered within the measurement window (as sim/summary.py counts)."""
+    entry = cols["vessel_arrival" if flow == 0 else "gate_in"]
+    start = cfg.run.warmup_days * 24.0
+    end = (cfg.run.horizon_days - cfg.run.cooldown_days) * 24.0
+    return (cols["flow"] == flow) & (entry >= start) & (entry < end)
+
+
+# --------------------------------------------------------------------------- metrics
+@dataclass(frozen=True)
+class Metric:
+    """One figure of a run's summary and what the policy's mechanism should do to it.
+
+    ``direction``: -1 must fall, +1 must rise (paired 95 % CI excludes zero), 0 must stay within
+    ``tolerance`` (absolute, in the metric's unit) of the baseline, None: reported only.
+    """
+    policy: str
+    label: str
+    get: Callable[[dict], float]
+    direction: int | None
+    tolerance: float = 0.0
+
+
+def flow(summary: dict, name: str, channel: str = "all") -> dict:
+    return summary["flows"][name][channel]
+
+
+def stage(flow_name: str, name: str, channel: str = "all") -> Callable[[dict], float]:
+    return lambda s: flow(s, flow_name, channel)["stages_h"][name]
+
+
+def clearance_mean(flow_name: str) -> Callable[[dict], float]:
+    return lambda s: flow(s, flow_name)["clearance_time_h"]["mean"]
+
+
+def port_mean(flow_name: str) -> Callable[[dict], float]:
+    return lambda s: flow(s, flow_name)["port_time_h"]["mean"]
+
+
+def cost(flow_name: str, *components: str) -> Callable[[dict], float]:
+    return lambda s: sum(flow(s, flow_name)["cost_cny"][c] for c in components)
+
+
+def share(flow_name: str, key: str) -> Callable[[dict], float]:
+    return lambda s: flow(s, flow_name)[key]
+
+
+def offences(flow_name: str, outcome: str) -> Callable[[dict], float]:
+    return lambda s: float(flow(s, flow_name)["offences"][outcome])
+
+
+def channel_share(flow_name: str, channel: str) -> Callable[[dict], float]:
+    return lambda s: flow(s, flow_name, channel)["n"] / flow(s, flow_name)["n"]
+
+
+M = Metric
+METRICS: tuple[Metric, ...] = (
+    # pre-arrival: the box is declared at sea, so nothing is left to prepare after discharge
+    M("pre_arrival", "import clearance_preparation stage (h)", stage("import", "clearance_preparation"), -1),
+    M("pre_arrival", "import clearance time (h)", clearance_mean("import"), -1),
+    M("pre_arrival", "import customs_clearance stage (h)", stage("import", "customs_clearance"), None),
+    M("pre_arrival", "import unloading stage (h)", stage("import", "unloading"), 0, 0.5),
+    M("pre_arrival", "export clearance_preparation stage (h)", stage("export", "clearance_preparation"), 0, 0.5),
+    # e-documents: shorter preparation (no paper hand-over) and a faster document check
+    M("e_documents", "import clearance time (h)", clearance_mean("import"), -1),
+    M("e_documents", "export clearance time (h)", clearance_mean("export"), -1),
+    M("e_documents", "import clearance_preparation stage (h)", stage("import", "clearance_preparation"), -1),
+    M("e_documents", "export clearance_preparation stage (h)", stage("export", "clearance_preparation"), -1),
+    M("e_documents", "import yellow customs_clearance stage (h)", stage("import", "customs_clearance", "yellow"), -1),
+    M("e_documents", "export yellow customs_clearance stage (h)", stage("export", "customs_clearance", "yellow"), -1),
+    M("e_documents", "import unloading stage (h)", stage("import", "unloading"), 0, 0.5),
+    M("e_documents", "import inspected share", share("import", "inspected_share"), 0, 0.01),
+    # risk management: fewer, better-targeted inspections; what it costs in control is reported
+    M("risk_management", "import inspected share", share("import", "inspected_share"), -1),
+    M("risk_management", "import red channel share", channel_share("import", "red"), -1),
+    M("risk_management", "import clearance time (h)", clearance_mean("import"), -1),
+    M("risk_management", "import inspection cost (CNY)", cost("import", "inspection"), -1),
+    M("risk_management", "import offences detected", offences("import", "detected"), None),
+    M("risk_management", "import offences missed", offences("import", "missed"), None),
+    M("risk_management", "export offences detected", offences("export", "detected"), None),
+    M("risk_management", "export offences missed", offences("export", "missed"), None),
+    M("risk_management", "import clearance_preparation stage (h)", stage("import", "clearance_preparation"), 0, 1.0),
+    # two-step: release on a summary declaration, so preparation before lodgement is shorter
+    M("two_step", "import clearance_preparation stage (h)", stage("import", "clearance_preparation"), -1),
+    M("two_step", "import clearance time (h)", clearance_mean("import"), -1),
+    M("two_step", "export clearance_preparation stage (h)", stage("export", "clearance_preparation"), 0, 0.5),
+    M("two_step", "import inspected share", share("import", "inspected_share"), 0, 0.01),
+    # direct pickup (everyone opted in): released boxes leave from the ship side
+    M("direct_pickup", "import pickup_and_leaving stage (h)", stage("import", "pickup_and_leaving"), -1),
+    M("direct_pickup", "import port time (h)", port_mean("import"), -1),
+    M("direct_pickup", "import storage+truck_waiting+inventory cost (CNY)",
+      cost("import", "storage", "truck_waiting", "inventory"), -1),
+    M("direct_pickup", "import total cost (CNY)", cost("import", "total"), -1),
+    M("direct_pickup", "import fast-lane share", share("import", "fast_lane_share"), +1),
+    M("direct_pickup", "import customs_clearance stage (h)", stage("import", "customs_clearance"), 0, 1.0),
+    M("direct_pickup", "import unloading stage (h)", stage("import", "unloading"), 0, 0.5),
+    M("direct_pickup", "export port time (h)", port_mean("export"), 0, 2.0),
+    # direct loading (everyone opted in): released export boxes reach the quay as the ship loads
+    M("direct_loading", "export post_release stage (h)", stage("export", "post_release"), -1),
+    M("direct_loading", "export port time (h)", port_mean("export"), -1),
+    M("direct_loading", "export storage+inventory cost (CNY)", cost("export", "storage", "inventory"), -1),
+    M("direct_loading", "export fast-lane share", share("export", "fast_lane_share"), +1),
+    M("direct_loading", "import port time (h)", port_mean("import"), 0, 2.0),
+    # the full package (adoption of the fast lanes by learning)
+    M("full_package", "import clearance time (h)", clearance_mean("import"), -1),
+    M("full_package", "export clearance time (h)", clearance_mean("export"), -1),
+    M("full_package", "import port time (h)", port_mean("import"), -1),
+    M("full_package", "export port time (h)", port_mean("export"), -1),
+    M("full_package", "import total cost (CNY)", cost("import", "total"), -1),
+    M("full_package", "export total cost (CNY)", cost("export", "total"), -1),
+    M("full_package", "import inspected share", share("import", "inspected_share"), -1),
+    M("full_package", "import offences detected", offences("import", "detected"), None),
+    M("full_package", "import offences missed", offences("import", "missed"), None),
+)
+
+
+# --------------------------------------------------------------------------- paired statistics
+@dataclass(frozen=True)
+class PairedEffect:
+    policy: str
+    metric: str
+    baseline_mean: float
+    policy_mean: float
+    diff_mean: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+    @property
+    def pct_change(self) -> float:
+        return 100.0 * self.diff_mean / self.baseline_mean if self.baseline_mean else math.nan
+
+    def excludes_zero(self) -> bool:
+        return self.ci_low > 0 or self.ci_high < 0
+
+
+def paired_effect(policy: str, metric: str, baseline: list[float], treated: list[float],
+                  confidence: float = CONFIDENCE) -> PairedEffect:
+    """Mean and t-based confidence interval of the per-seed difference treated - baseline."""
+    b, t = np.asarray(baseline, dtype=float), np.asarray(treated, dtype=float)
+    d = t - b
+    n = d.size
+    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * d.std(ddof=1) / math.sqrt(n) if n > 1 else math.inf
+    return PairedEffect(policy, metric, float(b.mean()), float(t.mean()), float(d.mean()),
+                        float(d.mean() - half), float(d.mean() + half), n)
+
+
+TABLE_HEADER = ("policy", "metric", "baseline_mean", "policy_mean", "paired_diff_mean",
+                "ci95_low", "ci95_high", "pct_change", "n_seeds")
+
+
+def table_rows(effects: list[PairedEffect]) -> list[tuple]:
+    return [(e.policy, e.metric, e.baseline_mean, e.policy_mean, e.diff_mean, e.ci_low, e.ci_high,
+             e.pct_change, e.n) for e in effects]
+
+
+def format_table(header: tuple[str, ...], rows: list[tuple]) -> str:
+    def fmt(v):
+        if isinstance(v, float):
+            return "nan" if math.isnan(v) else f"{v:.4g}" if abs(v) < 1e5 else f"{v:.0f}"
+        return str(v)
+
+    cells = [tuple(map(fmt, header))] + [tuple(map(fmt, r)) for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def write_csv(path: Path, header: tuple[str, ...], rows: list[tuple]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        for r in rows:
+            w.writerow([f"{v:.6g}" if isinstance(v, float) else v for v in r])

@@ -60,14 +60,13 @@ def verification_overrides(n: int) -> list[str]:
 
 def yangshan_overrides(days: int) -> list[str]:
     """Shanghai at full Yangshan volume: demand and every capacity scaled by the same factor."""
-    f = YANGSHAN_BOXES_PER_DAY / 6000
+    from sim import load_config
+    from sim.scaling import scaled_overrides
+
+    base = load_config("shanghai")
+    factor = YANGSHAN_BOXES_PER_DAY / (base.imports.boxes_per_day + base.exports.boxes_per_day)
     return [f"run.horizon_days={days}", "run.warmup_days=1", "run.cooldown_days=1",
-            f"imports.boxes_per_day={3000 * f:.0f}", f"exports.boxes_per_day={3000 * f:.0f}",
-            f"vessels.calls_per_day={3 * f:.2f}", f"vessels.berths={round(4 * f)}",
-            f"customs.doc_officers={round(50 * f)}", f"customs.inspection_teams={round(60 * f)}",
-            f"customs.certification_slots={round(300 * f)}", f"terminal.shuttles={round(40 * f)}",
-            f"terminal.gate_lanes={round(16 * f)}", f"terminal.appointment_slots_per_h={round(200 * f)}",
-            f"terminal.yard_capacity_teu={round(40000 * f)}"]
+            *scaled_overrides(base, factor)]
 
 
 def in_worker(fn, *args) -> dict:

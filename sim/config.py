@@ -179,6 +179,26 @@ class CostConfig:
 # (shared with the sub-models' validators, which is why they come before the imports below)
 
 
+def _check_types(obj, prefix: str) -> None:
+    """Catch unknown keys (``+key=...``) and wrong types that bypassed OmegaConf."""
+    allowed = [f.name for f in fields(obj)]
+    extra = sorted(set(vars(obj)) - set(allowed))
+    if extra:
+        raise ConfigError(f"{prefix}{extra[0]}", f"unknown key; allowed here: {', '.join(allowed)}")
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        path = f"{prefix}{f.name}"
+        if is_dataclass(value):
+            _check_types(value, path + ".")
+            continue
+        expected = {"int": int, "float": (int, float), "str": str, "bool": bool}.get(str(f.type))
+        if expected is None:
+            continue
+        wrong_bool = isinstance(value, bool) and str(f.type) in ("int", "float")
+        if wrong_bool or not isinstance(value, expected):
+            raise ConfigError(path, f"must be of type {f.type}, got {value!r}")
+
+
 def _positive(path: str, value: float) -> None:
     if not value > 0:
         raise ConfigError(path, f"must be > 0, got {value}")
@@ -219,8 +239,10 @@ def _duration(path: str, d: Duration, positive: bool = False) -> None:
 
 # The reforms' and sub-models' configs live with their mechanisms (imported here, after the
 # building blocks above that they use, so that the imports are not circular).
+from sim.bonded_zone.config import BondedZoneConfig, validate_bonded_zone  # noqa: E402
 from sim.bunkering.config import BunkeringConfig, validate_bonded_blending, validate_bunkering  # noqa: E402
 from sim.policies import PoliciesConfig  # noqa: E402
+from sim.policies.shared_warehousing import validate_shared_warehousing  # noqa: E402
 
 
 @dataclass
@@ -238,6 +260,7 @@ class ClearwayConfig:
     customs: CustomsConfig = field(default_factory=CustomsConfig)
     terminal: TerminalConfig = field(default_factory=TerminalConfig)
     costs: CostConfig = field(default_factory=CostConfig)
+    bonded_zone: BondedZoneConfig = field(default_factory=BondedZoneConfig)
     bunkering: BunkeringConfig = field(default_factory=BunkeringConfig)
     policies: PoliciesConfig = field(default_factory=PoliciesConfig)
 
@@ -334,6 +357,11 @@ def validate(cfg: ClearwayConfig) -> None:
     _positive("costs.cny_per_usd", cfg.costs.cny_per_usd)
 
     _validate_policies(cfg)
+    validate_bonded_zone(cfg.bonded_zone, "bonded_zone")
+    if cfg.bonded_zone.enabled and cfg.bonded_zone.zone_firms > fm.count:
+        raise ConfigError("bonded_zone.zone_firms",
+                          f"must be <= firms.count ({fm.count}), got {cfg.bonded_zone.zone_firms}")
+    validate_shared_warehousing(cfg.policies.shared_warehousing, "policies.shared_warehousing")
     validate_bunkering(cfg.bunkering, "bunkering")
     validate_bonded_blending(cfg.policies.bonded_blending, cfg.bunkering, "policies.bonded_blending")
 
@@ -375,23 +403,3 @@ def _validate_policies(cfg: ClearwayConfig) -> None:
         _probability(f"{path}.review_prob_per_day", a.review_prob_per_day)
         for name in ("switching_cost_cny", "payback_days", "prior_weight"):
             _at_least(f"{path}.{name}", getattr(a, name), 0)
-
-
-def _check_types(obj, prefix: str) -> None:
-    """Catch unknown keys (``+key=...``) and wrong types that bypassed OmegaConf."""
-    allowed = [f.name for f in fields(obj)]
-    extra = sorted(set(vars(obj)) - set(allowed))
-    if extra:
-        raise ConfigError(f"{prefix}{extra[0]}", f"unknown key; allowed here: {', '.join(allowed)}")
-    for f in fields(obj):
-        value = getattr(obj, f.name)
-        path = f"{prefix}{f.name}"
-        if is_dataclass(value):
-            _check_types(value, path + ".")
-            continue
-        expected = {"int": int, "float": (int, float), "str": str, "bool": bool}.get(str(f.type))
-        if expected is None:
-            continue
-        wrong_bool = isinstance(value, bool) and str(f.type) in ("int", "float")
-        if wrong_bool or not isinstance(value, expected):
-            raise ConfigError(path, f"must be of type {f.type}, got {value!r}")

@@ -17,6 +17,7 @@ import simpy
 from sim.agents.customs import Customs
 from sim.agents.firm import create_firms, firm_table
 from sim.agents.terminal import Terminal
+from sim.bonded_zone import BondedZone
 from sim.bunkering import BunkerMarket
 from sim.config import ClearwayConfig
 from sim.consignment import draw_batch
@@ -32,6 +33,8 @@ def build_sub_models(model) -> dict:
     """The optional sub-models that share the port's clock and firms (see DESIGN.md section 4)."""
     cfg = model.config
     subs = {}
+    if cfg.bonded_zone.enabled:
+        subs["bonded_zone"] = BondedZone(model, cfg.bonded_zone, cfg.policies.shared_warehousing)
     if cfg.bunkering.enabled:
         subs["bunkering"] = BunkerMarket(model, cfg.bunkering, cfg.policies.bonded_blending)
     return subs
@@ -109,7 +112,7 @@ class ClearanceModel(mesa.Model):
             reporters[name] = lambda m, name=name: m.measures.daily_series()[name]
         for sub_name, sub in self.sub_models.items():
             for name in sub.daily_series():
-                reporters[f"{sub_name}_{name}"] = lambda m, s=sub_name, name=name: m.sub_models[s].daily_series()[name]
+                reporters[name] = lambda m, s=sub_name, name=name: m.sub_models[s].daily_series()[name]
         for s in self.stations:
             reporters[f"{s.name}_queue"] = lambda m, s=s: s.waiting
             if s.servers:

@@ -65,6 +65,8 @@ def log_table(model: ClearanceModel) -> pa.Table:
 
 def sub_model_logs(model: ClearanceModel) -> dict[str, pa.Table]:
     logs = {}
+    if "bonded_zone" in model.sub_models:
+        logs["zone_orders"] = model.sub_models["bonded_zone"].log_table()
     if "bunkering" in model.sub_models:
         market = model.sub_models["bunkering"]
         logs["bunker_calls"] = market.log_table()

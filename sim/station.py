@@ -38,13 +38,19 @@ class Station:
         A SimPy sub-process: ``yield from station.serve(...)``. If ``stamp`` (a log column) is
         given, the service start is written to ``stamp[row]`` the moment service begins.
         """
+        if self.resource is None and service_h <= 0:  # passes straight through: no time, no area
+            now = self.env.now
+            self.arrivals += 1
+            self.completions += 1
+            if stamp is not None:
+                stamp[row] = now
+            return now
         request = self.join(priority)
         if request is None:
             start = self.begin()
             if stamp is not None:
                 stamp[row] = start
-            if service_h > 0:
-                yield self.env.timeout(service_h)
+            yield self.env.timeout(service_h)
             self.finish()
             return start
         with request:

@@ -54,6 +54,12 @@ def describe(x: np.ndarray) -> dict[str, float]:
     return {"n": int(x.size), "mean": float(x.mean()), "p50": float(p50), "p90": float(p90), "p95": float(p95)}
 
 
+def percentiles(x: np.ndarray) -> list[float] | None:
+    """The 1st to 99th percentiles of the finite values of ``x`` (None if there are none)."""
+    x = x[np.isfinite(x)]
+    return np.percentile(x, np.arange(1, 100)).tolist() if x.size else None
+
+
 def _mean(x: np.ndarray) -> float | None:
     x = x[np.isfinite(x)]
     return float(x.mean()) if x.size else None
@@ -75,6 +81,8 @@ def flow_figures(log: dict[str, np.ndarray], costs: dict[str, np.ndarray], flow:
         "completed": int(completed.sum()),
         "clearance_time_h": describe(clearance),
         "port_time_h": describe(leave - entry),
+        "port_time_percentiles_h": percentiles(leave - entry),  # 1st..99th, for CDF plots
+        "clearance_time_percentiles_h": percentiles(clearance),
         "released_within_24h": float(np.mean(clearance[released] <= 24)) if released.any() else None,
         "stages_h": stage_means(t, flow),
         "fast_lane_share": float(np.mean(log["fast_lane"][rows] != USUAL_ROUTE)) if rows.any() else None,

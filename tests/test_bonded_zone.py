@@ -7,25 +7,31 @@ against the GACC Ningbo pilot, and config validation.
 """
 from __future__ import annotations
 
+import itertools
 import json
 
 import mesa
 import numpy as np
 import pytest
 import simpy
-from hypothesis import given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from omegaconf import OmegaConf
 from scipy import stats
 
 from sim import ConfigError, load_config
 from sim.agents.firm import LOW, create_firms
 from sim.bonded_zone import BondedZone, BondedZoneConfig, offered_load, validate_bonded_zone
-from sim.bonded_zone.config import CONFIG_FILE
-from sim.policies.shared_warehousing import (SharedWarehousingAdoption, SharedWarehousingConfig,
-                                             validate_shared_warehousing)
+from sim.loading import CONFIG_DIR
+from sim.policies.shared_warehousing import (
+    SharedWarehousingAdoption,
+    SharedWarehousingConfig,
+    validate_shared_warehousing,
+)
 from sim.records import DETECTED
 from sim.rng import Purpose, stream
 
+ZONE_YAML = CONFIG_DIR / "bonded_zone" / "yangshan.yaml"
 HORIZON_DAYS, WARMUP_DAYS, COOLDOWN_DAYS = 36, 16, 4
 PORT = load_config("shanghai", [f"run.horizon_days={HORIZON_DAYS}", f"run.warmup_days={WARMUP_DAYS}",
                                 f"run.cooldown_days={COOLDOWN_DAYS}"])
@@ -43,7 +49,7 @@ POLICIES = {"off": OFF, "forced": FORCED, "learning": LEARNING, "wait": WAIT_FOR
 
 def zone_config(*overrides: str) -> BondedZoneConfig:
     """configs/bonded_zone/yangshan.yaml with dotted ``overrides``, typed and validated."""
-    merged = OmegaConf.merge(OmegaConf.structured(BondedZoneConfig), OmegaConf.load(CONFIG_FILE),
+    merged = OmegaConf.merge(OmegaConf.structured(BondedZoneConfig), OmegaConf.load(ZONE_YAML),
                              OmegaConf.from_dotlist(list(overrides)))
     cfg = OmegaConf.to_object(merged)
     validate_bonded_zone(cfg, "bonded_zone")
@@ -104,8 +110,8 @@ def test_every_order_is_done_or_in_the_zone_and_trucks_declarations_space_add_up
     assert done.sum() == zone.completed
     for m in ("allocated", "pick_end", "declared", "cleared", "shipped"):
         assert np.isfinite(log[m][done]).all(), m
-    stuck = ~done & (log["ordered"] < (HORIZON_DAYS - 3) * 24)
-    assert stuck.sum() == 0, "orders older than 3 days never finished"
+    stuck = ~done & (log["allocated"] < (HORIZON_DAYS - 3) * 24)  # NaN (still back-ordered) excluded
+    assert stuck.sum() == 0, "orders that had their goods 3 days before the horizon never finished"
     assert log["trucks"].sum() == pytest.approx(sum(w.trucks_dispatched for w in zone.warehouses), rel=1e-5)
     assert log["declarations"].sum() == pytest.approx(zone.customs.lodged, rel=1e-5)
     assert sum(w.occupied.sum() for w in zone.warehouses) == pytest.approx(zone.stock.on_hand.sum())
@@ -119,12 +125,13 @@ def test_milestones_follow_the_procedure_of_each_regime(policy):
     done = log["outcome"] >= 0
     t = {k: v[done] for k, v in log.items()}
     chain = ("ordered", "allocated", "pick_start", "pick_end", "shipped")
-    for a, b in zip(chain, chain[1:]):
+    for a, b in itertools.pairwise(chain):
         assert (t[a] <= t[b]).all(), (a, b)
     assert (t["pick_end"] <= t["declared"]).all() and (t["declared"] <= t["cleared"]).all()
     separate, shared = ~t["shared"], t["shared"]
     assert (t["cleared"][separate] <= t["shipped"][separate]).all()
-    assert (t["shipments"][separate] == (t["bonded_pallets"][separate] > 0) + (t["domestic_pallets"][separate] > 0)).all()
+    classes = (t["bonded_pallets"] > 0).astype(int) + (t["domestic_pallets"] > 0)
+    assert (t["shipments"][separate] == classes[separate]).all()
     assert (t["shipments"][shared] == 1).all()
     if policy == "wait":
         assert (t["cleared"][shared] <= t["shipped"][shared]).all()
@@ -137,9 +144,13 @@ def test_milestones_follow_the_procedure_of_each_regime(policy):
 
 def test_same_seed_gives_an_identical_order_log_and_summary():
     first, second = cached(2, "learning"), simulate(2, LEARNING)
-    assert first.log_table().equals(second.log_table())
+    a, b = first.log_table(), second.log_table()
+    assert a.schema == b.schema
+    for name in a.column_names:  # NaN == NaN here, unlike Table.equals
+        np.testing.assert_array_equal(a.column(name).to_numpy(), b.column(name).to_numpy(), err_msg=name)
     assert json.dumps(summary(first), default=float) == json.dumps(summary(second), default=float)
-    assert not first.log_table().equals(cached(1, "learning").log_table())
+    other = cached(1, "learning").log_table()
+    assert a.num_rows != other.num_rows or not np.array_equal(a.column("firm"), other.column("firm"))
 
 
 def test_policy_leaves_orders_their_attributes_and_the_lots_unchanged():
@@ -213,7 +224,7 @@ MORE_LOW_CREDIT = load_config("shanghai", ["run.horizon_days=10", "run.warmup_da
                                            "firms.credit.low=0.3", "firms.credit.general=0.65"])
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), forced=st.booleans(), switching_cny=st.sampled_from([0.0, 2e5]),
        zone_firms=st.integers(5, 60))
 def test_no_low_credit_firm_ever_uses_shared_warehousing(seed, forced, switching_cny, zone_firms):
@@ -229,7 +240,8 @@ def test_no_low_credit_firm_ever_uses_shared_warehousing(seed, forced, switching
     log = zone.log.view()
     low_firms = [f.index for f in zone.model.firms if f.credit == LOW]
     assert not (log["shared"] & np.isin(log["firm"], low_firms)).any()
-    assert log["shared"].any()  # eligible firms did use it
+    if forced and (zone.rate * zone.eligible).sum() > 1:  # > 10 eligible orders expected
+        assert log["shared"].any()  # the property is not vacuous
 
 
 def test_adoption_rises_when_shared_warehousing_saves_money():
@@ -314,8 +326,8 @@ def test_wrong_type_and_too_many_zone_firms_are_rejected():
     with pytest.raises(ConfigError, match="must be of type int") as err:
         validate_bonded_zone(cfg, "bonded_zone")
     assert err.value.field_path == "bonded_zone.staff.pickers"
-    with pytest.raises(ConfigError) as err:
-        BondedZone(ZoneHarness(1), zone_config(f"zone_firms={PORT.firms.count + 1}"), OFF)
+    with pytest.raises(ConfigError) as err:  # a cross-field rule, checked at start-up
+        load_config("shanghai", [f"bonded_zone.zone_firms={PORT.firms.count + 1}"])
     assert err.value.field_path == "bonded_zone.zone_firms"
 
 

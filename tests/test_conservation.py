@@ -352,6 +352,9 @@ def valid_configs(draw):
 
     fm = cfg.firms
     fm.count = draw(st.integers(1, 60))
+    cfg.bonded_zone.enabled = draw(st.booleans())  # the sub-models share the clock and the firms
+    cfg.bonded_zone.zone_firms = min(cfg.bonded_zone.zone_firms, fm.count)
+    cfg.bunkering.enabled = draw(st.booleans())
     fm.offence_rate_mean = draw(st.floats(0.0, 0.4))
     fm.offence_rate_concentration = draw(st.floats(0.5, 50.0))
     fm.certification_share = draw(st.floats(0.0, 0.5))

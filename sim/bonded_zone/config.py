@@ -214,7 +214,3 @@ def _shift(path: str, start: float, end: float) -> None:
     if end <= start:
         raise ConfigError(f"{path}.shift_end_h", f"must be after {path}.shift_start_h ({start}), got {end}")
 
-
-__all__ = ["BondedZoneConfig", "InboundConfig", "KINDS", "OrdersConfig", "PerKind", "SpaceConfig",
-           "StaffConfig", "TruckingConfig", "ZoneCustomsConfig", "class_pallets_per_order",
-           "offered_load", "validate_bonded_zone"]

@@ -25,7 +25,7 @@ from sim.station import Station
 class Collective:
     """A collective declaration while its period is open: the orders it lists."""
 
-    __slots__ = ("rows", "accepted")
+    __slots__ = ("accepted", "rows")
 
     def __init__(self, env):
         self.rows: list[int] = []

@@ -46,15 +46,11 @@ def durations(d: Duration) -> Callable[[np.random.Generator, int], np.ndarray]:
     return lambda rng, n: draw(rng, d, n)
 
 
-def uniforms(rng: np.random.Generator, n: int) -> np.ndarray:
-    return rng.random(n)
-
-
 class Order:
     """One order while it is in the zone, with every number it may need. Times in hours."""
 
-    __slots__ = ("row", "zf", "kind", "pallets", "value_cny", "offence", "detect_u", "pick_factor",
-                 "prep_h", "processing_h", "check_u", "check_h", "truck_h")
+    __slots__ = ("check_h", "check_u", "detect_u", "kind", "offence", "pallets", "pick_factor", "prep_h",
+                 "processing_h", "row", "truck_h", "value_cny", "zf")
 
     def __init__(self, row, zf, kind, pallets, value_cny, offence, detect_u, pick_factor,
                  prep_h, processing_h, check_u, check_h, truck_h):
@@ -98,13 +94,14 @@ def draw_day(cfg: BondedZoneConfig, seed: int, day: int, rate_per_day: np.ndarra
         return draw(zone_stream(seed, SERVICE, day, variate), d, int(np.prod(shape))).reshape(shape)
 
     c = cfg.customs
-    drawn = dict(
-        at=at, zf=zf, kind=kind, pallets=pallets, value_cny=pallets.sum(axis=1) * o.value_cny_per_pallet,
-        offence=offence, detect_u=attr(5).random(n),
-        pick_factor=service(0, Duration(mean_h=1.0, dist="lognormal", cv=cfg.staff.pick_cv), n),
-        prep_h=service(1, c.preparation, (n, 2)), processing_h=service(2, c.processing, (n, 2)),
-        check_u=zone_stream(seed, SERVICE, day, 3).random((n, 2)), check_h=service(4, c.doc_check, (n, 2)),
-        truck_h=service(5, cfg.trucks.call_lead, (n, 2)),
-    )
+    drawn = {
+        "at": at, "zf": zf, "kind": kind, "pallets": pallets,
+        "value_cny": pallets.sum(axis=1) * o.value_cny_per_pallet,
+        "offence": offence, "detect_u": attr(5).random(n),
+        "pick_factor": service(0, Duration(mean_h=1.0, dist="lognormal", cv=cfg.staff.pick_cv), n),
+        "prep_h": service(1, c.preparation, (n, 2)), "processing_h": service(2, c.processing, (n, 2)),
+        "check_u": zone_stream(seed, SERVICE, day, 3).random((n, 2)),
+        "check_h": service(4, c.doc_check, (n, 2)), "truck_h": service(5, cfg.trucks.call_lead, (n, 2)),
+    }
     order = np.argsort(at, kind="stable")
     return {k: v[order] for k, v in drawn.items()}

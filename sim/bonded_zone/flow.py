@@ -22,6 +22,7 @@ def order_arrivals(zone):
 
 
 def order_journey(zone, o):
+    """Claim the lines (the firm reorders when due), take them off the shelf, ship, complete."""
     env, stock = zone.env, zone.stock
     lines = [(g, pallets) for g, pallets in enumerate(o.pallets) if pallets > 0]
     for g, pallets in lines:
@@ -33,8 +34,7 @@ def order_journey(zone, o):
     shipments = zone.route(o)
     others = [env.process(shipment(zone, o, *s)) for s in shipments[1:]]  # in parallel
     yield from shipment(zone, o, *shipments[0])
-    for other in others:
-        yield other
+    yield from others  # wait for the other shipment to finish too
     zone.complete(o)
 
 

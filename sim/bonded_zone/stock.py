@@ -3,7 +3,8 @@
 Each firm and goods class has a mean demand ``d`` (pallets a day). An order *promises* its
 lines at once: the inventory position (on hand + on order - promised) falls, and whenever it is
 at or below the reorder point ``s = d x reorder_cover_days`` the firm orders a lot of
-``Q = d x lot_cover_days`` pallets (it arrives after the inbound lead time). The order then
+``Q = d x lot_cover_days`` pallets, at least a truckload (it arrives after the inbound lead
+time). The order then
 *takes* the goods, waiting for the next lot if the shelf is short (a back-order). Goods stay on
 hand, occupying space, until their truck leaves. Which warehouse holds them is the warehouses'
 business (:mod:`sim.bonded_zone.warehouse`); this module only counts.
@@ -21,10 +22,10 @@ from sim.bonded_zone.config import InboundConfig
 
 class Stock:
     def __init__(self, env: simpy.Environment, demand_per_day: np.ndarray, cfg: InboundConfig,
-                 phase_u: np.ndarray):
+                 min_lot_pallets: float, phase_u: np.ndarray):
         self.env = env
         self.reorder_point = demand_per_day * cfg.reorder_cover_days  # (firms, 2) pallets
-        self.lot = demand_per_day * cfg.lot_cover_days
+        self.lot = np.maximum(demand_per_day * cfg.lot_cover_days, min_lot_pallets)
         self.on_hand = self.reorder_point + phase_u * self.lot  # staggered start, pallets in the zone
         self.free = self.on_hand.copy()  # on hand and not yet taken by an order
         self.position = self.on_hand.copy()  # on hand + on order - promised

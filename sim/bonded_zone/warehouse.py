@@ -31,7 +31,7 @@ EPS_PALLETS = 1e-6
 
 
 class Truck:
-    __slots__ = ("load", "items", "departed", "is_open")
+    __slots__ = ("departed", "is_open", "items", "load")
 
     def __init__(self, env):
         self.load = 0.0  # pallets
@@ -106,7 +106,8 @@ class Warehouse(mesa.Agent):
     def pick(self, o, pallets: float):
         """SimPy sub-process: one pick job for ``pallets`` of order ``o``."""
         s, log = self.zone.cfg.staff, self.zone.log
-        start = yield from self.zone.pickers.serve((s.pick_base_h + s.pick_h_per_pallet * pallets) * o.pick_factor)
+        job_h = (s.pick_base_h + s.pick_h_per_pallet * pallets) * o.pick_factor
+        start = yield from self.zone.pickers.serve(job_h)
         log.stamp_last("pick_start", o.row, start)
         log.stamp_last("pick_end", o.row, self.env.now)
 

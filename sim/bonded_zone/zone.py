@@ -12,6 +12,8 @@ the order log (:mod:`~sim.bonded_zone.records`); orders and lots move through
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyarrow as pa
 
@@ -35,21 +37,21 @@ from sim.bonded_zone.records import COSTS, OrderLog
 from sim.bonded_zone.stock import Stock
 from sim.bonded_zone.summary import zone_summary
 from sim.bonded_zone.warehouse import Warehouse
-from sim.config import ConfigError, Duration
+from sim.config import Duration
 from sim.records import COMPLIANT, DETECTED, MISSED
 from sim.rng import Purpose, stream
 from sim.station import Station
+
+if TYPE_CHECKING:  # sim.config imports sim.policies
+    from sim.policies.shared_warehousing import SharedWarehousingConfig
 
 ADOPTION_KEY = 3  # stream(seed, Purpose.ADOPTION, 3); 1 and 2 are the container fast lanes
 
 
 class BondedZone:
-    def __init__(self, model, cfg: BondedZoneConfig, policy_cfg):
+    def __init__(self, model, cfg: BondedZoneConfig, policy_cfg: SharedWarehousingConfig):
         self.model, self.env, self.cfg, self.policy = model, model.env, cfg, policy_cfg
-        firms = model.firms
-        if cfg.zone_firms > len(firms):
-            raise ConfigError("bonded_zone.zone_firms", f"must be <= the number of firms ({len(firms)}), "
-                                                        f"got {cfg.zone_firms}")
+        firms = model.firms  # config validation ensures zone_firms <= len(firms)
         size = np.array([f.size_weight for f in firms])
         pick = zone_stream(model.seed, POPULATION, 0).choice(len(firms), cfg.zone_firms, replace=False,
                                                               p=size / size.sum())
@@ -59,8 +61,10 @@ class BondedZone:
         self.offence_rate = np.array([f.offence_rate for f in zone_firms])
         self.eligible = np.array([f.credit != LOW for f in zone_firms])
         demand = self.rate[:, None] * np.array(class_pallets_per_order(cfg.orders))[None, :]
-        self.stock = Stock(self.env, demand, cfg.inbound, zone_stream(model.seed, POPULATION, 1).random(demand.shape))
-        self.lot_variates = [[self._lot_variates(zf, g) for g in (BONDED, DOMESTIC)] for zf in range(len(self.rate))]
+        self.stock = Stock(self.env, demand, cfg.inbound, cfg.trucks.capacity_pallets,
+                           zone_stream(model.seed, POPULATION, 1).random(demand.shape))
+        self.lot_variates = [[self._lot_variates(zf, g) for g in (BONDED, DOMESTIC)]
+                             for zf in range(len(self.rate))]
 
         self.adoption = (Adoption(policy_cfg.adoption, self.eligible, self.rate,
                                   stream(model.seed, Purpose.ADOPTION, ADOPTION_KEY))
@@ -83,7 +87,8 @@ class BondedZone:
             self.domestic.open_account(zf, self.stock.on_hand[zf, DOMESTIC], planned_peak[zf, DOMESTIC])
         self._follow_adoption()
 
-        self.firm_rent_cny_per_day = planned_peak.sum(axis=1) * (1 + cfg.space.headroom) * self._cny_per_pallet_day
+        self.firm_rent_cny_per_day = (planned_peak.sum(axis=1) * (1 + cfg.space.headroom)
+                                      * self._cny_per_pallet_day)
         self.days: list[dict[str, float]] = []  # one record per closed day (see daily_update)
         self.completed = 0
         self.env.process(order_arrivals(self))
@@ -93,8 +98,9 @@ class BondedZone:
         return self.cfg.space.m2_per_pallet * self.cfg.space.rent_cny_per_m2_day
 
     def _lot_variates(self, zf: int, g: int) -> tuple[Variates, Variates, Variates]:
+        """Lead time, entry-record time and put-away speed factor of each lot of (zf, g)."""
         seed, i = self.model.seed, self.cfg.inbound
-        unit = Duration(mean_h=1.0, dist="lognormal", cv=self.cfg.staff.pick_cv)
+        unit = Duration(mean_h=1.0, dist="lognormal", cv=self.cfg.staff.pick_cv)  # as for picking
         return (Variates(seed, (LOTS, zf, g, 0), durations(i.lead_time)),
                 Variates(seed, (LOTS, zf, g, 1), durations(i.entry_record)),
                 Variates(seed, (LOTS, zf, g, 2), durations(unit)))
@@ -123,11 +129,12 @@ class BondedZone:
         """Shipments of order ``o``: (warehouse, goods class, bonded pallets, domestic pallets)."""
         bonded, domestic = o.pallets
         self.log.shared[o.row] = shared = bool(self.in_shared[o.zf])
-        if shared:
+        if shared:  # one shipment; its goods-class index only picks the (unused) baseline draws
             shipments = [(self.shared, BONDED, bonded, domestic)]
         else:
             shipments = [(w, g, bonded if g == BONDED else 0.0, domestic if g == DOMESTIC else 0.0)
-                         for w, g, pallets in ((self.bonded, BONDED, bonded), (self.domestic, DOMESTIC, domestic))
+                         for w, g, pallets in ((self.bonded, BONDED, bonded),
+                                               (self.domestic, DOMESTIC, domestic))
                          if pallets > 0]
         self.log.shipments[o.row] = len(shipments)
         return shipments
@@ -152,7 +159,8 @@ class BondedZone:
         log, r, cfg = self.log, o.row, self.cfg
         log.trucking_cny[r] = log.trucks[r] * cfg.trucks.trip_cny
         log.declaration_cny[r] = log.declarations[r] * cfg.customs.broker_fee_cny
-        log.holding_cny[r] = o.value_cny * cfg.holding_pct_per_day / 100 * (log.shipped[r] - log.ordered[r]) / 24
+        days_to_ship = (log.shipped[r] - log.ordered[r]) / 24
+        log.holding_cny[r] = o.value_cny * cfg.holding_pct_per_day / 100 * days_to_ship
         log.space_cny[r] = self.firm_rent_cny_per_day[o.zf] / self.rate[o.zf]
         detected = log.doc_checked[r] and o.detect_u < cfg.customs.detection_prob
         log.outcome[r] = (DETECTED if detected else MISSED) if o.offence else COMPLIANT
@@ -170,7 +178,8 @@ class BondedZone:
             occupied += occupied_days
             billed += billed_w
         self.firm_rent_cny_per_day = billed * self._cny_per_pallet_day
-        self.days.append({"day": day, "occupied_pallet_days": occupied, "billed_pallet_days": float(billed.sum()),
+        self.days.append({"day": day, "occupied_pallet_days": occupied,
+                          "billed_pallet_days": float(billed.sum()),
                           "rent_cny": float(self.firm_rent_cny_per_day.sum()),
                           "trucks_total": sum(w.trucks_dispatched for w in self.warehouses),
                           "declarations_total": self.customs.lodged})
@@ -194,16 +203,17 @@ class BondedZone:
             self.in_shared[zf] = self.adoption.adopted[zf]
 
     def daily_series(self) -> dict[str, float]:
-        """The day just closed by :meth:`daily_update` (space, trucks, declarations) and queues now."""
-        today = self.days[-1]
-        before = self.days[-2] if len(self.days) > 1 else {"trucks_total": 0, "declarations_total": 0}
+        """The day just closed by :meth:`daily_update` (call it first): space, trucks,
+        declarations; and queues and stock now."""
+        nothing = {"billed_pallet_days": 0, "occupied_pallet_days": 0, "rent_cny": 0,
+                   "trucks_total": 0, "declarations_total": 0}
+        today = self.days[-1] if self.days else nothing
+        before = self.days[-2] if len(self.days) > 1 else nothing
         billed = today["billed_pallet_days"]
-        return {
+        return {  # station queues and utilisation are recorded by the model for every station
             "zone_orders_open": float(self.log.size - self.completed),
-            "zone_pickers_queue": float(self.pickers.waiting),
-            "zone_customs_desk_queue": float(self.customs.desk.waiting),
             "zone_stock_pallets": float(self.stock.on_hand.sum()),
-            "zone_space_utilisation": float(today["occupied_pallet_days"] / billed) if billed else float("nan"),
+            "zone_space_utilisation": today["occupied_pallet_days"] / billed if billed else float("nan"),
             "zone_rented_m2": float(billed * self.cfg.space.m2_per_pallet),
             "zone_rent_cny": float(today["rent_cny"]),
             "zone_trucks": float(today["trucks_total"] - before["trucks_total"]),

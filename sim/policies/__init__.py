@@ -19,6 +19,7 @@ from sim.policies.direct_pickup import DirectPickup, DirectPickupConfig
 from sim.policies.e_documents import EDocuments, EDocumentsConfig
 from sim.policies.pre_arrival import PreArrival, PreArrivalConfig
 from sim.policies.risk_management import RiskManagement, RiskManagementConfig
+from sim.policies.shared_warehousing import SharedWarehousingConfig
 from sim.policies.two_step import TwoStep, TwoStepConfig
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class PoliciesConfig:
     two_step: TwoStepConfig = field(default_factory=TwoStepConfig)
     direct_pickup: DirectPickupConfig = field(default_factory=DirectPickupConfig)
     direct_loading: DirectLoadingConfig = field(default_factory=DirectLoadingConfig)
+    shared_warehousing: SharedWarehousingConfig = field(default_factory=SharedWarehousingConfig)
     bonded_blending: BondedBlendingConfig = field(default_factory=BondedBlendingConfig)
 
 
@@ -57,7 +59,7 @@ def _first(answers):
 
 class Measures:
     """The enabled container-flow policies, asked together. (Policies of the sub-models, such as
-    bonded blending, are read by their sub-model directly.)"""
+    shared warehousing and bonded blending, are read by their sub-model directly.)"""
 
     def __init__(self, cfg: PoliciesConfig):
         self.active: list[Policy] = [cls(getattr(cfg, name)) for name, cls in CONTAINER_POLICIES.items()
@@ -75,18 +77,26 @@ class Measures:
             p.bind(model)
 
     def preparation_h(self, c: Consignment, hours: float) -> float:
+        if not self.active:
+            return hours
         for p in self.active:
             hours = p.preparation_h(c, hours)
         return hours
 
     def advance_lodgement_h(self, c: Consignment) -> float | None:
+        if not self.active:
+            return None
         leads = [h for p in self.active if (h := p.advance_lodgement_h(c)) is not None]
         return max(leads) if leads else None
 
     def ship_side_pickup(self, c: Consignment) -> float | None:
+        if not self.active:
+            return None
         return _first(p.ship_side_pickup(c) for p in self.active)
 
     def loads_on_arrival(self, c: Consignment) -> float | None:
+        if not self.active:
+            return None
         return _first(p.loads_on_arrival(c) for p in self.active)
 
     def daily_update(self, model, left: dict[str, np.ndarray]) -> None:

@@ -53,44 +53,66 @@ ATTRIBUTES = {  # column -> dtype; filled when the consignment is created or dec
 GROWTH = 1.25  # capacity factor when the columns are full (keeps slack below 25 %)
 
 
-COLUMNS = {**{name: np.float32 for name in MILESTONES}, **ATTRIBUTES}
-EMPTY = {**{name: np.nan for name in MILESTONES}, "channel": NOT_ASSESSED, "vessel": -1}  # else 0
+class Columns:
+    """Growable numpy columns, one row per unit of work; ``table.name[row]`` reads like the field.
 
+    ``spec`` maps each column name to ``(dtype, empty value)``. Rows are handed out in creation
+    order; capacity grows by 25 % when full. Shared by every log of the model (consignments,
+    zone orders, bunker calls and supply orders).
+    """
 
-class ConsignmentLog:
-    """Growable columns indexed by consignment id (0, 1, 2, ... in creation order)."""
-
-    def __init__(self, capacity: int = 4096):
+    def __init__(self, spec: dict[str, tuple], capacity: int = 4096):
+        self.spec = spec
         self.size = 0
         self.columns: dict[str, np.ndarray] = {}
-        for name, dtype in COLUMNS.items():
-            self._set_column(name, np.full(capacity, EMPTY.get(name, 0), dtype=dtype))
+        for name, (dtype, empty) in spec.items():
+            self._set(name, np.full(capacity, empty, dtype=dtype))
 
-    def _set_column(self, name: str, column: np.ndarray) -> None:
+    def _set(self, name: str, column: np.ndarray) -> None:
         self.columns[name] = column
-        setattr(self, name, column)  # log.release[i] = t reads like the milestone it is
+        setattr(self, name, column)
 
     def allocate(self, n: int) -> int:
-        """Reserve ``n`` rows; return the first id."""
+        """Reserve ``n`` rows; return the first."""
         first = self.size
         self.size += n
-        capacity = len(self.flow)
+        capacity = len(next(iter(self.columns.values())))
         if self.size > capacity:
             new_capacity = max(self.size, int(GROWTH * capacity))
-            for name, col in self.columns.items():
-                grown = np.full(new_capacity, EMPTY.get(name, 0), dtype=col.dtype)
-                grown[:capacity] = col
-                self._set_column(name, grown)
+            for name, (dtype, empty) in self.spec.items():
+                grown = np.full(new_capacity, empty, dtype=dtype)
+                grown[:capacity] = self.columns[name]
+                self._set(name, grown)
         return first
 
-    def nbytes_per_row(self) -> float:
+    def add(self, **values) -> int:
+        """Append one row with the given ``values`` (other fields empty); return its index."""
+        row = self.allocate(1)
+        for name, value in values.items():
+            self.columns[name][row] = value
+        return row
+
+    def nbytes_per_row(self) -> int:
         return sum(col.dtype.itemsize for col in self.columns.values())
 
     def view(self) -> dict[str, np.ndarray]:
         """The filled rows of every column (views, no copy)."""
         return {name: col[: self.size] for name, col in self.columns.items()}
 
-    def to_arrow(self) -> pa.Table:
-        cols = {"consignment": np.arange(self.size, dtype=np.int64)}
-        cols.update(self.view())
-        return pa.table(cols)
+    def to_arrow(self, index: str) -> pa.Table:
+        return pa.table({index: np.arange(self.size, dtype=np.int64), **self.view()})
+
+
+EMPTY = {**{name: np.nan for name in MILESTONES}, "channel": NOT_ASSESSED, "vessel": -1}  # else 0
+SPEC = {name: (dtype, EMPTY.get(name, 0))
+        for name, dtype in {**{m: np.float32 for m in MILESTONES}, **ATTRIBUTES}.items()}
+
+
+class ConsignmentLog(Columns):
+    """The consignment log: one row per consignment, indexed by its id."""
+
+    def __init__(self, capacity: int = 4096):
+        super().__init__(SPEC, capacity)
+
+    def to_arrow(self, index: str = "consignment") -> pa.Table:
+        return super().to_arrow(index)

@@ -47,23 +47,21 @@ class Station:
             return now
         request = self.join(priority)
         if request is None:
-            start = self.begin()
-            if stamp is not None:
-                stamp[row] = start
-            yield self.env.timeout(service_h)
-            self.finish()
-            return start
+            return (yield from self._work(service_h, stamp, row))
         with request:
             yield request
             if not self.always_open:
                 wait_h = self.hours_until_open(self.env.now)
                 if wait_h > 0:
                     yield self.env.timeout(wait_h)
-            start = self.begin()
-            if stamp is not None:
-                stamp[row] = start
-            yield self.env.timeout(service_h)
-            self.finish()
+            return (yield from self._work(service_h, stamp, row))
+
+    def _work(self, service_h: float, stamp, row: int):
+        start = self.begin()
+        if stamp is not None:
+            stamp[row] = start
+        yield self.env.timeout(service_h)
+        self.finish()
         return start
 
     def join(self, priority: int = 0):

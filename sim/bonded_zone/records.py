@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from sim.records import Columns
+
 MILESTONES = ("ordered", "allocated", "pick_start", "pick_end", "declared", "cleared", "shipped")
 
 ATTRIBUTES = {
@@ -36,33 +38,17 @@ ATTRIBUTES = {
     "holding_cny": np.float32,  # time cost of the ordered goods from order to shipment
     "space_cny": np.float32,  # the firm's rent per day / its expected orders per day
 }
-COLUMNS = {**{m: np.float32 for m in MILESTONES}, **ATTRIBUTES}
 EMPTY = {**{m: np.nan for m in MILESTONES}, "outcome": -1}  # others 0
+SPEC = {name: (dtype, EMPTY.get(name, 0))
+        for name, dtype in {**{m: np.float32 for m in MILESTONES}, **ATTRIBUTES}.items()}
 COSTS = ("trucking_cny", "declaration_cny", "holding_cny", "space_cny")
-GROWTH = 1.25
 
 
-class OrderLog:
+class OrderLog(Columns):
     """Growable columns indexed by order row (0, 1, 2, ... in creation order)."""
 
     def __init__(self, capacity: int):
-        self.size = 0
-        self.columns = {n: np.full(capacity, EMPTY.get(n, 0), dtype=t) for n, t in COLUMNS.items()}
-        self.__dict__.update(self.columns)
-
-    def allocate(self, n: int) -> int:
-        """Reserve ``n`` rows; return the first."""
-        first = self.size
-        self.size += n
-        capacity = len(self.firm)
-        if self.size > capacity:
-            new_capacity = max(self.size, int(GROWTH * capacity))
-            for name, col in self.columns.items():
-                grown = np.full(new_capacity, EMPTY.get(name, 0), dtype=col.dtype)
-                grown[:capacity] = col
-                self.columns[name] = grown
-            self.__dict__.update(self.columns)
-        return first
+        super().__init__(SPEC, capacity)
 
     def stamp_last(self, milestone: str, row: int, t: float) -> None:
         """Record ``t`` unless the order already has a later one (the last part's milestone)."""
@@ -70,8 +56,5 @@ class OrderLog:
         if not col[row] >= t:  # NaN compares False
             col[row] = t
 
-    def view(self) -> dict[str, np.ndarray]:
-        return {n: c[: self.size] for n, c in self.columns.items()}
-
-    def to_arrow(self) -> pa.Table:
-        return pa.table({"order": np.arange(self.size, dtype=np.int64), **self.view()})
+    def to_arrow(self, index: str = "order") -> pa.Table:
+        return super().to_arrow(index)

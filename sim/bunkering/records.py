@@ -7,9 +7,8 @@ float64 CNY. No Python object outlives the unit of work it describes.
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 
-from sim.records import GROWTH
+from sim.records import Columns  # noqa: F401  (the bunker logs are Columns)
 
 NAN = np.nan
 
@@ -49,39 +48,3 @@ SUPPLY_COLUMNS = {
     "sulfur_pct": (np.float32, NAN),
     "cost_usd_per_t": (np.float64, NAN),  # purchase price, or components + blending cost
 }
-
-
-class Columns:
-    """Growable numpy columns, one row per unit; ``table.name[row]`` reads like the field it is."""
-
-    def __init__(self, spec: dict[str, tuple], capacity: int):
-        self.spec = spec
-        self.size = 0
-        self.columns: dict[str, np.ndarray] = {}
-        for name, (dtype, empty) in spec.items():
-            self._set(name, np.full(capacity, empty, dtype=dtype))
-
-    def _set(self, name: str, column: np.ndarray) -> None:
-        self.columns[name] = column
-        setattr(self, name, column)
-
-    def add(self, **values) -> int:
-        """Append one row with the given ``values`` (other fields empty); return its index."""
-        row = self.size
-        self.size += 1
-        capacity = len(next(iter(self.columns.values())))
-        if self.size > capacity:
-            for name, (dtype, empty) in self.spec.items():
-                grown = np.full(int(GROWTH * capacity) + 1, empty, dtype=dtype)
-                grown[:capacity] = self.columns[name]
-                self._set(name, grown)
-        for name, value in values.items():
-            self.columns[name][row] = value
-        return row
-
-    def view(self) -> dict[str, np.ndarray]:
-        """The filled rows of every column (views, no copy)."""
-        return {name: col[: self.size] for name, col in self.columns.items()}
-
-    def to_arrow(self, index: str) -> pa.Table:
-        return pa.table({index: np.arange(self.size, dtype=np.int64), **self.view()})

@@ -237,6 +237,14 @@ def _duration(path: str, d: Duration, positive: bool = False) -> None:
     _at_least(f"{path}.cv", d.cv, 0)
 
 
+def _adoption(path: str, a) -> None:
+    """An :class:`sim.adoption.AdoptionConfig` section."""
+    _probability(f"{path}.review_prob_per_day", a.review_prob_per_day)
+    _positive(f"{path}.payback_days", a.payback_days)
+    for name in ("switching_cost_cny", "prior_weight"):
+        _at_least(f"{path}.{name}", getattr(a, name), 0)
+
+
 # The reforms' and sub-models' configs live with their mechanisms (imported here, after the
 # building blocks above that they use, so that the imports are not circular).
 from sim.bonded_zone.config import BondedZoneConfig, validate_bonded_zone  # noqa: E402
@@ -398,8 +406,4 @@ def _validate_policies(cfg: ClearwayConfig) -> None:
         raise ConfigError("policies.direct_pickup.transfer.dist", "must be lognormal")
     _at_least("policies.direct_loading.gate_in_before_loading_h", p.direct_loading.gate_in_before_loading_h, 0)
     for lane in ("direct_pickup", "direct_loading"):
-        a = getattr(p, lane).adoption
-        path = f"policies.{lane}.adoption"
-        _probability(f"{path}.review_prob_per_day", a.review_prob_per_day)
-        for name in ("switching_cost_cny", "payback_days", "prior_weight"):
-            _at_least(f"{path}.{name}", getattr(a, name), 0)
+        _adoption(f"policies.{lane}.adoption", getattr(p, lane).adoption)

@@ -73,18 +73,14 @@ class SharedWarehousingConfig:
 def validate_shared_warehousing(cfg: SharedWarehousingConfig, path: str) -> None:
     """Raise :class:`sim.config.ConfigError` for the first bad value (field path after ``path``)."""
     from sim.config import (  # sim.config imports sim.policies
+        _adoption,
         _at_least,
         _check_types,
         _positive,
-        _probability,
     )
 
     p = f"{path}."
     _check_types(cfg, p)
     _positive(p + "declaration_period_h", cfg.declaration_period_h)
     _at_least(p + "consolidation_window_h", cfg.consolidation_window_h, 0)
-    a = cfg.adoption
-    _at_least(p + "adoption.switching_cost_cny", a.switching_cost_cny, 0)
-    _positive(p + "adoption.payback_days", a.payback_days)
-    _probability(p + "adoption.review_prob_per_day", a.review_prob_per_day)
-    _at_least(p + "adoption.prior_weight", a.prior_weight, 0)
+    _adoption(p + "adoption", cfg.adoption)

@@ -21,13 +21,14 @@ From it this module computes
 KPIs that are undefined in a run (``None``/NaN, e.g. a fast-lane share without the policy) are
 left out of that KPI's statistics: ``n`` counts the runs where it is defined.
 """
+
 from __future__ import annotations
 
 import json
 import math
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,8 @@ DERIVED_SUFFIX = "_detection_rate"
 
 
 def kpi_label(name: str) -> str:
-    """A readable label for a KPI column (``import_stage_unloading_h`` -> ``import stage: unloading``)."""
+    """A readable label for a KPI column (``import_stage_unloading_h`` -> ``import stage:
+    unloading``)."""
     if name in BY_NAME:
         return BY_NAME[name].label
     m = re.fullmatch(r"(import|export)_stage_(.+)_h", name)
@@ -72,7 +74,7 @@ def kpi_unit(name: str) -> str:
         return "h"
     if name.endswith("_cny"):
         return "CNY"
-    if name.endswith(DERIVED_SUFFIX) or name.endswith("_share"):
+    if name.endswith((DERIVED_SUFFIX, "_share")):
         return "share"
     return ""
 
@@ -83,7 +85,7 @@ def kpi_better(name: str) -> int:
         return BY_NAME[name].better
     if name.endswith(DERIVED_SUFFIX):
         return +1
-    if name.endswith("_h") or name.endswith("_cny"):
+    if name.endswith(("_h", "_cny")):
         return -1
     return 0
 
@@ -102,15 +104,25 @@ def finished_runs(table: pd.DataFrame) -> pd.DataFrame:
     status = table["status"].astype(str).str.lower()
     unknown = sorted(set(status) - OK_STATUSES - FAILED_STATUSES)
     if unknown:
-        raise ValueError(f"unknown run status {unknown}; expected one of "
-                         f"{sorted(OK_STATUSES)} (finished) or {sorted(FAILED_STATUSES)}")
+        raise ValueError(
+            f"unknown run status {unknown}; expected one of "
+            f"{sorted(OK_STATUSES)} (finished) or {sorted(FAILED_STATUSES)}"
+        )
     return table[status.isin(OK_STATUSES)]
 
 
+KPI_PATTERN = re.compile(r"(import|export)_(stage_.+_h|cost_.+_cny|detection_rate)")
+
+
+def is_kpi(name: str) -> bool:
+    """A KPI column of the runs table: a :data:`sim.kpis.KPIS` name, a stage, a cost component,
+    or a derived detection rate (other columns the runner may add are not KPIs)."""
+    return name in BY_NAME or KPI_PATTERN.fullmatch(name) is not None
+
+
 def kpi_columns(table: pd.DataFrame) -> list[str]:
-    """The numeric KPI columns of a runs table, in table order (identifiers left out)."""
-    return [c for c in table.columns if c not in ID_COLUMNS
-            and (pd.api.types.is_numeric_dtype(table[c]) or table[c].isna().all())]
+    """The KPI columns of a runs table, in table order."""
+    return [c for c in table.columns if is_kpi(str(c))]
 
 
 def add_derived_kpis(table: pd.DataFrame) -> pd.DataFrame:
@@ -126,8 +138,11 @@ def add_derived_kpis(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _numeric(table: pd.DataFrame, kpi: str) -> pd.Series:
-    return pd.to_numeric(table[kpi], errors="coerce").astype(float) if kpi in table.columns \
+    return (
+        pd.to_numeric(table[kpi], errors="coerce").astype(float)
+        if kpi in table.columns
         else pd.Series(np.nan, index=table.index)
+    )
 
 
 def _kpis(table: pd.DataFrame, kpis: Iterable[str] | None) -> list[str]:
@@ -139,7 +154,8 @@ def _kpis(table: pd.DataFrame, kpis: Iterable[str] | None) -> list[str]:
 
 
 def t_interval(values: Sequence[float], confidence: float = CONFIDENCE) -> dict[str, float]:
-    """Mean and Student t interval of the finite ``values``: n, mean, sd, ci_low, ci_high, half_width.
+    """Mean and Student t interval of the finite ``values``: n, mean, sd, ci_low, ci_high,
+    half_width.
 
     With one value sd and the interval are NaN; with none, everything but n is NaN.
     """
@@ -148,16 +164,29 @@ def t_interval(values: Sequence[float], confidence: float = CONFIDENCE) -> dict[
     n = int(x.size)
     mean = float(x.mean()) if n else math.nan
     if n < 2:
-        return {"n": n, "mean": mean, "sd": math.nan, "ci_low": math.nan, "ci_high": math.nan,
-                "half_width": math.nan}
+        return {
+            "n": n,
+            "mean": mean,
+            "sd": math.nan,
+            "ci_low": math.nan,
+            "ci_high": math.nan,
+            "half_width": math.nan,
+        }
     sd = float(x.std(ddof=1))
     half = float(sps.t.ppf(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n))
-    return {"n": n, "mean": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half,
-            "half_width": half}
+    return {
+        "n": n,
+        "mean": mean,
+        "sd": sd,
+        "ci_low": mean - half,
+        "ci_high": mean + half,
+        "half_width": half,
+    }
 
 
-def welch_interval(a: Sequence[float], b: Sequence[float],
-                   confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+def welch_interval(
+    a: Sequence[float], b: Sequence[float], confidence: float = CONFIDENCE
+) -> tuple[float, float, float]:
     """Unpaired (Welch-Satterthwaite) interval for mean(a) - mean(b): (low, high, half_width)."""
     a = np.asarray(a, float)
     b = np.asarray(b, float)
@@ -169,13 +198,14 @@ def welch_interval(a: Sequence[float], b: Sequence[float],
     diff = float(a.mean() - b.mean())
     if se2 == 0:
         return diff, diff, 0.0
-    df = se2 ** 2 / (va ** 2 / (a.size - 1) + vb ** 2 / (b.size - 1))
+    df = se2**2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
     half = float(sps.t.ppf(0.5 + confidence / 2, df) * math.sqrt(se2))
     return diff - half, diff + half, half
 
 
-def ratio_interval(y: np.ndarray, x: np.ndarray,
-                   confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+def ratio_interval(
+    y: np.ndarray, x: np.ndarray, confidence: float = CONFIDENCE
+) -> tuple[float, float, float]:
     """Ratio of means R = mean(y)/mean(x) of paired samples with a delta-method t interval.
 
     Var(R) ~ var(y_i - R x_i) / (n mean(x)^2) (the classical ratio estimator), so the pairing
@@ -198,8 +228,9 @@ def ratio_interval(y: np.ndarray, x: np.ndarray,
 # scenario means and paired differences
 
 
-def scenario_means(table: pd.DataFrame, kpis: Iterable[str] | None = None,
-                   confidence: float = CONFIDENCE) -> pd.DataFrame:
+def scenario_means(
+    table: pd.DataFrame, kpis: Iterable[str] | None = None, confidence: float = CONFIDENCE
+) -> pd.DataFrame:
     """Per scenario and KPI: n, mean, sd, ci_low, ci_high, half_width (finished runs only).
 
     Scenarios keep their order of first appearance in ``table``; KPIs the order given.
@@ -209,20 +240,45 @@ def scenario_means(table: pd.DataFrame, kpis: Iterable[str] | None = None,
     rows = []
     for scenario, group in runs.groupby("scenario", sort=False):
         for kpi in kpis:
-            rows.append({"scenario": scenario, "kpi": kpi,
-                         **t_interval(_numeric(group, kpi).to_numpy(), confidence)})
-    return pd.DataFrame(rows, columns=["scenario", "kpi", "n", "mean", "sd", "ci_low", "ci_high",
-                                       "half_width"])
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "kpi": kpi,
+                    **t_interval(_numeric(group, kpi).to_numpy(), confidence),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["scenario", "kpi", "n", "mean", "sd", "ci_low", "ci_high", "half_width"]
+    )
 
 
-DIFF_COLUMNS = ["scenario", "kpi", "n_pairs", "baseline_mean", "scenario_mean", "diff_mean",
-                "diff_sd", "diff_ci_low", "diff_ci_high", "diff_half_width", "pct_change",
-                "pct_ci_low", "pct_ci_high", "significant", "welch_ci_low", "welch_ci_high",
-                "welch_half_width"]
+DIFF_COLUMNS = [
+    "scenario",
+    "kpi",
+    "n_pairs",
+    "baseline_mean",
+    "scenario_mean",
+    "diff_mean",
+    "diff_sd",
+    "diff_ci_low",
+    "diff_ci_high",
+    "diff_half_width",
+    "pct_change",
+    "pct_ci_low",
+    "pct_ci_high",
+    "significant",
+    "welch_ci_low",
+    "welch_ci_high",
+    "welch_half_width",
+]
 
 
-def paired_differences(table: pd.DataFrame, baseline: str, kpis: Iterable[str] | None = None,
-                       confidence: float = CONFIDENCE) -> pd.DataFrame:
+def paired_differences(
+    table: pd.DataFrame,
+    baseline: str,
+    kpis: Iterable[str] | None = None,
+    confidence: float = CONFIDENCE,
+) -> pd.DataFrame:
     """Each scenario minus ``baseline``, matched on seed (common random numbers).
 
     Per scenario and KPI, over the seeds where both runs finished and the KPI is defined:
@@ -251,21 +307,37 @@ def paired_differences(table: pd.DataFrame, baseline: str, kpis: Iterable[str] |
             r, r_low, r_high = ratio_interval(y, x, confidence)
             w_low, w_high, w_half = welch_interval(y, x, confidence)
             significant = bool(np.isfinite(d["ci_low"]) and (d["ci_low"] > 0 or d["ci_high"] < 0))
-            rows.append({
-                "scenario": scenario, "kpi": kpi, "n_pairs": d["n"],
-                "baseline_mean": float(x.mean()) if x.size else math.nan,
-                "scenario_mean": float(y.mean()) if y.size else math.nan,
-                "diff_mean": d["mean"], "diff_sd": d["sd"], "diff_ci_low": d["ci_low"],
-                "diff_ci_high": d["ci_high"], "diff_half_width": d["half_width"],
-                "pct_change": 100 * (r - 1), "pct_ci_low": 100 * (r_low - 1),
-                "pct_ci_high": 100 * (r_high - 1), "significant": significant,
-                "welch_ci_low": w_low, "welch_ci_high": w_high, "welch_half_width": w_half,
-            })
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "kpi": kpi,
+                    "n_pairs": d["n"],
+                    "baseline_mean": float(x.mean()) if x.size else math.nan,
+                    "scenario_mean": float(y.mean()) if y.size else math.nan,
+                    "diff_mean": d["mean"],
+                    "diff_sd": d["sd"],
+                    "diff_ci_low": d["ci_low"],
+                    "diff_ci_high": d["ci_high"],
+                    "diff_half_width": d["half_width"],
+                    "pct_change": 100 * (r - 1),
+                    "pct_ci_low": 100 * (r_low - 1),
+                    "pct_ci_high": 100 * (r_high - 1),
+                    "significant": significant,
+                    "welch_ci_low": w_low,
+                    "welch_ci_high": w_high,
+                    "welch_half_width": w_half,
+                }
+            )
     return pd.DataFrame(rows, columns=DIFF_COLUMNS)
 
 
-def comparison_table(table: pd.DataFrame, baseline: str, kpis: Iterable[str] | None = None,
-                     confidence: float = CONFIDENCE, derived: bool = True) -> pd.DataFrame:
+def comparison_table(
+    table: pd.DataFrame,
+    baseline: str,
+    kpis: Iterable[str] | None = None,
+    confidence: float = CONFIDENCE,
+    derived: bool = True,
+) -> pd.DataFrame:
     """One row per scenario and KPI: label, unit, better, the scenario's mean and interval, and
     its paired difference against ``baseline`` (NaN on the baseline's own rows).
 
@@ -317,8 +389,12 @@ def lookup(comparison: pd.DataFrame, scenario: str, kpi: str) -> pd.Series | Non
 # number of replications
 
 
-def replications_needed(values: Sequence[float], target_half_width: float,
-                        confidence: float = CONFIDENCE, n_max: int = 100_000) -> int:
+def replications_needed(
+    values: Sequence[float],
+    target_half_width: float,
+    confidence: float = CONFIDENCE,
+    n_max: int = 100_000,
+) -> int:
     """Smallest n whose t half-width t(n-1) s / sqrt(n) is at most ``target_half_width``.
 
     ``s`` is the sd of the finite pilot ``values`` (at least two). The sequential procedure
@@ -342,12 +418,20 @@ def replications_needed(values: Sequence[float], target_half_width: float,
         if sps.t.ppf(q, n - 1) * s / math.sqrt(n) <= target_half_width:
             return n
         n += 1
-    raise ValueError(f"more than {n_max} replications needed (sd {s:g}, target {target_half_width:g})")
+    raise ValueError(
+        f"more than {n_max} replications needed (sd {s:g}, target {target_half_width:g})"
+    )
 
 
-def replications_plan(table: pd.DataFrame, targets: dict[str, float], baseline: str | None = None,
-                      relative: bool = False, confidence: float = CONFIDENCE) -> pd.DataFrame:
-    """Per scenario and KPI in ``targets``: replications so far, half-width now, replications needed.
+def replications_plan(
+    table: pd.DataFrame,
+    targets: dict[str, float],
+    baseline: str | None = None,
+    relative: bool = False,
+    confidence: float = CONFIDENCE,
+) -> pd.DataFrame:
+    """Per scenario and KPI in ``targets``: replications so far, half-width now, replications
+    needed.
 
     With ``baseline`` the half-width is that of the paired difference against the baseline
     (what a comparison needs); otherwise that of the scenario mean. With ``relative`` a target
@@ -356,8 +440,11 @@ def replications_plan(table: pd.DataFrame, targets: dict[str, float], baseline: 
     """
     runs = finished_runs(table)
     rows = []
-    base = runs[runs["scenario"] == baseline].drop_duplicates("seed").set_index("seed") \
-        if baseline is not None else None
+    base = (
+        runs[runs["scenario"] == baseline].drop_duplicates("seed").set_index("seed")
+        if baseline is not None
+        else None
+    )
     for scenario, group in runs.groupby("scenario", sort=False):
         if base is not None and scenario == baseline:
             continue
@@ -371,12 +458,22 @@ def replications_plan(table: pd.DataFrame, targets: dict[str, float], baseline: 
             ci = t_interval(values, confidence)
             scale = abs(t_interval(_numeric(g, kpi).to_numpy())["mean"]) if relative else 1.0
             absolute_target = target * scale
-            needed = replications_needed(values, absolute_target, confidence) if ci["n"] >= 2 \
-                and absolute_target > 0 else math.nan
-            rows.append({"scenario": scenario, "kpi": kpi, "n": ci["n"],
-                         "half_width": ci["half_width"], "target_half_width": absolute_target,
-                         "needed": needed,
-                         "more": max(0, needed - ci["n"]) if np.isfinite(needed) else math.nan})
+            needed = (
+                replications_needed(values, absolute_target, confidence)
+                if ci["n"] >= 2 and absolute_target > 0
+                else math.nan
+            )
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "kpi": kpi,
+                    "n": ci["n"],
+                    "half_width": ci["half_width"],
+                    "target_half_width": absolute_target,
+                    "needed": needed,
+                    "more": max(0, needed - ci["n"]) if np.isfinite(needed) else math.nan,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -384,8 +481,9 @@ def replications_plan(table: pd.DataFrame, targets: dict[str, float], baseline: 
 # warm-up
 
 
-def welch_moving_average(daily_series: Sequence[Sequence[float]] | pd.DataFrame,
-                         window: int) -> np.ndarray:
+def welch_moving_average(
+    daily_series: Sequence[Sequence[float]] | pd.DataFrame, window: int
+) -> np.ndarray:
     """Welch's smoothed curve: the mean over replications, then a centred moving average.
 
     ``daily_series``: one series per replication (equal length m), or a DataFrame with one
@@ -406,12 +504,13 @@ def welch_moving_average(daily_series: Sequence[Sequence[float]] | pd.DataFrame,
     out = np.empty(m - window)
     for i in range(m - window):
         k = min(i, window)
-        out[i] = avg[i - k:i + k + 1].mean()
+        out[i] = avg[i - k : i + k + 1].mean()
     return out
 
 
-def welch_warmup_days(daily_series: Sequence[Sequence[float]] | pd.DataFrame, window: int,
-                      tolerance: float = 0.05) -> int:
+def welch_warmup_days(
+    daily_series: Sequence[Sequence[float]] | pd.DataFrame, window: int, tolerance: float = 0.05
+) -> int:
     """Warm-up (days) by Welch's method: the first day from which the smoothed curve stays
     within ``tolerance`` (relative) of its level over the second half of the series.
 
@@ -419,10 +518,43 @@ def welch_warmup_days(daily_series: Sequence[Sequence[float]] | pd.DataFrame, wi
     days to delete. See :func:`welch_moving_average`.
     """
     smooth = welch_moving_average(daily_series, window)
-    level = float(np.mean(smooth[smooth.size // 2:]))
+    level = float(np.mean(smooth[smooth.size // 2 :]))
     band = tolerance * abs(level) if level != 0 else tolerance
     outside = np.flatnonzero(np.abs(smooth - level) > band)
     return 0 if outside.size == 0 else int(outside[-1] + 1)
+
+
+SERIES_LABELS = {"yard_teu": "yard occupancy (TEU)"}
+
+
+def welch_from_dailies(
+    dailies: dict,
+    scenario: str,
+    column: str = "yard_teu",
+    window: int | None = None,
+    tolerance: float = 0.05,
+) -> dict:
+    """Welch's warm-up for ``scenario`` from the runs' daily frames (as :func:`load_runs` gives
+    them), in the form :func:`sim.report.write_report` takes as ``spec_info["welch"]``.
+
+    ``window`` defaults to a tenth of the horizon (at least 1 day).
+    """
+    series = [
+        d[column].to_numpy(float)
+        for (s, _), d in sorted(dailies.items(), key=str)
+        if s == scenario and column in d.columns
+    ]
+    if not series:
+        raise ValueError(f"no daily {column!r} series for scenario {scenario!r}")
+    m = min(len(x) for x in series)
+    window = window or max(1, m // 10)
+    days = welch_warmup_days([x[:m] for x in series], window, tolerance)
+    return {
+        "series": SERIES_LABELS.get(column, column.replace("_", " ")),
+        "window": window,
+        "warmup_days": days,
+        "replications": len(series),
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -448,8 +580,10 @@ def load_runs(exp_dir: str | Path) -> tuple[pd.DataFrame, dict, dict]:
     runs_dir = exp_dir / "runs"
     if runs_dir.is_dir():
         for scenario_dir in sorted(p for p in runs_dir.iterdir() if p.is_dir()):
-            for run_dir in sorted((p for p in scenario_dir.iterdir() if p.is_dir()),
-                                  key=lambda p: (str(type(_seed_of(p))), _seed_of(p))):
+            for run_dir in sorted(
+                (p for p in scenario_dir.iterdir() if p.is_dir()),
+                key=lambda p: (str(type(_seed_of(p))), _seed_of(p)),
+            ):
                 key = (scenario_dir.name, _seed_of(run_dir))
                 if (run_dir / "summary.json").is_file():
                     summaries[key] = json.loads((run_dir / "summary.json").read_text())
@@ -468,9 +602,17 @@ def table_from_summaries(summaries: dict[tuple[str, int], dict]) -> pd.DataFrame
     """A runs table (as the runner writes it) from ``{(scenario, seed): summary}``."""
     seeds = sorted({seed for _, seed in summaries}, key=lambda s: (str(type(s)), s))
     replication = {s: i for i, s in enumerate(seeds)}
-    rows = [{"scenario": scenario, "replication": replication[seed], "seed": seed, "status": "ok",
-             "wall_s": summary.get("wall_s"), **kpi_row(summary)}
-            for (scenario, seed), summary in summaries.items()]
+    rows = [
+        {
+            "scenario": scenario,
+            "replication": replication[seed],
+            "seed": seed,
+            "status": "ok",
+            "wall_s": summary.get("wall_s"),
+            **kpi_row(summary),
+        }
+        for (scenario, seed), summary in summaries.items()
+    ]
     table = pd.DataFrame(rows)
     for c in kpi_columns(table) if len(table) else []:
         table[c] = pd.to_numeric(table[c], errors="coerce").astype(float)

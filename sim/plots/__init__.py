@@ -12,6 +12,7 @@ list of written files, with the figure's ``title`` and ``caption``):
 
 :func:`make_figures` draws all that the data allow into one folder.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,10 +25,16 @@ from sim.plots.distributions import adoption_plot, cdf_plot
 from sim.plots.style import OKABE_ITO, FigureFiles, fmt, fmt_value, scenario_label
 
 
-def make_figures(figures_dir: str | Path, table: pd.DataFrame, comparison: pd.DataFrame,
-                 summaries: dict | None = None, dailies: dict | None = None,
-                 sensitivity: dict[str, pd.DataFrame] | None = None, warmup_days: float | None = None,
-                 labels: dict[str, str] | None = None) -> list[FigureFiles]:
+def make_figures(
+    figures_dir: str | Path,
+    table: pd.DataFrame,
+    comparison: pd.DataFrame,
+    summaries: dict | None = None,
+    dailies: dict | None = None,
+    sensitivity: dict[str, pd.DataFrame] | None = None,
+    warmup_days: float | None = None,
+    labels: dict[str, str] | None = None,
+) -> list[FigureFiles]:
     """Every standard figure the inputs allow, written to ``figures_dir``; the written ones in
     report order. ``sensitivity`` maps a KPI label with unit to a tornado frame."""
     out = Path(figures_dir)
@@ -46,6 +53,20 @@ def make_figures(figures_dir: str | Path, table: pd.DataFrame, comparison: pd.Da
     return [f for f in figs if len(f)]
 
 
-__all__ = ["comparison_bars", "cdf_plot", "stage_breakdown", "cost_breakdown", "frontier",
-           "adoption_plot", "tornado", "make_figures", "headline", "FigureFiles", "fmt",
-           "fmt_value", "scenario_label", "OKABE_ITO", "BAR_KPIS"]
+__all__ = [
+    "BAR_KPIS",
+    "OKABE_ITO",
+    "FigureFiles",
+    "adoption_plot",
+    "cdf_plot",
+    "comparison_bars",
+    "cost_breakdown",
+    "fmt",
+    "fmt_value",
+    "frontier",
+    "headline",
+    "make_figures",
+    "scenario_label",
+    "stage_breakdown",
+    "tornado",
+]

@@ -1,4 +1,6 @@
-"""Stacked breakdowns per scenario: time by stage (Time Release Study style) and cost by component."""
+"""Stacked breakdowns per scenario: time by stage (Time Release Study style) and cost by
+component."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,26 +38,52 @@ def _stacked(ax, means, totals, parts, scenarios, labels, unit, min_label_share=
     span = max((t for t, _ in totals.values() if np.isfinite(t)), default=1.0)
     for i, (col, name) in enumerate(parts):
         vals = np.nan_to_num(means[col].to_numpy(float))
-        ax.barh(y, vals, left=left, color=PART_COLOURS[i % len(PART_COLOURS)], edgecolor="white",
-                linewidth=0.6, label=name)
+        ax.barh(
+            y,
+            vals,
+            left=left,
+            color=PART_COLOURS[i % len(PART_COLOURS)],
+            edgecolor="white",
+            linewidth=0.6,
+            label=name,
+        )
         for yi, lft, v in zip(y, left, vals):
             if v >= min_label_share * span:
-                dark = PART_COLOURS[i % len(PART_COLOURS)] in ("#0072B2", "#D55E00", "#009E73", "#000000")
-                ax.text(lft + v / 2, yi, fmt(v, 0), ha="center", va="center", fontsize=7,
-                        color="white" if dark else "black")
+                dark = PART_COLOURS[i % len(PART_COLOURS)] in (
+                    "#0072B2",
+                    "#D55E00",
+                    "#009E73",
+                    "#000000",
+                )
+                ax.text(
+                    lft + v / 2,
+                    yi,
+                    fmt(v, 0),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if dark else "black",
+                )
         left += vals
     for yi, s in zip(y, scenarios):
         total, half = totals[s]
         if np.isfinite(half):
             ax.errorbar(total, yi, xerr=half, color="black", capsize=3, linewidth=1)
-        ax.text(total + (half if np.isfinite(half) else 0) + 0.01 * span, yi,
-                f" {fmt(total, 0)} {unit}", va="center", fontsize=8)
+        ax.text(
+            total + (half if np.isfinite(half) else 0) + 0.01 * span,
+            yi,
+            f" {fmt(total, 0)} {unit}",
+            va="center",
+            fontsize=8,
+        )
     ax.set_yticks(y, [scenario_label(s, labels) for s in scenarios], fontsize=9)
     ax.set_xlim(0, span * 1.22)
     ax.grid(axis="x", alpha=0.3)
 
 
-def _breakdown(table, path, baseline, flows, labels, parts_of, unit, xlabel, name, title_of, caption):
+def _breakdown(
+    table, path, baseline, flows, labels, parts_of, unit, xlabel, name, title_of, caption
+):
     runs = finished_runs(table)
     scenarios = ordered_scenarios(runs["scenario"], baseline)
     flows = [f for f in flows if parts_of(runs.columns, f)]
@@ -70,8 +98,13 @@ def _breakdown(table, path, baseline, flows, labels, parts_of, unit, xlabel, nam
         _stacked(ax, means, totals, parts, scenarios, labels, unit)
         ax.set_xlabel(xlabel.format(flow=flow))
         ax.set_title(f"{flow.capitalize()}s", fontsize=10)
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16 - 0.02 * len(scenarios) / 5),
-                  ncols=min(4, len(parts)), frameon=False)
+        ax.legend(
+            fontsize=7,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.16 - 0.02 * len(scenarios) / 5),
+            ncols=min(4, len(parts)),
+            frameon=False,
+        )
         findings.append(title_of(flow, means, totals, parts, scenarios))
     title = findings[0]
     fig.suptitle(wrap_title(title, 100), fontsize=11, fontweight="bold")
@@ -92,38 +125,77 @@ def _largest_part_title(kind, unit, baseline, labels, decimals):
         row = means.loc[ref]
         col, part = max(parts, key=lambda p: row[p[0]] if np.isfinite(row[p[0]]) else -np.inf)
         total = totals[ref][0]
-        text = (f"{part.capitalize()} is the largest {flow} {kind}: {fmt(row[col], decimals)} {unit} "
-                f"of {fmt(total, decimals)} {unit} ({fmt(100 * row[col] / total, 0)} %) in "
-                f"{'the baseline' if ref == baseline else scenario_label(ref, labels)}")
+        text = (
+            f"{part.capitalize()} is the largest {flow} {kind}: {fmt(row[col], decimals)} {unit} "
+            f"of {fmt(total, decimals)} {unit} ({fmt(100 * row[col] / total, 0)} %) in "
+            f"{'the baseline' if ref == baseline else scenario_label(ref, labels)}"
+        )
         others = [s for s in scenarios if s != ref and np.isfinite(totals[s][0])]
         if others:
             best = min(others, key=lambda s: totals[s][0])
             change = totals[best][0] - total
             if change < 0:
-                text += (f"; {scenario_label(best, labels)} cuts the total most: "
-                         f"{fmt(change, decimals, True)} {unit} ({fmt(100 * change / total, 0, True)} %)")
+                text += (
+                    f"; {scenario_label(best, labels)} cuts the total most: "
+                    f"{fmt(change, decimals, True)} {unit} ({fmt(100 * change / total, 0, True)} %)"
+                )
         return text
+
     return title_of
 
 
-def stage_breakdown(table: pd.DataFrame, path: str | Path, baseline: str | None = None,
-                    flows=("import", "export"), labels=None):
+def stage_breakdown(
+    table: pd.DataFrame,
+    path: str | Path,
+    baseline: str | None = None,
+    flows=("import", "export"),
+    labels=None,
+):
     """Mean hours per stage per scenario, stacked (Time Release Study style), with the 95 % CI of
     the total (sum of the stages per run) as a whisker; one panel per flow."""
-    caption = ("Time Release Study view: mean hours each container spends in each stage, stacked, "
-               "per scenario; whiskers: 95 % t confidence interval of the total over replications. Each "
-               "stage mean covers the containers that reached the stage's end, so the total can "
-               "differ a little from the mean port time of completed containers.")
-    return _breakdown(table, path, baseline, flows, labels, _stage_parts, "h",
-                      "mean {flow} time per container (h)", "stage_breakdown",
-                      _largest_part_title("stage", "h", baseline, labels, 1), caption)
+    caption = (
+        "Time Release Study view: mean hours each container spends in each stage, stacked, "
+        "per scenario; whiskers: 95 % t confidence interval of the total over replications. Each "
+        "stage mean covers the containers that reached the stage's end, so the total can "
+        "differ a little from the mean port time of completed containers."
+    )
+    return _breakdown(
+        table,
+        path,
+        baseline,
+        flows,
+        labels,
+        _stage_parts,
+        "h",
+        "mean {flow} time per container (h)",
+        "stage_breakdown",
+        _largest_part_title("stage", "h", baseline, labels, 1),
+        caption,
+    )
 
 
-def cost_breakdown(table: pd.DataFrame, path: str | Path, baseline: str | None = None,
-                   flows=("import", "export"), labels=None):
+def cost_breakdown(
+    table: pd.DataFrame,
+    path: str | Path,
+    baseline: str | None = None,
+    flows=("import", "export"),
+    labels=None,
+):
     """Mean cost per container by component per scenario, stacked, with the 95 % CI of the total."""
-    caption = ("Mean cost per container (CNY) by component, stacked, per scenario; inventory is the "
-               "time cost of the cargo. Whiskers: 95 % t confidence interval of the total.")
-    return _breakdown(table, path, baseline, flows, labels, _cost_parts, "CNY",
-                      "mean {flow} cost per container (CNY)", "cost_breakdown",
-                      _largest_part_title("cost component", "CNY", baseline, labels, 0), caption)
+    caption = (
+        "Mean cost per container (CNY) by component, stacked, per scenario; inventory is the "
+        "time cost of the cargo. Whiskers: 95 % t confidence interval of the total."
+    )
+    return _breakdown(
+        table,
+        path,
+        baseline,
+        flows,
+        labels,
+        _cost_parts,
+        "CNY",
+        "mean {flow} cost per container (CNY)",
+        "cost_breakdown",
+        _largest_part_title("cost component", "CNY", baseline, labels, 0),
+        caption,
+    )

@@ -1,4 +1,5 @@
 """Figures from the runs' own files: time distributions (CDFs) and adoption over time."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -30,13 +31,15 @@ def _band(matrix: np.ndarray, confidence: float = CONFIDENCE):
     mean = np.nanmean(matrix, axis=0)
     sd = np.nanstd(matrix, axis=0, ddof=1) if matrix.shape[0] > 1 else np.full(mean.shape, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
-        half = np.where(n > 1, sps.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(n),
-                        np.nan)
+        half = np.where(
+            n > 1, sps.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(n), np.nan
+        )
     return mean, half
 
 
 def percentile_curves(summaries: dict, flow: str, measure: str) -> dict[str, np.ndarray]:
-    """``{scenario: replications x 99}`` of ``<measure>_percentiles_h`` (runs without it skipped)."""
+    """``{scenario: replications x 99}`` of ``<measure>_percentiles_h`` (runs without one are
+    skipped)."""
     curves = defaultdict(list)
     for (scenario, _seed), summary in summaries.items():
         p = summary.get("flows", {}).get(flow, {}).get("all", {}).get(f"{measure}_percentiles_h")
@@ -45,9 +48,15 @@ def percentile_curves(summaries: dict, flow: str, measure: str) -> dict[str, np.
     return {s: np.vstack(v) for s, v in curves.items()}
 
 
-def cdf_plot(summaries: dict, path: str | Path, baseline: str | None = None,
-             flows=("import", "export"), measures=("clearance_time", "port_time"), labels=None,
-             scenarios=None):
+def cdf_plot(
+    summaries: dict,
+    path: str | Path,
+    baseline: str | None = None,
+    flows=("import", "export"),
+    measures=("clearance_time", "port_time"),
+    labels=None,
+    scenarios=None,
+):
     """Distribution of clearance and port time per scenario: each run's 1st-99th percentiles,
     averaged over replications, with a 95 % band (t interval of each percentile). ``scenarios``
     fixes the order (and so the colours) as in the other figures."""
@@ -68,27 +77,43 @@ def cdf_plot(summaries: dict, path: str | Path, baseline: str | None = None,
                 continue
             mean, half = _band(curves[(flow, measure)][s])
             st = styles[s]
-            ax.plot(mean, LEVELS, color=st["line_color"], linestyle=st["linestyle"],
-                    linewidth=1.7, label=scenario_label(s, labels), zorder=st["zorder"])
+            ax.plot(
+                mean,
+                LEVELS,
+                color=st["line_color"],
+                linestyle=st["linestyle"],
+                linewidth=1.7,
+                label=scenario_label(s, labels),
+                zorder=st["zorder"],
+            )
             if np.isfinite(half).any():
-                ax.fill_betweenx(LEVELS, mean - half, mean + half, color=st["color"], alpha=0.15,
-                                 linewidth=0)
+                ax.fill_betweenx(
+                    LEVELS, mean - half, mean + half, color=st["color"], alpha=0.15, linewidth=0
+                )
         ax.set_xlim(left=0)
         ax.set_ylim(0, 100)
         ax.set_xlabel(f"{flow} {MEASURES[measure]} (h)")
         ax.set_ylabel("containers at or below (%)")
         ax.set_title(f"{flow.capitalize()} {MEASURES[measure]}", fontsize=10)
         ax.grid(alpha=0.3)
-    for ax in axes[len(panels):]:
+    for ax in axes[len(panels) :]:
         ax.set_visible(False)
     handles, names = axes[0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 5), fontsize=8,
-               frameon=False)
+    fig.legend(
+        handles,
+        names,
+        loc="outside lower center",
+        ncols=min(len(names), 5),
+        fontsize=8,
+        frameon=False,
+    )
     title = _median_title(curves, panels, baseline, labels)
     fig.suptitle(wrap_title(title, 90), fontsize=11, fontweight="bold")
-    caption = ("Cumulative distribution of the time each container needed: share of containers "
-               "(y) done within x hours; lines average the replications' percentile curves, bands "
-               "are 95 % t confidence intervals of each percentile.")
+    caption = (
+        "Cumulative distribution of the time each container needed: share of containers "
+        "(y) done within x hours; lines average the replications' percentile curves, bands "
+        "are 95 % t confidence intervals of each percentile."
+    )
     return save(fig, path, "cdf", title, caption)
 
 
@@ -99,8 +124,10 @@ def _median_title(curves, panels, baseline, labels):
     if baseline in medians and len(medians) > 1:
         best = min((s for s in medians if s != baseline), key=medians.get)
         if medians[best] < medians[baseline]:
-            return (f"{scenario_label(best, labels)} shifts the {what} from "
-                    f"{fmt(medians[baseline], 1)} h to {fmt(medians[best], 1)} h")
+            return (
+                f"{scenario_label(best, labels)} shifts the {what} from "
+                f"{fmt(medians[baseline], 1)} h to {fmt(medians[best], 1)} h"
+            )
         return f"No scenario lowers the {what} below the baseline's {fmt(medians[baseline], 1)} h"
     lo, hi = min(medians.values()), max(medians.values())
     return f"The {what} ranges from {fmt(lo, 1)} h to {fmt(hi, 1)} h across scenarios"
@@ -112,13 +139,20 @@ def adoption_series(dailies: dict) -> dict[str, dict[str, pd.DataFrame]]:
     for (scenario, seed), daily in dailies.items():
         day = daily["day"] if "day" in daily.columns else pd.Series(np.arange(len(daily)) + 1)
         for col in (c for c in daily.columns if c.endswith("_adoption")):
-            out[col][scenario].append(pd.Series(daily[col].to_numpy(float), index=day.to_numpy(),
-                                                name=seed))
+            out[col][scenario].append(
+                pd.Series(daily[col].to_numpy(float), index=day.to_numpy(), name=seed)
+            )
     return {c: {s: pd.concat(v, axis=1) for s, v in per.items()} for c, per in out.items()}
 
 
-def adoption_plot(dailies: dict, path: str | Path, baseline: str | None = None,
-                  warmup_days: float | None = None, labels=None, scenarios=None):
+def adoption_plot(
+    dailies: dict,
+    path: str | Path,
+    baseline: str | None = None,
+    warmup_days: float | None = None,
+    labels=None,
+    scenarios=None,
+):
     """Opt-in share of each fast-lane route over time, per scenario: mean over replications and
     95 % band. Returns an empty :class:`FigureFiles` (no file) if no run records adoption."""
     series = adoption_series(dailies)
@@ -136,15 +170,28 @@ def adoption_plot(dailies: dict, path: str | Path, baseline: str | None = None,
                 continue
             frame = per[s]
             mean, half = _band(frame.to_numpy(float).T)
-            lo, hi = np.clip(mean - half, 0, 1), np.clip(mean + half, 0, 1)  # a share stays in [0, 1]
+            lo, hi = (
+                np.clip(mean - half, 0, 1),
+                np.clip(mean + half, 0, 1),
+            )  # a share stays in [0, 1]
             days = frame.index.to_numpy(float)
             st = styles[s]
-            ax.plot(days, 100 * mean, color=st["line_color"], linestyle=st["linestyle"],
-                    marker=st["marker"], markevery=max(1, len(days) // 12), markersize=5,
-                    markerfacecolor="none", linewidth=1.6, label=scenario_label(s, labels))
+            ax.plot(
+                days,
+                100 * mean,
+                color=st["line_color"],
+                linestyle=st["linestyle"],
+                marker=st["marker"],
+                markevery=max(1, len(days) // 12),
+                markersize=5,
+                markerfacecolor="none",
+                linewidth=1.6,
+                label=scenario_label(s, labels),
+            )
             if np.isfinite(half).any():
-                ax.fill_between(days, 100 * lo, 100 * hi,
-                                color=styles[s]["color"], alpha=0.2, linewidth=0)
+                ax.fill_between(
+                    days, 100 * lo, 100 * hi, color=styles[s]["color"], alpha=0.2, linewidth=0
+                )
             finals.append((mean[-1], lo[-1], hi[-1], days[-1], route, s))
         if warmup_days:
             ax.axvspan(0, warmup_days, color="0.85", zorder=0, label="warm-up (not measured)")
@@ -157,10 +204,14 @@ def adoption_plot(dailies: dict, path: str | Path, baseline: str | None = None,
         ax.legend(fontsize=8, loc="upper left")
     mean, lo, hi, day, route, s = max(finals, key=lambda f: f[0])
     band = f" (95 % CI {fmt(100 * lo, 0)} to {fmt(100 * hi, 0)} %)" if np.isfinite(lo) else ""
-    title = (f"{route.capitalize()} adoption reaches {fmt(100 * mean, 0)} %{band} of eligible volume "
-             f"by day {day:g} under {scenario_label(s, labels)}")
+    title = (
+        f"{route.capitalize()} adoption reaches {fmt(100 * mean, 0)} %{band} of eligible volume "
+        f"by day {day:g} under {scenario_label(s, labels)}"
+    )
     fig.suptitle(wrap_title(title, 90), fontsize=11, fontweight="bold")
-    caption = ("Firms opt in to a fast lane when the saving they learn to expect repays the switching "
-               "cost: volume-weighted share of eligible firms opted in at the end of each day; line: "
-               "mean over replications, band: 95 % t confidence interval (clipped to 0-100 %).")
+    caption = (
+        "Firms opt in to a fast lane when the saving they learn to expect repays the switching "
+        "cost: volume-weighted share of eligible firms opted in at the end of each day; line: "
+        "mean over replications, band: 95 % t confidence interval (clipped to 0-100 %)."
+    )
     return save(fig, path, "adoption", title, caption)

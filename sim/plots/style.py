@@ -5,6 +5,7 @@ switch): they render with the Agg canvas, hold no global state, and are freed wi
 Every figure is written as PNG and SVG; the plotting functions return a :class:`FigureFiles`,
 a list of the written paths that also carries the figure's title and caption for the report.
 """
+
 from __future__ import annotations
 
 import math
@@ -15,14 +16,41 @@ from matplotlib.figure import Figure
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with any colour-vision deficiency
 OKABE_ITO = {
-    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
 }
 BASELINE_COLOUR = "#7F7F7F"  # neutral grey: the baseline is the reference, not a contender
-SCENARIO_COLOURS = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion",
-                                           "reddish_purple", "sky_blue", "yellow")]
-PART_COLOURS = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "sky_blue", "vermillion",
-                                       "reddish_purple", "yellow", "black")]
+SCENARIO_COLOURS = [
+    OKABE_ITO[k]
+    for k in (
+        "blue",
+        "orange",
+        "bluish_green",
+        "vermillion",
+        "reddish_purple",
+        "sky_blue",
+        "yellow",
+    )
+]
+PART_COLOURS = [
+    OKABE_ITO[k]
+    for k in (
+        "blue",
+        "orange",
+        "bluish_green",
+        "sky_blue",
+        "vermillion",
+        "reddish_purple",
+        "yellow",
+        "black",
+    )
+]
 LINESTYLES = ["-", "--", ":", "-."]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "<", ">"]
 MINUS = "\u2212"
@@ -30,7 +58,8 @@ DPI = 150
 
 
 class FigureFiles(list):
-    """The files one figure was written to (PNG first), with its ``name``, ``title`` and ``caption``."""
+    """The files one figure was written to (PNG first), with its ``name``, ``title`` and
+    ``caption``."""
 
     def __init__(self, files=(), name: str = "", title: str = "", caption: str = ""):
         super().__init__(files)
@@ -56,13 +85,22 @@ def scenario_styles(scenarios, baseline: str | None) -> dict[str, dict]:
     styles, i = {}, 0
     for s in scenarios:
         if s == baseline:
-            styles[s] = {"color": BASELINE_COLOUR, "line_color": "#000000", "linestyle": "--",
-                         "marker": "s", "zorder": 5}
+            styles[s] = {
+                "color": BASELINE_COLOUR,
+                "line_color": "#000000",
+                "linestyle": "--",
+                "marker": "s",
+                "zorder": 5,
+            }
         else:
             colour = SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
-            styles[s] = {"color": colour, "line_color": colour,
-                         "linestyle": LINESTYLES[(i // len(SCENARIO_COLOURS)) % len(LINESTYLES)],
-                         "marker": MARKERS[(i + 1) % len(MARKERS)], "zorder": 3}
+            styles[s] = {
+                "color": colour,
+                "line_color": colour,
+                "linestyle": LINESTYLES[(i // len(SCENARIO_COLOURS)) % len(LINESTYLES)],
+                "marker": MARKERS[(i + 1) % len(MARKERS)],
+                "zorder": 3,
+            }
             i += 1
     return styles
 

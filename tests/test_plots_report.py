@@ -1,0 +1,417 @@
+"""Figures (sim.plots) and the report (sim.report) of an experiment.
+
+A tiny real experiment (small port, baseline / e-documents / direct pickup x 3 seeds, written to
+run folders and read back with ``load_runs``) feeds the figures and the report; fabricated
+comparison tables pin down titles and sentences whose numbers are known in advance.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.plots import OKABE_ITO, adoption_plot, comparison_bars, make_figures, tornado
+from sim.plots.comparison import headline
+from sim.plots.style import BASELINE_COLOUR, scenario_styles
+from sim.report import SPEED_KPIS, scenario_bullet, write_report
+from sim.run import write_run
+from sim.stats import comparison_table, load_runs
+
+SCENARIOS = {
+    "baseline": (),
+    "e_documents": ("policy=e_documents",),
+    "direct_pickup": ("policy=direct_pickup",),
+}
+SEEDS = (1, 2, 3)
+NUMBER = re.compile(r"[+\u2212-]?\d[\d,]*(?:\.\d+)?")
+
+
+def number(text: str) -> float:
+    return float(text.replace("\u2212", "-").replace(",", ""))
+
+
+def decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+@pytest.fixture(scope="module")
+def experiment(tmp_path_factory, small_run):
+    """A real tiny experiment on disk, its loaded tables and every figure drawn once."""
+    exp = tmp_path_factory.mktemp("experiment")
+    for scenario, overrides in SCENARIOS.items():
+        for seed in SEEDS:
+            write_run(small_run(*overrides, seed=seed), exp / "runs" / scenario / str(seed))
+    table, summaries, dailies = load_runs(exp)
+    order = {s: i for i, s in enumerate(SCENARIOS)}
+    table = table.sort_values("scenario", key=lambda s: s.map(order), kind="stable").reset_index(
+        drop=True
+    )
+    comparison = comparison_table(table, "baseline")
+    figures = make_figures(exp / "figures", table, comparison, summaries, dailies, warmup_days=2)
+    return {
+        "dir": exp,
+        "table": table,
+        "summaries": summaries,
+        "dailies": dailies,
+        "comparison": comparison,
+        "figures": figures,
+    }
+
+
+def fabricated_comparison() -> pd.DataFrame:
+    """A comparison table from made-up runs, then rows set to round known values."""
+    kpis = [
+        *SPEED_KPIS,
+        "import_fast_lane_share",
+        "import_offences_detected",
+        "import_offences_missed",
+    ]
+    rows = [
+        {
+            "scenario": s,
+            "replication": i,
+            "seed": i,
+            "status": "ok",
+            "wall_s": 1.0,
+            **{k: 100.0 + i + j for j, k in enumerate(kpis)},
+        }
+        for s in ("baseline", "direct_pickup", "slow_lane")
+        for i in range(1, 4)
+    ]
+    comp = comparison_table(pd.DataFrame(rows), "baseline")
+    cols = [
+        "diff_mean",
+        "diff_ci_low",
+        "diff_ci_high",
+        "pct_change",
+        "significant",
+        "scenario_mean",
+        "baseline_mean",
+        "ci_low",
+        "ci_high",
+    ]
+
+    def put(scenario, kpi, **values):
+        mask = (comp["scenario"] == scenario) & (comp["kpi"] == kpi)
+        for c in cols:
+            if c in values:
+                comp.loc[mask, c] = values[c]
+
+    for s in ("direct_pickup", "slow_lane"):
+        for k in kpis:
+            put(
+                s,
+                k,
+                diff_mean=0.3,
+                diff_ci_low=-0.5,
+                diff_ci_high=1.1,
+                pct_change=0.2,
+                significant=False,
+            )
+    put(
+        "direct_pickup",
+        "import_port_time_h",
+        diff_mean=-54.0,
+        diff_ci_low=-58.0,
+        diff_ci_high=-50.0,
+        pct_change=-38.0,
+        significant=True,
+    )
+    put(
+        "slow_lane",
+        "import_port_time_h",
+        diff_mean=-10.0,
+        diff_ci_low=-12.0,
+        diff_ci_high=-8.0,
+        pct_change=-7.0,
+        significant=True,
+    )
+    put(
+        "slow_lane",
+        "export_clearance_time_h",
+        diff_mean=-80.0,
+        diff_ci_low=-200.0,
+        diff_ci_high=40.0,
+        pct_change=-60.0,
+        significant=False,
+    )
+    put("direct_pickup", "import_fast_lane_share", scenario_mean=0.125, ci_low=0.1, ci_high=0.15)
+    put(
+        "direct_pickup",
+        "import_offences_detected",
+        scenario_mean=40.0,
+        baseline_mean=45.0,
+        diff_mean=-5.0,
+        diff_ci_low=-8.0,
+        diff_ci_high=-2.0,
+        significant=True,
+    )
+    return comp
+
+
+# --------------------------------------------------------------------------------------------
+# figures
+
+
+def test_every_figure_is_written_as_png_and_svg_with_a_title_stating_a_number(experiment):
+    figures = experiment["figures"]
+    assert {f.name for f in figures} == {
+        "comparison_bars",
+        "cdf",
+        "stage_breakdown",
+        "cost_breakdown",
+        "frontier",
+        "adoption",
+    }
+    for fig in figures:
+        png, svg = fig
+        assert png.suffix == ".png" and svg.suffix == ".svg"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+        assert "<svg" in svg.read_text()[:2000] and svg.stat().st_size > 20_000
+        assert re.search(r"\d", fig.title), fig.title
+        assert fig.caption
+
+
+def test_comparison_bars_title_names_the_largest_significant_improvement(tmp_path):
+    comp = fabricated_comparison()
+    fig = comparison_bars(
+        comp, tmp_path / "bars", kpis=["import_port_time_h", "export_clearance_time_h"]
+    )
+    # slow lane's -80 h on export clearance is not significant and not the headline KPI
+    assert fig.title == "Direct pickup cuts mean import port time most: \u221254.0 h (\u221238 %)"
+    assert [p.name for p in fig] == ["bars.png", "bars.svg"]
+
+
+def test_headline_says_when_no_scenario_differs_from_the_baseline():
+    comp = fabricated_comparison()
+    comp["significant"] = comp["significant"].where(comp["is_baseline"], False)
+    assert headline(comp, "import_port_time_h").startswith(
+        "No scenario changes mean import port time distinguishably from the baseline"
+    )
+
+
+def test_cdf_title_reports_the_medians_of_the_runs(experiment):
+    cdf = next(f for f in experiment["figures"] if f.name == "cdf")
+    medians = {}
+    for s in SCENARIOS:
+        medians[s] = np.mean(
+            [
+                experiment["summaries"][(s, seed)]["flows"]["import"]["all"][
+                    "port_time_percentiles_h"
+                ][49]
+                for seed in SEEDS
+            ]
+        )
+    best = min(("e_documents", "direct_pickup"), key=medians.get)
+    values = [number(x) for x in NUMBER.findall(cdf.title)]
+    assert values == pytest.approx([medians["baseline"], medians[best]], abs=0.051)
+    assert cdf.title.startswith(
+        {"e_documents": "E documents", "direct_pickup": "Direct pickup"}[best]
+    )
+
+
+def test_adoption_title_and_band_come_from_the_daily_frames(experiment):
+    adoption = next(f for f in experiment["figures"] if f.name == "adoption")
+    final = [
+        experiment["dailies"][("direct_pickup", seed)]["direct_pickup_adoption"].iloc[-1]
+        for seed in SEEDS
+    ]
+    assert adoption.title.startswith(f"Direct pickup adoption reaches {100 * np.mean(final):.0f} %")
+
+
+def test_adoption_plot_writes_nothing_when_no_run_records_adoption(tmp_path):
+    daily = pd.DataFrame({"day": [1, 2, 3], "yard_teu": [10.0, 20.0, 30.0]})
+    fig = adoption_plot({("baseline", 1): daily}, tmp_path / "adoption", "baseline")
+    assert list(fig) == [] and not list(tmp_path.iterdir())
+
+
+def test_tornado_orders_parameters_by_swing_and_titles_the_widest(tmp_path):
+    oat = pd.DataFrame(
+        {
+            "parameter": [
+                "customs.inspection_teams",
+                "terminal.gate_lanes",
+                "imports.boxes_per_day",
+            ],
+            "low": [40, 20, 2400],
+            "high": [80, 40, 3600],
+            "kpi_low": [150.0, 140.0, 120.0],
+            "kpi_high": [125.0, 128.0, 160.0],
+            "kpi_base": [133.0] * 3,
+        }
+    )
+    fig = tornado(oat, "mean import port time (h)", tmp_path / "tornado")
+    assert fig.title == (
+        "Imports boxes per day moves mean import port time most: 120.0 h to 160.0 h (swing 40.0 h)"
+    )
+    assert all(p.stat().st_size > 5_000 for p in fig)
+    morris = pd.DataFrame(
+        {"parameter": ["a_rate", "b_teams"], "mu_star": [3.0, 12.5], "sigma": [1.0, 4.0]}
+    )
+    fig = tornado(morris, "mean import port time (h)", tmp_path / "morris")
+    assert fig.title == "B teams influences mean import port time most (\u03bc* = 12.5 h)"
+
+
+def test_scenario_colours_are_okabe_ito_and_the_baseline_is_grey():
+    styles = scenario_styles(["baseline", *(f"s{i}" for i in range(7))], "baseline")
+    assert styles["baseline"]["color"] == BASELINE_COLOUR
+    others = [styles[f"s{i}"]["color"] for i in range(7)]
+    assert set(others) <= set(OKABE_ITO.values()) and len(set(others)) == 7
+
+
+# --------------------------------------------------------------------------------------------
+# report
+
+
+@pytest.fixture(scope="module")
+def report(experiment):
+    spec = {
+        "name": "tiny",
+        "seeds": list(SEEDS),
+        "horizon_days": 12,
+        "warmup_days": 2,
+        "cooldown_days": 2,
+        "scenarios": {k: list(v) for k, v in SCENARIOS.items()},
+        "welch": {"series": "yard occupancy (TEU)", "window": 2, "warmup_days": 5},
+    }
+    provenance = {
+        "git": {"commit": "abc123", "dirty": False},
+        "packages": {"numpy": "2.0"},
+        "python": "3.11",
+        "platform": "linux",
+        "config": {"seed": 1},
+    }
+    md, html = write_report(
+        experiment["dir"],
+        experiment["table"],
+        experiment["comparison"],
+        experiment["figures"],
+        provenance,
+        spec,
+    )
+    return md.read_text(encoding="utf-8"), html.read_text(encoding="utf-8")
+
+
+def test_report_markdown_and_self_contained_html_are_written(experiment, report):
+    md, html = report
+    assert (experiment["dir"] / "report.md").is_file() and (
+        experiment["dir"] / "report.html"
+    ).is_file()
+    assert html.count('src="data:image/png;base64,') == len(experiment["figures"])
+    assert re.findall(r'src="(?!data:)', html) == [] and "<link" not in html and "url(" not in html
+    assert "href=" not in html
+    for fig in experiment["figures"]:
+        assert f"figures/{fig.png.name}" in md and fig.title in md
+    assert "abc123" in md and "abc123" in html
+
+
+def test_report_methods_state_replications_seeds_and_flag_a_too_short_warmup(report):
+    md, _ = report
+    methods = md.split("## Methods")[1].split("##")[0]
+    assert "3 scenarios ran 3 replications" in methods and "seeds 1 to 3" in methods
+    assert "common random numbers" in methods
+    assert "later than the 2-day warm-up deleted" in methods  # Welch says 5 days
+
+
+def _bullets(md: str) -> dict[str, str]:
+    summary = md.split("## Summary")[1].split("## ")[0]
+    return {m[1]: m[0] for m in re.finditer(r"^- \*\*(.+?)\*\*.*$", summary, flags=re.MULTILINE)}
+
+
+def _close(text: str, value: float) -> bool:
+    return abs(number(text) - value) <= 0.5 * 10 ** -decimals(text) + 1e-9
+
+
+def test_summary_numbers_equal_the_comparison_table(experiment, report):
+    md, _ = report
+    comp = experiment["comparison"]
+    bullets = _bullets(md)
+    assert set(bullets) == {"E documents", "Direct pickup"}
+    speed = comp[comp["kpi"].isin(SPEED_KPIS) & ~comp["is_baseline"]]
+    assert (
+        speed["significant"].any() and not speed["significant"].all()
+    )  # both wordings are checked
+    for scenario, label in (("e_documents", "E documents"), ("direct_pickup", "Direct pickup")):
+        bullet = bullets[label]
+        rows = comp[comp["scenario"] == scenario]
+        for kpi in SPEED_KPIS:
+            row = rows[rows["kpi"] == kpi].iloc[0]
+            name = {
+                "import_cost_total_cny": "import cost per container",
+                "export_cost_total_cny": "export cost per container",
+            }.get(kpi, "mean " + kpi.rsplit("_", 1)[0].replace("_", " "))
+            unit = "CNY" if kpi.endswith("_cny") else "h"
+            if row["significant"]:
+                m = re.search(
+                    rf"{name} by ({NUMBER.pattern}) {unit} \(({NUMBER.pattern}) %; 95 % CI of the "
+                    rf"change ({NUMBER.pattern}) to ({NUMBER.pattern}) {unit}\)",
+                    bullet,
+                )
+                assert m, (kpi, bullet)
+                assert _close(m[1], abs(row["diff_mean"])) and _close(m[2], row["pct_change"])
+                assert _close(m[3], row["diff_ci_low"]) and _close(m[4], row["diff_ci_high"])
+                assert ("cuts" if row["diff_mean"] < 0 else "raises") in bullet
+            else:
+                m = re.search(
+                    rf"{name} \(({NUMBER.pattern}) {unit}, 95 % CI ({NUMBER.pattern}) to "
+                    rf"({NUMBER.pattern}) {unit}\)",
+                    bullet,
+                )
+                assert m and "No change distinguishable from zero" in bullet, (kpi, bullet)
+                assert _close(m[1], row["diff_mean"]) and _close(m[2], row["diff_ci_low"])
+                assert _close(m[3], row["diff_ci_high"])
+        # every other number in the bullet is a value of this scenario's rows (shares in %)
+        values = (
+            rows[
+                [
+                    "mean",
+                    "ci_low",
+                    "ci_high",
+                    "scenario_mean",
+                    "baseline_mean",
+                    "diff_mean",
+                    "diff_ci_low",
+                    "diff_ci_high",
+                    "pct_change",
+                ]
+            ]
+            .to_numpy(float)
+            .ravel()
+        )
+        values = np.r_[values, np.abs(values), 100 * values]
+        for text in NUMBER.findall(bullet.replace("95 % CI", "CI")):
+            assert any(_close(text, v) for v in values[np.isfinite(values)]), (text, bullet)
+
+
+def test_direct_pickup_bullet_reports_fast_lane_share_and_enforcement(experiment, report):
+    md, _ = report
+    bullet = _bullets(md)["Direct pickup"]
+    share = experiment["comparison"].query(
+        "scenario == 'direct_pickup' and kpi == 'import_fast_lane_share'"
+    )
+    assert (
+        f"{100 * share['scenario_mean'].iloc[0]:.1f} % of import boxes took a fast lane" in bullet
+    )
+    assert "Enforcement (imports):" in bullet and "offences missed" in bullet
+
+
+def test_bullet_wording_with_known_numbers():
+    comp = fabricated_comparison()
+    bullet = scenario_bullet(comp, "direct_pickup")
+    assert bullet.startswith(
+        "**Direct pickup** cuts mean import port time by 54.0 h "
+        "(\u221238.0 %; 95 % CI of the change \u221258.0 to \u221250.0 h)."
+    )
+    assert (
+        "No change distinguishable from zero in mean import clearance time "
+        "(+0.3 h, 95 % CI \u22120.5 to +1.1 h)"
+    ) in bullet
+    assert "12.5 % of import boxes took a fast lane (95 % CI 10.0 to 15.0 %)" in bullet
+    assert (
+        "40.0 offences detected per run vs 45.0 in the baseline (\u22125.0, 95 % CI \u22128.0 to "
+        "\u22122.0)"
+    ) in bullet
+    assert "offences missed per run" in bullet and "not distinguishable from zero" in bullet

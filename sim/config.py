@@ -251,6 +251,7 @@ from sim.bonded_zone.config import BondedZoneConfig, validate_bonded_zone  # noq
 from sim.bunkering.config import BunkeringConfig, validate_bonded_blending, validate_bunkering  # noqa: E402
 from sim.policies import PoliciesConfig  # noqa: E402
 from sim.policies.shared_warehousing import validate_shared_warehousing  # noqa: E402
+from sim.stress import StressConfig  # noqa: E402
 
 
 @dataclass
@@ -271,6 +272,7 @@ class ClearwayConfig:
     bonded_zone: BondedZoneConfig = field(default_factory=BondedZoneConfig)
     bunkering: BunkeringConfig = field(default_factory=BunkeringConfig)
     policies: PoliciesConfig = field(default_factory=PoliciesConfig)
+    stress: StressConfig = field(default_factory=StressConfig)  # off unless a stress test sets it
 
 
 # --------------------------------------------------------------------------- validation
@@ -365,6 +367,13 @@ def validate(cfg: ClearwayConfig) -> None:
     _positive("costs.cny_per_usd", cfg.costs.cny_per_usd)
 
     _validate_policies(cfg)
+    st = cfg.stress
+    for name in ("surge_start_day", "surge_days", "outage_start_day", "outage_days",
+                 "bunching_start_day", "bunching_days"):
+        _at_least(f"stress.{name}", getattr(st, name), 0)
+    _at_least("stress.surge_factor", st.surge_factor, 1)
+    _probability("stress.outage_share", st.outage_share)
+    _positive("stress.bunching_h", st.bunching_h)
     validate_bonded_zone(cfg.bonded_zone, "bonded_zone")
     if cfg.bonded_zone.enabled and cfg.bonded_zone.zone_firms > fm.count:
         raise ConfigError("bonded_zone.zone_firms",

@@ -27,6 +27,7 @@ from sim.flows.vessel_call import start_vessel_traffic
 from sim.policies import Measures
 from sim.records import ConsignmentLog
 from sim.rng import Purpose, stream
+from sim.stress import inspection_outage
 
 
 def build_sub_models(model) -> dict:
@@ -64,6 +65,7 @@ class ClearanceModel(mesa.Model):
             start_vessel_traffic(self)
         else:
             start_poisson_arrivals(self)
+        self.env.process(inspection_outage(self))
         self._busy_at_day_start = {s.name: 0.0 for s in self.stations}
         self.datacollector = mesa.DataCollector(model_reporters=self._daily_reporters())
 

@@ -24,6 +24,7 @@ from sim.flows.exports import export_container
 from sim.flows.imports import discharged, import_container
 from sim.records import DETECTED, EXPORT, IMPORT
 from sim.rng import Purpose, stream
+from sim.stress import bunched, surge_extra_boxes
 
 MAX_LEAD_FACTOR = 4  # export gate-in leads are capped at this many times their mean
 MANIFEST_LEAD_H = 72.0  # the import manifest (and its boxes) is known this long before arrival
@@ -45,14 +46,18 @@ class VesselCall:
 
 
 def schedule_calls(cfg, seed: int) -> list[VesselCall]:
-    """Every call whose scheduled arrival falls within the horizon, evenly spaced, with delays."""
+    """Every call whose scheduled arrival falls within the horizon, evenly spaced, with delays
+    (and the stress section's surge and bunching, when switched on)."""
     v = cfg.vessels
     interval_h = 24 / v.calls_per_day
-    scheduled = np.arange(interval_h / 2, cfg.run.horizon_days * 24, interval_h)
+    scheduled = bunched(cfg.stress, np.arange(interval_h / 2, cfg.run.horizon_days * 24, interval_h))
     n = len(scheduled)
     delays = draw(stream(seed, Purpose.ARRIVALS, SCHEDULE, 1), v.delay, n)
-    imports = stream(seed, Purpose.ARRIVALS, SCHEDULE, 2).poisson(cfg.imports.boxes_per_day / v.calls_per_day, n)
-    exports = stream(seed, Purpose.ARRIVALS, SCHEDULE, 3).poisson(cfg.exports.boxes_per_day / v.calls_per_day, n)
+    per_call = cfg.imports.boxes_per_day / v.calls_per_day, cfg.exports.boxes_per_day / v.calls_per_day
+    imports = (stream(seed, Purpose.ARRIVALS, SCHEDULE, 2).poisson(per_call[IMPORT], n)
+               + surge_extra_boxes(cfg.stress, seed, scheduled, per_call[IMPORT], IMPORT))
+    exports = (stream(seed, Purpose.ARRIVALS, SCHEDULE, 3).poisson(per_call[EXPORT], n)
+               + surge_extra_boxes(cfg.stress, seed, scheduled, per_call[EXPORT], EXPORT))
     calls = [VesselCall(k, float(scheduled[k]), float(scheduled[k] + delays[k]), int(imports[k]), int(exports[k]))
              for k in range(n)]
     for a, b in zip(calls, calls[1:]):

@@ -7,8 +7,8 @@ peers' shipments, starting from ``prior_saving_cny`` with the weight of ``prior_
 observations. Every day, each eligible firm that has not opted in reviews with probability
 ``review_prob_per_day``; it opts in when the saving it expects over ``payback_days`` of its own
 volume exceeds the one-off ``switching_cost_cny`` (training, IT links, truck contracts). An
-adopter that sees the route cost more than the old one for ``payback_days`` worth of use drops
-out again. So adoption spreads over days, fast when the route pays, not at all when it does not.
+adopter drops out again when the route's expected extra cost over ``payback_days`` of its volume
+exceeds the switching cost (the mirror rule, so firms do not flip back and forth). So adoption spreads over days, fast when the route pays, not at all when it does not.
 ``forced=true`` opts every eligible firm in from day 0 (what-if runs).
 """
 from __future__ import annotations

@@ -8,7 +8,9 @@
   ``detention_free_days`` x tariff x TEU. Import: discharge -> gate-out + ``empty_return_days``.
 - ``brokerage``: broker's declaration fee (+ the carrier's document fee for import B/Ls).
 - ``truck_waiting``: hours the pickup truck spends from its appointment to the gate-out x rate.
-- ``inventory``: time cost of the cargo, cargo value x ``inventory_pct_per_day`` x port days.
+- ``inventory``: time cost of the cargo, cargo value x ``inventory_pct_per_day`` x days from
+  vessel arrival to gate-out (import) or from the box being ready at the factory to vessel
+  departure (export: a box kept at the factory for direct loading still waits).
 
 ``border_documentary`` = storage + handling + inspection + brokerage: the cost the World Bank's
 Doing Business "border + documentary compliance" measures (time value, detention and trucking
@@ -28,7 +30,7 @@ def container_costs(log: dict[str, np.ndarray], cfg: CostConfig) -> dict[str, np
     """Per-container cost components (CNY, float64) plus ``border_documentary`` and ``total``."""
     is_import = log["flow"] == IMPORT
     teu = log["teu"].astype(np.float64)
-    f64 = {k: log[k].astype(np.float64) for k in ("discharge", "gate_out", "gate_in", "load", "release",
+    f64 = {k: log[k].astype(np.float64) for k in ("discharge", "gate_out", "gate_in", "ready", "load", "release",
                                                   "vessel_arrival", "vessel_departure",
                                                   "pickup_appointment", "inspection_start")}
     yard_in = np.where(is_import, f64["discharge"], f64["gate_in"])
@@ -51,10 +53,10 @@ def container_costs(log: dict[str, np.ndarray], cfg: CostConfig) -> dict[str, np
 
     truck_waiting = np.nan_to_num(f64["gate_out"] - f64["pickup_appointment"]) * cfg.truck_wait_cny_per_h
 
-    entry = np.where(is_import, f64["vessel_arrival"], f64["gate_in"])
+    waiting_since = np.where(is_import, f64["vessel_arrival"], np.fmin(f64["ready"], f64["gate_in"]))
     leave = np.where(is_import, f64["gate_out"], f64["vessel_departure"])
-    port_days = np.nan_to_num(leave - entry) / 24
-    inventory = log["cargo_value_cny"].astype(np.float64) * cfg.inventory_pct_per_day / 100 * port_days
+    days = np.nan_to_num(leave - waiting_since) / 24
+    inventory = log["cargo_value_cny"].astype(np.float64) * cfg.inventory_pct_per_day / 100 * days
 
     costs = dict(storage=storage, handling=handling, inspection=inspection, detention=detention,
                  brokerage=brokerage, truck_waiting=truck_waiting, inventory=inventory)

@@ -24,7 +24,7 @@ OUTCOMES = ("compliant", "detected", "missed")
 
 MILESTONES = (
     "vessel_arrival", "berth", "discharge",  # import: ship side
-    "gate_in",  # export: box delivered to the terminal
+    "ready", "gate_in",  # export: box ready at the factory (planned delivery); delivered to the terminal
     "declaration_lodged", "risk_assessed",
     "doc_check_start", "doc_check_end",
     "inspection_queued", "inspection_start", "inspection_end",

@@ -111,7 +111,9 @@ def summarise(model) -> dict:
     window_end_h = (cfg.run.horizon_days - cfg.run.cooldown_days) * 24.0
     flows = {}
     for flow, flow_name in enumerate(FLOWS):
-        entry = log[ENTRY[flow]].astype(np.float64)
+        # a box counts from its arrival, or from its declaration if customs saw it first
+        # (declared in advance and released or detained before it reached the port)
+        entry = np.fmin(log[ENTRY[flow]], log["declaration_lodged"]).astype(np.float64)
         arrived = (log["flow"] == flow) & np.isfinite(entry)
         measured = arrived & (entry >= model.warmup_h) & (entry < window_end_h)
         per_flow = {"all": flow_figures(log, costs, flow, measured)}

@@ -44,7 +44,8 @@ class Customs(mesa.Agent):
         self.lab = Station(env, "certification", c.certification_slots, priority=priority)
         self.risk = RiskEngine(c.risk, [cfg.imports.channels, cfg.exports.channels], firm_credit,
                                cfg.firms.offence_rate_mean,
-                               consignment_mix(firm_credit, firm_weight, firm_offence_rate))
+                               consignment_mix(firm_credit, firm_weight, firm_offence_rate),
+                               [cfg.imports.boxes_per_day, cfg.exports.boxes_per_day])
         self.doc_detection_prob = c.risk.doc_detection_prob
         self.inspection_detection_prob = c.risk.inspection_detection_prob
         self.aeo_priority = priority

@@ -29,12 +29,12 @@ from scipy.stats import norm
 from sim.config import ChannelShares, RiskConfig
 from sim.records import GREEN, RED, YELLOW
 
-RECENT_SCORES = 4096  # declarations per flow the daily threshold update looks at
+MIN_RECENT_SCORES = 500  # the daily thresholds look at a day's declarations, and at least this many
 
 
 class RiskEngine:
     def __init__(self, cfg: RiskConfig, channel_shares: list[ChannelShares], firm_credit: np.ndarray,
-                 offence_rate_mean: float, mix: "ConsignmentMix"):
+                 offence_rate_mean: float, mix: "ConsignmentMix", declarations_per_day: list[float]):
         self.cfg = cfg
         self.firm_is_aeo = (np.asarray(firm_credit) == 0).tolist()
         prior = min(max(offence_rate_mean, 1e-6), 1 - 1e-6)
@@ -52,7 +52,7 @@ class RiskEngine:
             self.thresholds.append(tuple(
                 _mixture_threshold(p, cfg.targeting_power, cfg.aeo_score_offset, mix)
                 for p in self.score_targets[-1]))
-        self.recent = [np.zeros(RECENT_SCORES) for _ in channel_shares]
+        self.recent = [np.zeros(max(MIN_RECENT_SCORES, int(n))) for n in declarations_per_day]
         self.recent_count = [0 for _ in channel_shares]
 
     def score(self, firm: int, offence: bool, noise: float) -> float:
@@ -69,7 +69,8 @@ class RiskEngine:
         """Green, yellow or red for one declaration."""
         s = self.score(firm, offence, noise)
         k = self.recent_count[flow]
-        self.recent[flow][k % RECENT_SCORES] = s
+        recent = self.recent[flow]
+        recent[k % len(recent)] = s
         self.recent_count[flow] = k + 1
         if random_check_u < self.cfg.random_check_floor:
             return RED
@@ -89,7 +90,7 @@ class RiskEngine:
             return
         for flow, (targets, recent, k) in enumerate(zip(self.score_targets, self.recent, self.recent_count)):
             if k >= 100:
-                scores = recent[: min(k, RECENT_SCORES)]
+                scores = recent[: min(k, len(recent))]
                 self.thresholds[flow] = tuple(_threshold_of_share(scores, p) for p in targets)
 
 

@@ -1,10 +1,10 @@
 """Hydra fan-out of an experiment: one Hydra job per scenario, all writing one experiment folder.
 
-    python experiments/run_scenario.py -m experiment=policy_comparison                  # every scenario
+    python experiments/run_scenario.py -m experiment=policy_comparison        # every scenario
     python experiments/run_scenario.py -m experiment=policy_comparison \\
         scenario_name=baseline,pre_arrival hydra/launcher=joblib
     python experiments/run_scenario.py -m experiment=smoke hydra/launcher=submitit_local
-    python experiments/run_scenario.py experiment=policy_comparison    # no -m: one job, all scenarios
+    python experiments/run_scenario.py experiment=policy_comparison   # no -m: one job, all
 
 Each job runs every replication of its scenario with :func:`sim.experiment.run_experiment`
 (a process pool inside the job), into ``out_dir`` (default ``results/<experiment>/<date-time>``,
@@ -13,6 +13,7 @@ The config is ``configs/experiment_job.yaml``; experiments are ``configs/experim
 launchers ``configs/hydra/launcher/*.yaml`` (plus the plugins' joblib, submitit_local,
 submitit_slurm and, if installed, ray).
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,7 +35,8 @@ EXIT_CONFIG_ERROR = 2
 # ``hydra.sweeper.params.scenario_name`` in experiment_job.yaml: every scenario of the experiment,
 # so that ``-m`` without scenario_name fans out over all of them.
 OmegaConf.register_new_resolver(
-    "clearway_scenario_names", lambda scenarios: ",".join(str(k) for k in scenarios), replace=True)
+    "clearway_scenario_names", lambda scenarios: ",".join(str(k) for k in scenarios), replace=True
+)
 
 
 def job_workers(cfg: DictConfig, spec: ExperimentSpec) -> int:
@@ -77,11 +79,22 @@ def hydra_job(cfg: DictConfig) -> None:
     spec = ExperimentSpec.from_dict(raw)
     scenarios = None if cfg.get("scenario_name") is None else [str(cfg.scenario_name)]
     out_dir = _out_dir(cfg)
-    table = run_experiment(spec, out_dir, workers=job_workers(cfg, spec), progress=cfg.get("progress"),
-                           scenarios=scenarios, keep_logs=cfg.get("keep_logs"))
+    table = run_experiment(
+        spec,
+        out_dir,
+        workers=job_workers(cfg, spec),
+        progress=cfg.get("progress"),
+        scenarios=scenarios,
+        keep_logs=cfg.get("keep_logs"),
+    )
     mine = table[table.scenario.isin(scenarios or list(spec.scenarios))]
-    log.info("experiment %s, %s: %d runs done; tables in %s", spec.name,
-             "all scenarios" if scenarios is None else f"scenario {scenarios[0]}", len(mine), out_dir)
+    log.info(
+        "experiment %s, %s: %d runs done; tables in %s",
+        spec.name,
+        "all scenarios" if scenarios is None else f"scenario {scenarios[0]}",
+        len(mine),
+        out_dir,
+    )
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ cannot leave a torn or duplicated row. A run counts as done only if its record s
 its ``config_hash`` equals the hash of the config and seed the spec asks for now, and its
 ``summary.json`` exists; anything else is redone on the next call.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -50,7 +51,8 @@ def run_dir(out_dir: Path, scenario: str, seed: int) -> Path:
 
 
 def read_record(folder: Path) -> dict | None:
-    """The run's record, or None if there is none (or, which atomic writes exclude, it is unreadable)."""
+    """The run's record, or None if there is none (or it is unreadable, which atomic writes
+    exclude)."""
     try:
         record = json.loads((Path(folder) / RUN_RECORD).read_text())
     except (OSError, ValueError):
@@ -63,26 +65,36 @@ def write_record(folder: Path, record: dict) -> None:
 
 
 def is_done(record: dict | None, expected_hash: str, folder: Path) -> bool:
-    return (record is not None and record.get("status") == "done"
-            and record.get("config_hash") == expected_hash
-            and (Path(folder) / "summary.json").is_file())
+    return (
+        record is not None
+        and record.get("status") == "done"
+        and record.get("config_hash") == expected_hash
+        and (Path(folder) / "summary.json").is_file()
+    )
 
 
 def clear_partial(folder: Path) -> None:
-    """Remove leftovers of a run killed mid-write: temporary files and a stale record."""
+    """Empty a run folder before the run is (re)done: its record first, then every other file
+    (temporary files of a run killed mid-write, outputs of a failed or outdated run), so that
+    nothing in it can be mistaken for a result of the new run."""
     folder = Path(folder)
     if not folder.is_dir():
         return
-    for tmp in folder.glob(".*.tmp"):
-        tmp.unlink(missing_ok=True)
     (folder / RUN_RECORD).unlink(missing_ok=True)
+    for path in folder.iterdir():
+        if path.is_file() or path.is_symlink():
+            path.unlink(missing_ok=True)
 
 
 def write_manifest(out_dir: Path, records: list[dict]) -> None:
     """Rewrite ``manifest.jsonl`` (one line per run record; the per-run config is left out)."""
-    lines = [json.dumps({k: v for k, v in r.items() if k != "config"}, sort_keys=False, default=str)
-             for r in records]
-    atomic_write(Path(out_dir) / MANIFEST, lambda p: p.write_text("".join(line + "\n" for line in lines)))
+    lines = [
+        json.dumps({k: v for k, v in r.items() if k != "config"}, sort_keys=False, default=str)
+        for r in records
+    ]
+    atomic_write(
+        Path(out_dir) / MANIFEST, lambda p: p.write_text("".join(line + "\n" for line in lines))
+    )
 
 
 @contextlib.contextmanager

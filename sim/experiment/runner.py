@@ -18,6 +18,7 @@ seed, status, wall_s, config_hash and every KPI of :func:`sim.kpis.kpi_row`) and
 ``manifest.jsonl`` are rebuilt from the run folders, atomically and under a folder lock, so
 several Hydra jobs writing one scenario each into the same folder leave complete tables.
 """
+
 from __future__ import annotations
 
 import copy
@@ -34,13 +35,14 @@ import traceback
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from sim.config import ConfigError
 from sim.experiment.manifest import (
+    RUN_RECORD,
     clear_partial,
     config_hash,
     is_done,
@@ -89,11 +91,19 @@ def _exit_with_parent(parent_pid: int, every_s: float = 0.5) -> None:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def run_one(experiment: str, scenario: str, replication: int, seed: int, base: str,
-            overrides: list[str], folder: str, keep_log: bool = False) -> dict:
+def run_one(
+    experiment: str,
+    scenario: str,
+    replication: int,
+    seed: int,
+    base: str,
+    overrides: list[str],
+    folder: str,
+    keep_log: bool = False,
+) -> dict:
     """One run, in a worker process: compose, simulate, write the run folder, then its record.
 
     Takes plain values only (it is pickled to the worker). Never raises for a failing run: the
@@ -101,11 +111,23 @@ def run_one(experiment: str, scenario: str, replication: int, seed: int, base: s
     Returns the record (without the config).
     """
     started = time.perf_counter()
-    record = {"experiment": experiment, "scenario": scenario, "replication": int(replication),
-              "seed": int(seed), "config_hash": None, "status": "failed", "wall_s": None,
-              "error": None, "base": base, "overrides": list(overrides), "run_dir": str(folder),
-              "started_utc": _now(), "finished_utc": None, "host": socket.gethostname(),
-              "pid": os.getpid()}
+    record = {
+        "experiment": experiment,
+        "scenario": scenario,
+        "replication": int(replication),
+        "seed": int(seed),
+        "config_hash": None,
+        "status": "failed",
+        "wall_s": None,
+        "error": None,
+        "base": base,
+        "overrides": list(overrides),
+        "run_dir": str(folder),
+        "started_utc": _now(),
+        "finished_utc": None,
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+    }
     config = None
     try:
         clear_partial(Path(folder))
@@ -154,10 +176,15 @@ def resolve_configs(spec: ExperimentSpec) -> dict:
     return configs
 
 
-def run_experiment(spec: ExperimentSpec, out_dir: str | Path, workers: int | None = None,
-                   progress: bool | None = True, scenarios: list[str] | None = None,
-                   keep_logs: bool | None = None) -> pd.DataFrame:
-    """Run every missing (scenario, replication) of ``spec`` into ``out_dir``; return the summary table.
+def run_experiment(
+    spec: ExperimentSpec,
+    out_dir: str | Path,
+    workers: int | None = None,
+    progress: bool | None = True,
+    scenarios: list[str] | None = None,
+    keep_logs: bool | None = None,
+) -> pd.DataFrame:
+    """Run every missing (scenario, replication) of ``spec`` into ``out_dir``; return the table.
 
     ``workers``: parallel runs (default ``spec.workers``, then every CPU this process may use);
     ``0`` runs in this process, one after the other (debugging). ``progress``: a tqdm bar (runs
@@ -175,42 +202,61 @@ def run_experiment(spec: ExperimentSpec, out_dir: str | Path, workers: int | Non
     n_workers = default_workers() if n_workers is None else int(n_workers)
     if n_workers < 0:
         raise ConfigError("workers", f"must be >= 0, got {n_workers}")
-    configs = resolve_configs(spec)
-    hashes: dict[tuple[str, int], str] = {}
-
-    def expected_hash(scenario: str, seed: int) -> str:
-        if (scenario, seed) not in hashes:
-            hashes[scenario, seed] = config_hash(configs[scenario], seed)
-        return hashes[scenario, seed]
-
-    with locked(out_dir):
-        _write_experiment_files(out_dir, spec, configs)
-
-    n = spec.replications
     executor: ProcessPoolExecutor | None = None
     bar = None
     failed: list[dict] = []
     try:
+        # Start the workers first (if there is anything left to run) so that their imports
+        # overlap with composing the configs here.
+        first = [run_dir(out_dir, s, spec.seed(r)) for r in range(spec.replications) for s in names]
+        unfinished = sum(not (folder / RUN_RECORD).is_file() for folder in first)
+        if n_workers > 0 and unfinished:
+            executor = _start_pool(min(n_workers, unfinished))
+        configs = resolve_configs(spec)
+        hashes: dict[tuple[str, int], str] = {}
+
+        def expected_hash(scenario: str, seed: int) -> str:
+            if (scenario, seed) not in hashes:
+                hashes[scenario, seed] = config_hash(configs[scenario], seed)
+            return hashes[scenario, seed]
+
+        with locked(out_dir):
+            _write_experiment_files(out_dir, spec, configs)
+
+        n = spec.replications
         while True:
             tasks = [_Task(s, r, spec.seed(r)) for r in range(n) for s in names]
             todo = [t for t in tasks if not _done(out_dir, t, expected_hash(t.scenario, t.seed))]
             if bar is None:
-                bar = _progress_bar(progress, total=len(tasks), initial=len(tasks) - len(todo),
-                                    desc=spec.name if scenarios is None else f"{spec.name}:{','.join(names)}")
-                log.info("experiment %s: %d scenario(s) x %d replications = %d runs, %d already done, "
-                         "%d to run on %d worker(s) -> %s", spec.name, len(names), n, len(tasks),
-                         len(tasks) - len(todo), len(todo), n_workers, out_dir)
+                bar = _progress_bar(
+                    progress,
+                    total=len(tasks),
+                    initial=len(tasks) - len(todo),
+                    desc=spec.name if scenarios is None else f"{spec.name}:{','.join(names)}",
+                )
+                log.info(
+                    "experiment %s: %d scenario(s) x %d replications = %d runs, %d already done, "
+                    "%d to run on %d worker(s) -> %s",
+                    spec.name,
+                    len(names),
+                    n,
+                    len(tasks),
+                    len(tasks) - len(todo),
+                    len(todo),
+                    n_workers,
+                    out_dir,
+                )
             else:
                 bar.total = len(tasks)
                 bar.refresh()
             if todo:
                 if n_workers > 0 and executor is None:
-                    executor = ProcessPoolExecutor(max_workers=min(n_workers, len(todo)),
-                                                   mp_context=_spawn_context(), initializer=_init_worker,
-                                                   initargs=(os.getpid(),))
+                    executor = _start_pool(min(n_workers, len(todo)))
                 failed += _execute(spec, out_dir, todo, executor, keep, bar)
                 if executor is not None and getattr(executor, "_broken", False):
-                    executor.shutdown(wait=False, cancel_futures=True)  # a worker died: start afresh
+                    executor.shutdown(
+                        wait=False, cancel_futures=True
+                    )  # a worker died: start afresh
                     executor = None
             if not spec.sequential:
                 break
@@ -218,8 +264,13 @@ def run_experiment(spec: ExperimentSpec, out_dir: str | Path, workers: int | Non
             n_next = next_replications(table[table.scenario.isin(names)], spec, n)
             if n_next <= n:
                 break
-            log.info("experiment %s: a target half-width is not reached with %d replications; "
-                     "going to %d", spec.name, n, n_next)
+            log.info(
+                "experiment %s: a target half-width is not reached with %d replications; "
+                "going to %d",
+                spec.name,
+                n,
+                n_next,
+            )
             n = n_next
     finally:
         if executor is not None:
@@ -228,10 +279,33 @@ def run_experiment(spec: ExperimentSpec, out_dir: str | Path, workers: int | Non
             bar.close()
     table = finalise(out_dir, spec, configs)
     if failed:
-        log.warning("experiment %s: %d run(s) failed (see %s): %s", spec.name, len(failed),
-                    out_dir / "manifest.jsonl",
-                    "; ".join(f"{r['scenario']} seed {r['seed']}: {_last_line(r['error'])}" for r in failed[:5]))
+        log.warning(
+            "experiment %s: %d run(s) failed (see %s): %s",
+            spec.name,
+            len(failed),
+            out_dir / "manifest.jsonl",
+            "; ".join(
+                f"{r['scenario']} seed {r['seed']}: {_last_line(r['error'])}" for r in failed[:5]
+            ),
+        )
     return table
+
+
+def _start_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` spawned processes, all started now (each imports sim once)."""
+    executor = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_spawn_context(),
+        initializer=_init_worker,
+        initargs=(os.getpid(),),
+    )
+    for _ in range(workers):  # the pool starts one process per submitted task, up to max_workers
+        executor.submit(_warm_up)
+    return executor
+
+
+def _warm_up() -> int:
+    return os.getpid()
 
 
 def _select(spec: ExperimentSpec, scenarios: list[str] | None) -> list[str]:
@@ -241,8 +315,11 @@ def _select(spec: ExperimentSpec, scenarios: list[str] | None) -> list[str]:
         scenarios = [scenarios]
     for name in scenarios:
         if name not in spec.scenarios:
-            raise ConfigError("scenario_name", f"unknown scenario '{name}' of experiment '{spec.name}'; "
-                                               f"available: {', '.join(spec.scenarios)}")
+            raise ConfigError(
+                "scenario_name",
+                f"unknown scenario '{name}' of experiment '{spec.name}'; "
+                f"available: {', '.join(spec.scenarios)}",
+            )
     return [s for s in spec.scenarios if s in scenarios]
 
 
@@ -274,23 +351,44 @@ def _progress_bar(progress: bool | None, total: int, initial: int, desc: str):
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, initial=initial, desc=desc, unit="run", dynamic_ncols=True,
-                disable=None if progress is None else False, smoothing=0.1)
+    return tqdm(
+        total=total,
+        initial=initial,
+        desc=desc,
+        unit="run",
+        dynamic_ncols=True,
+        disable=None if progress is None else False,
+        smoothing=0.1,
+    )
 
 
-def _execute(spec: ExperimentSpec, out_dir: Path, todo: list[_Task], executor, keep: bool, bar) -> list[dict]:
+def _execute(
+    spec: ExperimentSpec, out_dir: Path, todo: list[_Task], executor, keep: bool, bar
+) -> list[dict]:
     """Run ``todo`` (in ``executor``, or here if it is None); return the records of failed runs."""
     failed = []
 
     def args(t: _Task):
-        return (spec.name, t.scenario, t.replication, t.seed, spec.base, spec.scenario_overrides(t.scenario),
-                str(run_dir(out_dir, t.scenario, t.seed)), keep)
+        return (
+            spec.name,
+            t.scenario,
+            t.replication,
+            t.seed,
+            spec.base,
+            spec.scenario_overrides(t.scenario),
+            str(run_dir(out_dir, t.scenario, t.seed)),
+            keep,
+        )
 
     def finished(record: dict) -> None:
         if record["status"] != "done":
             failed.append(record)
-            log.warning("run failed: scenario %s, seed %d: %s", record["scenario"], record["seed"],
-                        _last_line(record["error"]))
+            log.warning(
+                "run failed: scenario %s, seed %d: %s",
+                record["scenario"],
+                record["seed"],
+                _last_line(record["error"]),
+            )
         bar.update(1)
         if failed:
             bar.set_postfix(failed=len(failed), refresh=False)
@@ -303,14 +401,27 @@ def _execute(spec: ExperimentSpec, out_dir: Path, todo: list[_Task], executor, k
     for future in as_completed(futures):
         try:
             record = future.result()
-        except Exception as err:  # noqa: BLE001 - the worker died (killed, out of memory) or could not
-            t = futures[future]      # write the record: record the failure here, go on with the rest
-            record = {"experiment": spec.name, "scenario": t.scenario, "replication": t.replication,
-                      "seed": t.seed, "config_hash": None, "status": "failed", "wall_s": None,
-                      "error": (f"worker process died before this run finished: {err!r}"
-                               if isinstance(err, BrokenProcessPool) else traceback.format_exc()),
-                      "base": spec.base, "overrides": spec.scenario_overrides(t.scenario),
-                      "run_dir": str(run_dir(out_dir, t.scenario, t.seed)), "finished_utc": _now()}
+        except Exception as err:  # noqa: BLE001 - the worker died (killed, out of memory) or
+            # could not write the record: record the failure here and go on with the rest
+            t = futures[future]
+            record = {
+                "experiment": spec.name,
+                "scenario": t.scenario,
+                "replication": t.replication,
+                "seed": t.seed,
+                "config_hash": None,
+                "status": "failed",
+                "wall_s": None,
+                "error": (
+                    f"worker process died before this run finished: {err!r}"
+                    if isinstance(err, BrokenProcessPool)
+                    else traceback.format_exc()
+                ),
+                "base": spec.base,
+                "overrides": spec.scenario_overrides(t.scenario),
+                "run_dir": str(run_dir(out_dir, t.scenario, t.seed)),
+                "finished_utc": _now(),
+            }
             try:
                 write_record(run_dir(out_dir, t.scenario, t.seed), record)
             except OSError:
@@ -349,11 +460,19 @@ def collect(out_dir: Path, spec: ExperimentSpec, configs: dict) -> tuple[pd.Data
                 summary = json.loads((folder / "summary.json").read_text())
             except (OSError, ValueError):
                 continue
-            rows.append({"scenario": scenario, "replication": r, "seed": seed, "status": "done",
-                         "wall_s": record.get("wall_s"), "config_hash": record["config_hash"],
-                         **kpi_row(summary)})
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "replication": r,
+                    "seed": seed,
+                    "status": "done",
+                    "wall_s": record.get("wall_s"),
+                    "config_hash": record["config_hash"],
+                    **kpi_row(summary),
+                }
+            )
     table = pd.DataFrame.from_records(rows, columns=None if rows else ID_COLUMNS)
-    for column in table.columns[len(ID_COLUMNS):]:
+    for column in table.columns[len(ID_COLUMNS) :]:
         table[column] = pd.to_numeric(table[column], errors="coerce")
     return table, records
 
@@ -385,8 +504,11 @@ def _write_experiment_files(out_dir: Path, spec: ExperimentSpec, configs: dict) 
         except ValueError:
             old = {}
         if old.get("name") not in (None, spec.name):
-            raise ConfigError("out_dir", f"{out_dir} holds experiment '{old.get('name')}', not "
-                                         f"'{spec.name}'; use another folder")
+            raise ConfigError(
+                "out_dir",
+                f"{out_dir} holds experiment '{old.get('name')}', not "
+                f"'{spec.name}'; use another folder",
+            )
     write_json(out_dir / "experiment.json", spec.to_dict())
     created = None
     prov_path = out_dir / "provenance.json"
@@ -396,46 +518,65 @@ def _write_experiment_files(out_dir: Path, spec: ExperimentSpec, configs: dict) 
         except ValueError:
             created = None
     base = provenance(next(iter(configs.values())), spec.first_seed)
-    write_json(prov_path, {
-        "experiment": spec.to_dict(),
-        "seeds": "replication r uses seed first_seed + r in every scenario (common random numbers)",
-        "scenarios": {name: {"overrides": spec.scenario_overrides(name), "config": asdict(cfg)}
-                      for name, cfg in configs.items()},
-        "packages": base["packages"], "python": base["python"], "platform": base["platform"],
-        "git": base["git"], "created_utc": created or base["created_utc"], "updated_utc": base["created_utc"],
-    })
+    write_json(
+        prov_path,
+        {
+            "experiment": spec.to_dict(),
+            "seeds": "replication r uses seed first_seed + r in every scenario "
+            "(common random numbers)",
+            "scenarios": {
+                name: {"overrides": spec.scenario_overrides(name), "config": asdict(cfg)}
+                for name, cfg in configs.items()
+            },
+            "packages": base["packages"],
+            "python": base["python"],
+            "platform": base["platform"],
+            "git": base["git"],
+            "created_utc": created or base["created_utc"],
+            "updated_utc": base["created_utc"],
+        },
+    )
 
 
 # --------------------------------------------------------------------------- sequential replication
 
 
 def half_width(values, confidence: float = 0.95) -> float:
-    """Half-width of the Student-t confidence interval of the mean of ``values`` (NaN dropped)."""
-    from scipy import stats
+    """Half-width of the Student-t confidence interval of the mean of ``values`` (NaN dropped;
+    infinite with fewer than two values)."""
+    from sim.stats import t_interval
 
-    x = pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=float)
-    if len(x) < 2:
-        return math.inf
-    return float(stats.t.ppf(0.5 + confidence / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
+    x = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float).to_numpy()
+    h = t_interval(x, confidence)["half_width"]
+    return math.inf if not math.isfinite(h) else float(h)
 
 
 def next_replications(table: pd.DataFrame, spec: ExperimentSpec, n: int) -> int:
     """How many replications to have next so every target half-width is met (``n``: reached).
 
-    For each scenario and KPI with half-width ``h`` > target ``w`` from ``n`` runs, the usual
-    estimate of the runs needed is ``n (h / w)^2``; the next batch goes to the largest such
-    estimate (at least ``n + 1``), capped at ``max_replications``.
+    For each scenario and KPI whose half-width from its runs exceeds the target, the runs needed
+    are :func:`sim.stats.replications_needed` (smallest n with t(n-1) s / sqrt(n) <= target,
+    s from the runs so far); the next batch goes to the largest such n (at least ``n + 1``),
+    capped at ``max_replications``. The loop re-estimates s after every batch.
     """
+    from sim.stats import replications_needed
+
     if not spec.sequential or table.empty:
         return n
     needed = n
     for kpi, target in spec.target_half_width.items():
         if kpi not in table.columns or table[kpi].notna().sum() == 0:
-            raise ConfigError(f"target_half_width.{kpi}", "this KPI has no values in the runs done "
-                                                          "(e.g. a flow or sub-model that is off)")
+            raise ConfigError(
+                f"target_half_width.{kpi}",
+                "this KPI has no values in the runs done (e.g. a flow or sub-model that is off)",
+            )
         for _, group in table.groupby("scenario", sort=False):
-            h = half_width(group[kpi])
-            if h > target:
-                estimate = math.ceil(len(group) * (h / target) ** 2) if math.isfinite(h) else n + 1
-                needed = max(needed, n + 1, estimate)
+            values = pd.to_numeric(group[kpi], errors="coerce").astype(float).dropna().to_numpy()
+            if half_width(values) <= target:
+                continue
+            try:
+                estimate = replications_needed(values, target, n_max=spec.max_replications)
+            except ValueError:  # fewer than two values, or more than max_replications needed
+                estimate = spec.max_replications if len(values) >= 2 else n + 1
+            needed = max(needed, n + 1, estimate)
     return min(needed, spec.max_replications)

@@ -8,6 +8,7 @@ measures the reform, not the luck of the draw). Named experiments live in
 A wrong spec raises :class:`sim.config.ConfigError` naming the field, e.g.
 ``scenarios: must include the baseline 'baseline'``.
 """
+
 from __future__ import annotations
 
 import math
@@ -45,7 +46,7 @@ class ExperimentSpec:
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_dict(cls, data: dict) -> "ExperimentSpec":
+    def from_dict(cls, data: dict) -> ExperimentSpec:
         """From a plain mapping (e.g. a YAML file); unknown keys are an error naming the key."""
         if not isinstance(data, dict):
             raise ConfigError("experiment", f"must be a mapping, got {type(data).__name__}")
@@ -57,21 +58,23 @@ class ExperimentSpec:
             raise ConfigError("name", "has no value; every experiment needs a name")
         data = dict(data)
         if isinstance(data.get("scenarios"), dict):
-            data["scenarios"] = {k: (list(v) if isinstance(v, (list, tuple)) else v)
-                                 for k, v in data["scenarios"].items()}
+            data["scenarios"] = {
+                k: (list(v) if isinstance(v, (list, tuple)) else v)
+                for k, v in data["scenarios"].items()
+            }
         if isinstance(data.get("overrides"), tuple):
             data["overrides"] = list(data["overrides"])
         return cls(**data)
 
     @classmethod
-    def from_yaml(cls, path: str | Path) -> "ExperimentSpec":
+    def from_yaml(cls, path: str | Path) -> ExperimentSpec:
         from omegaconf import OmegaConf
 
         raw = OmegaConf.to_container(OmegaConf.load(path), resolve=True)
         return cls.from_dict(raw)
 
     @classmethod
-    def load(cls, name: str) -> "ExperimentSpec":
+    def load(cls, name: str) -> ExperimentSpec:
         """The named experiment ``configs/experiment/<name>.yaml``."""
         from sim.loading import CONFIG_DIR
 
@@ -106,21 +109,34 @@ class ExperimentSpec:
     def validate(self) -> None:
         """Raise ConfigError naming the first field that cannot run."""
         if not isinstance(self.name, str) or not _NAME.match(self.name):
-            raise ConfigError("name", f"must be a non-empty name of letters, digits, '_', '-', '.', got {self.name!r}")
+            raise ConfigError(
+                "name",
+                f"must be a non-empty name of letters, digits, '_', '-', '.', got {self.name!r}",
+            )
         from sim.loading import scenarios as known_scenarios
 
         if not isinstance(self.base, str) or self.base not in known_scenarios():
-            raise ConfigError("base", f"unknown base scenario {self.base!r}; available: {', '.join(known_scenarios())}")
+            raise ConfigError(
+                "base",
+                f"unknown base scenario {self.base!r}; available: {', '.join(known_scenarios())}",
+            )
         if not isinstance(self.scenarios, dict) or not self.scenarios:
-            raise ConfigError("scenarios", "must map at least one scenario name to its list of overrides")
+            raise ConfigError(
+                "scenarios", "must map at least one scenario name to its list of overrides"
+            )
         for name, overrides in self.scenarios.items():
             if not isinstance(name, str) or not _NAME.match(name):
-                raise ConfigError("scenarios", f"scenario name {name!r} must be letters, digits, '_', '-', '.'")
+                raise ConfigError(
+                    "scenarios", f"scenario name {name!r} must be letters, digits, '_', '-', '.'"
+                )
             self._check_overrides(f"scenarios.{name}", overrides)
         self._check_overrides("overrides", self.overrides)
         if not isinstance(self.baseline, str) or self.baseline not in self.scenarios:
-            raise ConfigError("scenarios", f"must include the baseline {self.baseline!r}; "
-                                           f"got {', '.join(map(str, self.scenarios))}")
+            raise ConfigError(
+                "scenarios",
+                f"must include the baseline {self.baseline!r}; "
+                f"got {', '.join(map(str, self.scenarios))}",
+            )
         _int_at_least("replications", self.replications, 1)
         _int_at_least("first_seed", self.first_seed, 0)
         if self.workers is not None:
@@ -129,35 +145,59 @@ class ExperimentSpec:
             raise ConfigError("keep_logs", f"must be true or false, got {self.keep_logs!r}")
         if self.target_half_width is None:
             if self.max_replications is not None:
-                raise ConfigError("max_replications", "is only used with target_half_width; set both or neither")
+                raise ConfigError(
+                    "max_replications", "is only used with target_half_width; set both or neither"
+                )
             return
         if not isinstance(self.target_half_width, dict) or not self.target_half_width:
-            raise ConfigError("target_half_width", "must map KPI names to a positive half-width, or be null")
+            raise ConfigError(
+                "target_half_width", "must map KPI names to a positive half-width, or be null"
+            )
         for kpi, width in self.target_half_width.items():
             if kpi not in BY_NAME and not _DYNAMIC_KPI.match(str(kpi)):
-                raise ConfigError(f"target_half_width.{kpi}",
-                                  f"unknown KPI; known: {', '.join(BY_NAME)} (or <flow>_stage_<stage>_h, "
-                                  f"<flow>_cost_<component>_cny)")
-            if isinstance(width, bool) or not isinstance(width, (int, float)) \
-                    or not math.isfinite(width) or width <= 0:
-                raise ConfigError(f"target_half_width.{kpi}", f"must be a number > 0, got {width!r}")
+                raise ConfigError(
+                    f"target_half_width.{kpi}",
+                    f"unknown KPI; known: {', '.join(BY_NAME)} (or <flow>_stage_<stage>_h, "
+                    f"<flow>_cost_<component>_cny)",
+                )
+            if (
+                isinstance(width, bool)
+                or not isinstance(width, (int, float))
+                or not math.isfinite(width)
+                or width <= 0
+            ):
+                raise ConfigError(
+                    f"target_half_width.{kpi}", f"must be a number > 0, got {width!r}"
+                )
         if self.max_replications is None:
-            raise ConfigError("max_replications", "must be set when target_half_width is (the most "
-                                                  "replications to add before giving up)")
+            raise ConfigError(
+                "max_replications",
+                "must be set when target_half_width is (the most "
+                "replications to add before giving up)",
+            )
         _int_at_least("max_replications", self.max_replications, self.replications)
         if self.replications < 2:
-            raise ConfigError("replications", "must be >= 2 with target_half_width (a CI needs two runs)")
+            raise ConfigError(
+                "replications", "must be >= 2 with target_half_width (a CI needs two runs)"
+            )
 
     @staticmethod
     def _check_overrides(path: str, overrides) -> None:
         if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
-            raise ConfigError(path, f"must be a list of override strings like 'policy=e_documents', got {overrides!r}")
+            raise ConfigError(
+                path,
+                f"must be a list of override strings like 'policy=e_documents', got {overrides!r}",
+            )
         for o in overrides:
             key = o.lstrip("+~").partition("=")[0].strip()
             if key == "scenario":
-                raise ConfigError(path, "cannot override 'scenario'; the experiment's `base` sets it")
+                raise ConfigError(
+                    path, "cannot override 'scenario'; the experiment's `base` sets it"
+                )
             if key == "seed":
-                raise ConfigError(path, "cannot override 'seed'; replications set it (first_seed + r)")
+                raise ConfigError(
+                    path, "cannot override 'seed'; replications set it (first_seed + r)"
+                )
 
 
 def _int_at_least(path: str, value, low: int) -> None:

@@ -1,9 +1,10 @@
 """The journey of one export container, from the factory to release for loading.
 
-Started when the box is ready at the factory (its planned gate-in). Usually a truck delivers it
-at once, it is stacked, declared and cleared. A firm that loads on arrival (direct loading)
-keeps the box at the factory while it is declared; once released, it is trucked in just before
-its vessel starts loading (a box that customs wants to inspect is trucked in at once).
+Started when the box is ready at the factory (its planned gate-in, milestone ``ready``). Usually
+a truck delivers it at once, it is stacked, declared and cleared. A firm that loads on arrival
+(direct loading) keeps the box at the factory while it is declared; once released, it is
+trucked in through a dedicated lane in the hours before its vessel starts loading (a box that
+customs wants to inspect is trucked in at once through the normal gate).
 
 Loading is the vessel call's work: at the start of loading it takes every box booked on it that
 is released and in the yard, and rolls the others over to the next call (see
@@ -20,6 +21,7 @@ from sim.records import LOADING_ON_ARRIVAL
 
 def export_container(model, c: Consignment):
     env, log, terminal = model.env, model.log, model.terminal
+    log.ready[c.id] = env.now
     gate_in_before_loading_h = model.measures.loads_on_arrival(c) if c.call is not None else None
     if gate_in_before_loading_h is None:
         yield from deliver(model, c)  # truck delivers the box now
@@ -31,7 +33,8 @@ def export_container(model, c: Consignment):
     if not is_at_terminal(model, c):  # released at the factory: truck in as the ship loads
         yield from until_loading_begins(model, c, gate_in_before_loading_h)
         log.fast_lane[c.id] = LOADING_ON_ARRIVAL
-        yield from deliver(model, c)
+        log.gate_in[c.id] = env.now  # through the dedicated lane, no gate queue
+        terminal.enter_yard(c.id)
 
 
 def deliver(model, c: Consignment):
@@ -51,8 +54,11 @@ def is_at_terminal(model, c: Consignment) -> bool:
 
 
 def until_loading_begins(model, c: Consignment, before_h: float):
-    """Wait until ``before_h`` hours before the box's vessel call starts loading."""
+    """Wait for the box's slot in the ``before_h`` hours before its vessel call starts loading:
+    the call's lane trucks arrive spread evenly over that window (by the box's own random
+    position in it), not all at once."""
     call = c.call
     if not call.berthed.triggered:
         yield call.berthed
-    yield from pause(model.env, call.loading_start_h - before_h - model.env.now)
+    position = 0.5 * (1 + math.erf(c.policy_z / math.sqrt(2)))  # uniform in (0, 1)
+    yield from pause(model.env, call.loading_start_h - before_h * (1 - position) - model.env.now)

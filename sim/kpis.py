@@ -34,9 +34,18 @@ def _flow_kpis(flow: str) -> list[KPI]:
     ]
 
 
+Z = ("bonded_zone",)
 KPIS: list[KPI] = [
     *_flow_kpis("import"),
     *_flow_kpis("export"),
+    KPI("zone_order_lead_time_h", "bonded-zone order lead time (mean)", "h", (*Z, "lead_time_h", "mean"), -1),
+    KPI("zone_clearance_time_h", "bonded-zone order to customs clearance (mean)", "h",
+        (*Z, "clearance_time_h", "mean"), -1),
+    KPI("zone_trucks_per_order", "bonded-zone trucks per order", "count", (*Z, "per_order", "trucks"), -1),
+    KPI("zone_declarations_per_order", "bonded-zone declarations per order", "count",
+        (*Z, "per_order", "declarations"), -1),
+    KPI("zone_cost_per_order_cny", "bonded-zone cost per order", "CNY", (*Z, "cost_cny_per_order", "total"), -1),
+    KPI("zone_space_utilisation", "bonded-zone space utilisation", "share", (*Z, "space", "utilisation"), +1),
     KPI("bunker_price_cny_per_t", "VLSFO delivered price", "CNY/t", ("bunkering", "price_cny_per_t"), -1),
     KPI("bunker_share_served", "bunker calls served", "share", ("bunkering", "share_served"), +1),
     KPI("bunker_wait_h", "bunker wait, request to pumping (mean)", "h", ("bunkering", "wait_h", "mean"), -1),

@@ -30,6 +30,18 @@ SPEED_KPIS = (
     "import_cost_total_cny",
     "export_cost_total_cny",
 )
+# named in a scenario's bullet only when it changes them (they belong to the sub-models)
+SUB_MODEL_KPIS = (
+    "zone_order_lead_time_h",
+    "zone_clearance_time_h",
+    "zone_trucks_per_order",
+    "zone_declarations_per_order",
+    "zone_cost_per_order_cny",
+    "bunker_price_cny_per_t",
+    "bunker_share_served",
+    "bunker_wait_h",
+)
+NEGLIGIBLE = 1e-3  # a change below 0.1 % of the baseline is reported as no change
 TABLE_KPIS = (
     "import_port_time_h",
     "import_clearance_time_h",
@@ -87,7 +99,11 @@ def _row(comparison: pd.DataFrame, scenario: str, kpi: str) -> pd.Series | None:
 
 
 def _significant(row: pd.Series) -> bool:
-    return bool(row["significant"]) if not pd.isna(row["significant"]) else False
+    """The paired CI excludes zero and the change is not negligibly small."""
+    if pd.isna(row["significant"]) or not bool(row["significant"]):
+        return False
+    scale = max(abs(row["baseline_mean"]), 1e-9) if not pd.isna(row["baseline_mean"]) else 1.0
+    return abs(row["diff_mean"]) > NEGLIGIBLE * scale
 
 
 def _verb(row: pd.Series) -> str:
@@ -134,6 +150,7 @@ def scenario_bullet(comparison: pd.DataFrame, scenario: str, labels=None) -> str
     """The plain-language summary of one scenario against the baseline, from the table only."""
     name = scenario_label(scenario, labels)
     rows = [r for k in SPEED_KPIS if (r := _row(comparison, scenario, k)) is not None]
+    rows += [r for k in SUB_MODEL_KPIS if (r := _row(comparison, scenario, k)) is not None and _significant(r)]
     changed = [r for r in rows if _significant(r)]
     unchanged = [r for r in rows if not _significant(r)]
     sentences = []

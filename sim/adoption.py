@@ -4,8 +4,8 @@ loading, shared warehousing).
 Each eligible firm holds a belief about the saving per use of the new route (CNY): the mean
 realised cost on the usual route minus the mean on the new route, pooled from its own and its
 peers' shipments, starting from ``prior_saving_cny`` with the weight of ``prior_weight``
-observations. Every day, each eligible firm that has not opted in reviews with probability
-``review_prob_per_day``; it opts in when the saving it expects over ``payback_days`` of its own
+observations. Every day, each eligible firm reviews its choice with probability
+``review_prob_per_day``; one that has not opted in does so when the saving it expects over ``payback_days`` of its own
 volume exceeds the one-off ``switching_cost_cny`` (training, IT links, truck contracts). An
 adopter drops out again when the route's expected extra cost over ``payback_days`` of its volume
 exceeds the switching cost (the mirror rule, so firms do not flip back and forth). So adoption spreads over days, fast when the route pays, not at all when it does not.

@@ -1,6 +1,6 @@
 """Columnar per-consignment log: one preallocated numpy column per field, one row per consignment.
 
-No Python object is kept per finished consignment: a row costs about 90 bytes (18 float32
+No Python object is kept per finished consignment: a row costs 100 bytes (19 float32
 milestones plus a few small integers); the columns are sized for the expected arrivals and
 grow by 25 % if needed. Milestones are hours
 since the start of the run, stored as float32 (resolution about 2 s after one year); a

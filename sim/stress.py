@@ -8,7 +8,9 @@ boxes drawn from a stream of its own, bunching moves arrival times, an outage wi
   ``surge_factor`` times the usual number of import and export boxes (extra boxes are drawn as
   Poisson(mean x (factor - 1)) on top of the usual count).
 - **Inspection outage**: from ``outage_start_day`` for ``outage_days``, a share ``outage_share``
-  of the inspection teams is taken off duty; each team leaves when it finishes the box in hand.
+  of the inspection teams is taken off duty: the withdrawals join the inspection queue (at its
+  head when customs queues by priority, otherwise behind the boxes already waiting) and each
+  takes a team as it comes free.
 - **Vessel bunching**: calls scheduled in ``[bunching_start_day, + bunching_days)`` arrive
   together at the end of each ``bunching_h`` block instead of spread over it (delays kept).
 """

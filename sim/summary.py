@@ -2,7 +2,8 @@
 
 Only consignments that entered within the measurement window count: after the warm-up and at
 least ``run.cooldown_days`` before the horizon, so that their journeys are not cut short (entry =
-vessel arrival for imports, gate-in for exports). Conservation counts every arrival. Times are in hours, costs in CNY per container. Stages follow China's port
+vessel arrival for imports, gate-in for exports, or the declaration if customs saw the box
+first). Conservation counts every arrival. Times are in hours, costs in CNY per container. Stages follow China's port
 release-time evaluation (the series reference/figures.md quotes):
 
 import: unloading (arrival -> discharge), clearance preparation (discharge -> declaration),

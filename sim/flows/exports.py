@@ -55,8 +55,8 @@ def is_at_terminal(model, c: Consignment) -> bool:
 
 def until_loading_begins(model, c: Consignment, before_h: float):
     """Wait for the box's slot in the ``before_h`` hours before its vessel call starts loading:
-    the call's lane trucks arrive spread evenly over that window (by the box's own random
-    position in it), not all at once."""
+    each lane truck arrives at a random time in that window (from the box's own draw), so the
+    call's trucks spread over it instead of arriving at once."""
     call = c.call
     if not call.berthed.triggered:
         yield call.berthed

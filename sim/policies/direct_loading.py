@@ -2,8 +2,8 @@
 
 Mechanism: a firm that has opted in keeps its export box at the factory, declares it there and,
 once customs has released it, trucks it in through a dedicated gate lane during the
-``gate_in_before_loading_h`` hours before its vessel starts loading (the call's lane trucks
-spread evenly over that window); the box is loaded without days of yard dwell. The goods' time
+``gate_in_before_loading_h`` hours before its vessel starts loading (each at a random time
+in that window); the box is loaded without days of yard dwell. The goods' time
 cost still runs while the box waits at the factory. A box that customs wants to
 inspect is trucked in at once for inspection and then waits in the yard as usual; one not yet
 released when its vessel loads rolls over like any other.

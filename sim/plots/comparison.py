@@ -133,7 +133,7 @@ def comparison_bars(comparison: pd.DataFrame, path: str | Path, kpis=BAR_KPIS, l
             if np.isfinite(h):
                 ax.errorbar(d, yi, xerr=h, color="black", capsize=3, linewidth=1)
         ax.axvline(0, color="black", linewidth=0.8)
-        span = np.nanmax(np.abs(np.r_[diffs + half, diffs - half, 1e-9]))
+        span = np.nanmax(np.abs(np.r_[diffs + np.nan_to_num(half), diffs - np.nan_to_num(half), 1e-9]))
         ax.set_xlim(-1.45 * span, 1.45 * span)
         for yi, s, d, h, ok in zip(y, scenarios, diffs, half, sig):
             if not np.isfinite(d):

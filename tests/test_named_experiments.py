@@ -1,0 +1,212 @@
+"""The named experiments, shrunk: Morris sensitivity, stress test and calibration check.
+
+Each runs its real pipeline (configs/experiment/<name>.yaml, run_experiment, analyse, its own
+tables and figure) on a tiny port (the conftest small port on a 10-day horizon) with one seed,
+and checks the files it promises and one finding it must show.
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import importlib.util
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import ConfigError, load_config
+from sim.config import validate
+from sim.experiment import ExperimentSpec
+from sim.experiment.runner import resolve_configs
+from sim.experiment.sensitivity import MorrisSettings, Parameter, SensitivityStudy
+from sim.reference import TARGETS
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY_PORT = [
+    "run.horizon_days=10",
+    "run.warmup_days=2",
+    "run.cooldown_days=3",
+    "imports.boxes_per_day=600",
+    "exports.boxes_per_day=600",
+    "vessels.calls_per_day=1",
+    "firms.count=100",
+    "customs.doc_officers=10",
+    "customs.inspection_teams=12",
+    "customs.certification_slots=60",
+    "terminal.shuttles=8",
+    "terminal.gate_lanes=4",
+    "terminal.appointment_slots_per_h=40",
+    "terminal.yard_capacity_teu=8000",
+]
+STRESS_TIMING = [  # events inside the tiny port's measurement window (days 2-7)
+    "customs.inspection_teams=9",  # inspection busy enough (~0.86 within shifts) to feel an outage
+    "stress.surge_start_day=3",
+    "stress.surge_days=4",
+    "stress.outage_start_day=3",
+    "stress.outage_days=4",
+    "stress.bunching_start_day=3",
+    "stress.bunching_h=24",
+]
+
+
+def _entry_point(name: str):
+    spec = importlib.util.spec_from_file_location(f"experiments_{name}", ROOT / "experiments" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _report_files(out: Path, comparison: bool = True) -> None:
+    names = ["summary.csv", "manifest.jsonl", "report.md", "report.html"]
+    for name in names + (["comparison.csv"] if comparison else []):
+        assert (out / name).is_file(), f"{name} missing in {sorted(p.name for p in out.iterdir())}"
+
+
+# ------------------------------------------------------------------ sensitivity (Morris)
+
+
+def test_red_share_parameter_moves_the_difference_to_green():
+    base = load_config("shanghai", [])
+    p = Parameter("imports.channels.red", 0.08, 0.12)
+    overrides = dict(o.split("=") for o in p.overrides(0.12, base))
+    assert float(overrides["imports.channels.red"]) == pytest.approx(0.12)
+    assert float(overrides["imports.channels.green"]) == pytest.approx(base.imports.channels.green - 0.02)
+    cfg = load_config("shanghai", p.overrides(0.12, base))  # shares still sum to 1
+    assert cfg.imports.channels.yellow == base.imports.channels.yellow
+
+
+def test_integer_parameters_run_rounded_values():
+    assert Parameter("customs.doc_officers", 15, 21, integer=True).overrides(16.6, None) == [
+        "customs.doc_officers=17"]
+
+
+def test_morris_settings_reject_inverted_bounds_naming_the_parameter():
+    with pytest.raises(ConfigError) as err:
+        MorrisSettings.from_dict({"parameters": {"customs.doc_officers": {"low": 21, "high": 15},
+                                                 "customs.inspection_teams": {"low": 18, "high": 24}}})
+    assert err.value.field_path == "morris.parameters.customs.doc_officers"
+
+
+def test_default_sensitivity_design_has_every_point_valid_and_within_bounds():
+    study = SensitivityStudy.load("sensitivity")
+    s = study.settings
+    assert s.k >= 8 and len(study.spec.scenarios) == s.trajectories * (s.k + 1) + 1
+    for p in s.parameters:
+        values = study.design[p.path]
+        assert values.min() >= p.low - 1e-9 and values.max() <= p.high + 1e-9, p.path
+    # every point validates (utilisation < 1 at every station): set its overrides on the base
+    # config directly (composing 53 configs with Hydra would take 15 s)
+    for overrides in study.spec.scenarios.values():
+        cfg = copy.deepcopy(study.base_config)
+        for o in overrides:
+            path, value = o.split("=")
+            *parents, leaf = path.split(".")
+            node = functools.reduce(getattr, parents, cfg)
+            setattr(node, leaf, type(getattr(node, leaf))(float(value)))
+        validate(cfg)
+    resolve_configs(replace(study.spec, scenarios={"baseline": [], "p000": study.spec.scenarios["p000"]}))
+
+
+@pytest.fixture(scope="module")
+def morris(tmp_path_factory):
+    study = SensitivityStudy.load("sensitivity").with_options(
+        trajectories=2, parameters=8, replications=1, overrides=TINY_PORT)
+    out = tmp_path_factory.mktemp("sensitivity")
+    return study, study.run(out, workers=2, progress=False)
+
+
+def test_morris_screening_writes_indices_design_tornados_and_report(morris):
+    study, result = morris
+    out = result.out_dir
+    _report_files(out, comparison=False)
+    table = pd.read_csv(out / "morris.csv")
+    assert len(table) == 3 * 8 and set(table["kpi"]) == set(study.settings.kpis)
+    assert np.isfinite(table[["mu", "mu_star", "sigma"]].to_numpy()).all()
+    assert (table["mu_star"] >= table["mu"].abs() - 1e-9).all()  # mean |EE| >= |mean EE|
+    assert len(pd.read_csv(out / "design.csv")) == 2 * 9
+    for i in (1, 2, 3):
+        assert (out / "figures" / f"tornado_{i}.png").is_file()
+    assert "tornado_1.png" in (out / "report.md").read_text()
+
+
+def test_morris_ranks_import_preparation_above_doc_check_time_for_port_time(morris):
+    # preparation (60-88 h) is on every import's path; a doc check (0.45-0.55 h) on some
+    frame = morris[1].frames["import_port_time_h"].set_index("parameter")
+    assert frame.loc["imports.preparation.mean_h", "mu_star"] > 5 * frame.loc["customs.doc_check.mean_h", "mu_star"]
+
+
+def test_longer_import_preparation_raises_import_cost(morris):
+    cost = morris[1].frames["import_cost_total_cny"].set_index("parameter")
+    assert cost.loc["imports.preparation.mean_h", "mu"] > 0  # more days of inventory and storage
+
+
+# ------------------------------------------------------------------ stress test
+
+
+@pytest.fixture(scope="module")
+def stress(tmp_path_factory):
+    module = _entry_point("stress_test")
+    spec = ExperimentSpec.load("stress_test")
+    spec = replace(spec, replications=1, overrides=[*TINY_PORT, *STRESS_TIMING])
+    out = tmp_path_factory.mktemp("stress_test")
+    _md, _html, comparison, svr = module.run_stress_test(spec, out, workers=2, progress=False)
+    return out, comparison, svr
+
+
+def test_stress_test_writes_report_and_stress_vs_reform_table(stress):
+    out, comparison, _svr = stress
+    _report_files(out)
+    assert set(comparison["scenario"]) == {"baseline", "full", "surge", "surge_full", "outage",
+                                           "outage_full", "bunching", "bunching_full"}
+    written = pd.read_csv(out / "stress_vs_reform.csv")
+    package = written[(written["effect"] == "package") & (written["kpi"] == "import_port_time_h")]
+    assert sorted(package["stress"]) == ["bunching", "none", "outage", "surge"]
+    assert set(package["versus"]) == {"baseline", "surge", "outage", "bunching"}
+    stress_rows = written[(written["effect"] == "stress") & (written["kpi"] == "import_port_time_h")]
+    assert len(stress_rows) == 6  # three stresses, with and without the package
+
+
+def test_inspection_outage_raises_inspection_wait_over_no_stress(stress):
+    _, _, svr = stress
+    rows = svr[(svr["effect"] == "stress") & (svr["stress"] == "outage")
+               & (svr["kpi"] == "inspection_wait_h")].set_index("reform")
+    assert rows.loc["none", "scenario_mean"] > 1.5 * rows.loc["none", "versus_mean"]
+    # with the package (risk management sends fewer boxes to inspection) it hurts less, but still
+    assert rows.loc["full", "scenario_mean"] > rows.loc["full", "versus_mean"]
+    assert rows.loc["full", "diff_mean"] < rows.loc["none", "diff_mean"]
+
+
+def test_surge_brings_more_import_boxes(stress):
+    out, _, _ = stress
+    n = {s: json.loads((out / "runs" / s / "1" / "summary.json").read_text())["flows"]["import"]["all"]["n"]
+         for s in ("baseline", "surge", "full", "surge_full")}
+    assert n["surge"] > 1.1 * n["baseline"]  # +30 % on calls in 4 of the 5 measured days
+    assert n["surge_full"] > 1.1 * n["full"]
+
+
+# ------------------------------------------------------------------ calibration
+
+
+@pytest.fixture(scope="module")
+def calibration(tmp_path_factory):
+    module = _entry_point("calibration")
+    spec = replace(ExperimentSpec.load("calibration"), replications=1, overrides=TINY_PORT)
+    out = tmp_path_factory.mktemp("calibration")
+    cal, figure, _md, _html = module.run_calibration(spec, out, workers=0, progress=False)
+    return out, cal, figure
+
+
+def test_calibration_writes_table_figure_and_report(calibration):
+    out, _cal, figure = calibration
+    _report_files(out)
+    written = pd.read_csv(out / "calibration.csv")
+    assert list(written["figure"][: len(TARGETS)]) == [t.figure for t in TARGETS]
+    assert list(written["reference"][: len(TARGETS)]) == [t.reference for t in TARGETS]
+    for ext in ("png", "svg"):
+        assert (out / "figures" / f"calibration.{ext}").is_file()
+    within = int(written["within"].sum())
+    assert figure.title.startswith(f"{within} of {len(written)} reference figures"
+                                   if within < len(written) else "All")

@@ -85,7 +85,9 @@ class ClearanceModel(mesa.Model):
         self.terminal.daily_update()
         for sub in self.sub_models.values():
             sub.daily_update()
-        self.measures.daily_update(self, self._left_today())
+        if self.measures.active:  # firms learn from the boxes that left today
+            self.measures.daily_update(self, self._left_today())
+        self.left_port.clear()
         self.datacollector.collect(self)
         for s in self.stations:
             self._busy_at_day_start[s.name] = s.busy_server_hours()
@@ -93,7 +95,6 @@ class ClearanceModel(mesa.Model):
     def _left_today(self) -> dict[str, np.ndarray]:
         """Log columns and total cost (CNY) of the boxes that left the port today."""
         ids = np.array(self.left_port, dtype=np.int64)
-        self.left_port.clear()
         left = {name: column[ids] for name, column in self.log.view().items()}
         left["cost_cny"] = container_costs(left, self.config.costs)["total"]
         return left

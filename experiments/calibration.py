@@ -12,12 +12,10 @@ figure first and the one-scenario figures: stage and cost breakdowns, time distr
 """
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +23,7 @@ import pandas as pd
 
 from sim.experiment import ExperimentSpec, run_experiment
 from sim.experiment.analysis import analyse
+from sim.experiment.cli import experiment_args
 from sim.loading import load_config
 from sim.outputs import atomic_write
 from sim.plots import cdf_plot, cost_breakdown, stage_breakdown
@@ -33,7 +32,6 @@ from sim.reference import calibration_table
 from sim.report import write_report
 from sim.stats import comparison_table, load_runs, welch_from_dailies, write_comparison
 
-ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = "calibration.csv"
 WITHIN, OUTSIDE = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
 BAND = "#D9D9D9"
@@ -171,16 +169,7 @@ def baseline_report(out: Path, spec: ExperimentSpec, calibration_fig: FigureFile
 
 
 def main(argv: list[str] | None = None, name: str = "calibration") -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", type=Path, help="experiment folder (default: results/<name>/<time>)")
-    ap.add_argument("--workers", type=int, help="parallel runs (default: every CPU)")
-    ap.add_argument("--replications", type=int, help="override the experiment's replications")
-    args = ap.parse_args(argv)
-    spec = ExperimentSpec.load(name)
-    if args.replications:
-        spec.replications = args.replications
-        spec.validate()
-    out = args.out or ROOT / "results" / name / datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
+    args, spec, out = experiment_args(name, __doc__, argv)
     started = time.perf_counter()
     cal, figure, md, html = run_calibration(spec, out, workers=args.workers)
     print(f"\n{spec.name}: {spec.base} x {spec.replications} replications in "

@@ -10,28 +10,15 @@ same --out resumes: finished runs are kept.
 """
 from __future__ import annotations
 
-import argparse
 import time
-from datetime import datetime
-from pathlib import Path
 
-from sim.experiment import ExperimentSpec, run_experiment
+from sim.experiment import run_experiment
 from sim.experiment.analysis import analyse, headline
+from sim.experiment.cli import experiment_args
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-def main(name: str = "policy_comparison") -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", type=Path, help="experiment folder (default: results/<name>/<time>)")
-    ap.add_argument("--workers", type=int, help="parallel runs (default: every CPU)")
-    ap.add_argument("--replications", type=int, help="override the experiment's replications")
-    args = ap.parse_args()
-    spec = ExperimentSpec.load(name)
-    if args.replications:
-        spec.replications = args.replications
-        spec.validate()
-    out = args.out or ROOT / "results" / name / datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
+def main(argv: list[str] | None = None, name: str = "policy_comparison") -> None:
+    args, spec, out = experiment_args(name, __doc__, argv)
     started = time.perf_counter()
     run_experiment(spec, out, workers=args.workers)
     md, html, comparison = analyse(out, spec)

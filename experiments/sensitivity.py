@@ -12,15 +12,11 @@ ranking tables, one tornado figure per KPI), and prints the ranking.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import time
-from datetime import datetime
-from pathlib import Path
 
+from sim.experiment.cli import default_out, experiment_parser
 from sim.experiment.sensitivity import SensitivityStudy, kpi_axis_label
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def ranking_lines(frames, top: int = 5) -> list[str]:
@@ -35,17 +31,14 @@ def ranking_lines(frames, top: int = 5) -> list[str]:
 
 
 def main(argv: list[str] | None = None, name: str = "sensitivity") -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", type=Path, help="experiment folder (default: results/<name>/<time>)")
-    ap.add_argument("--workers", type=int, help="parallel runs (default: every CPU)")
-    ap.add_argument("--replications", type=int, help="seeds per sample point")
+    ap = experiment_parser(__doc__, replications_help="seeds per sample point")
     ap.add_argument("--trajectories", type=int, help="Morris trajectories r (points: r (k + 1))")
     args = ap.parse_args(argv)
     study = SensitivityStudy.load(name)
     if args.replications or args.trajectories:
         study = study.with_options(trajectories=args.trajectories, replications=args.replications)
     spec, s = study.spec, study.settings
-    out = args.out or ROOT / "results" / name / datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
+    out = args.out or default_out(name)
     print(f"{spec.name}: Morris screening of {s.k} parameters, {s.trajectories} trajectories x "
           f"{s.k + 1} points + baseline = {len(spec.scenarios)} scenarios x {spec.replications} "
           f"seeds = {len(spec.scenarios) * spec.replications} runs")

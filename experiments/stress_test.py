@@ -19,20 +19,18 @@ red-channel imports).
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from sim.experiment import ExperimentSpec, run_experiment
 from sim.experiment.analysis import analyse
+from sim.experiment.cli import experiment_args
 from sim.outputs import atomic_write
 from sim.stats import finished_runs, kpi_columns, kpi_label, kpi_unit, load_runs, paired_differences
 
-ROOT = Path(__file__).resolve().parent.parent
 STRESSES = ("surge", "outage", "bunching")
 NO_STRESS = "none"
 REFORM_SUFFIX = "_full"
@@ -142,16 +140,7 @@ def run_stress_test(spec: ExperimentSpec, out: str | Path, workers: int | None =
 
 
 def main(argv: list[str] | None = None, name: str = "stress_test") -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", type=Path, help="experiment folder (default: results/<name>/<time>)")
-    ap.add_argument("--workers", type=int, help="parallel runs (default: every CPU)")
-    ap.add_argument("--replications", type=int, help="override the experiment's replications")
-    args = ap.parse_args(argv)
-    spec = ExperimentSpec.load(name)
-    if args.replications:
-        spec.replications = args.replications
-        spec.validate()
-    out = args.out or ROOT / "results" / name / datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
+    args, spec, out = experiment_args(name, __doc__, argv)
     started = time.perf_counter()
     md, html, _, svr = run_stress_test(spec, out, workers=args.workers)
     print(f"\n{spec.name}: {len(spec.scenarios)} scenarios x {spec.replications} replications "

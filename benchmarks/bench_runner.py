@@ -25,21 +25,10 @@ sys.path.insert(0, str(ROOT))
 
 # The calibrated port at a fifth of its volume and capacity (tests/conftest.py SMALL_PORT):
 # about a second a run.
-SMALL_PORT = [
-    "run.horizon_days=12",
-    "run.warmup_days=2",
-    "run.cooldown_days=2",
-    "imports.boxes_per_day=600",
-    "exports.boxes_per_day=600",
-    "firms.count=100",
-    "customs.doc_officers=10",
-    "customs.inspection_teams=12",
-    "customs.certification_slots=60",
-    "terminal.shuttles=8",
-    "terminal.gate_lanes=4",
-    "terminal.appointment_slots_per_h=40",
-    "terminal.yard_capacity_teu=8000",
-]
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import SMALL_PORT  # noqa: E402  (one definition of the small port)
+
+SMALL_PORT = list(SMALL_PORT)
 VERIFICATION = ["run.horizon_days=4", "run.warmup_days=1", "run.cooldown_days=1"]
 
 

@@ -13,10 +13,7 @@ import pytest
 from sim import ClearwayConfig, load_config, run
 from sim.run import RunResult
 
-SMALL_PORT = (
-    "run.horizon_days=12",
-    "run.warmup_days=2",
-    "run.cooldown_days=2",
+SMALL_SECTION = (  # the port at a fifth of its volume; also used by benchmarks/bench_runner.py
     "imports.boxes_per_day=600",
     "exports.boxes_per_day=600",
     "firms.count=100",
@@ -29,6 +26,7 @@ SMALL_PORT = (
     "terminal.appointment_slots_per_h=40",
     "terminal.yard_capacity_teu=8000",
 )
+SMALL_PORT = ("run.horizon_days=12", "run.warmup_days=2", "run.cooldown_days=2", *SMALL_SECTION)
 
 SMALL_VERIFICATION = (
     "run.horizon_days=12",

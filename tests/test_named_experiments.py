@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SMALL_SECTION
 
 from sim import ConfigError, load_config
 from sim.config import validate
@@ -25,22 +26,8 @@ from sim.experiment.sensitivity import MorrisSettings, Parameter, SensitivityStu
 from sim.reference import TARGETS
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY_PORT = [
-    "run.horizon_days=10",
-    "run.warmup_days=2",
-    "run.cooldown_days=3",
-    "imports.boxes_per_day=600",
-    "exports.boxes_per_day=600",
-    "vessels.calls_per_day=1",
-    "firms.count=100",
-    "customs.doc_officers=10",
-    "customs.inspection_teams=12",
-    "customs.certification_slots=60",
-    "terminal.shuttles=8",
-    "terminal.gate_lanes=4",
-    "terminal.appointment_slots_per_h=40",
-    "terminal.yard_capacity_teu=8000",
-]
+TINY_PORT = ["run.horizon_days=10", "run.warmup_days=2", "run.cooldown_days=3",
+             "vessels.calls_per_day=1", *SMALL_SECTION]
 STRESS_TIMING = [  # events inside the tiny port's measurement window (days 2-7)
     "customs.inspection_teams=9",  # inspection busy enough (~0.86 within shifts) to feel an outage
     "stress.surge_start_day=3",

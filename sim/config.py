@@ -14,17 +14,10 @@ from dataclasses import dataclass, field, fields, is_dataclass
 
 from omegaconf import MISSING
 
+from sim.schema.errors import ConfigError  # noqa: F401  (re-exported: sim.config.ConfigError)
+
 DISTRIBUTIONS = ("exponential", "lognormal", "gamma", "deterministic")
 ARRIVAL_MODES = ("vessel", "poisson")
-
-
-class ConfigError(ValueError):
-    """A configuration value that cannot run; the message names the field and the fix."""
-
-    def __init__(self, field_path: str, problem: str):
-        self.field_path = field_path
-        self.problem = problem
-        super().__init__(f"{field_path}: {problem}")
 
 
 @dataclass

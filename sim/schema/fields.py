@@ -1,0 +1,78 @@
+"""Fields that declare their own bounds, and the one walker that checks them.
+
+    @dataclass
+    class GateConfig:
+        lanes: int = param(16, ge=1, unit="lanes")
+        service_h: float = param(0.05, gt=0, unit="h")
+        mode: str = param("fifo", choices=("fifo", "priority"))
+
+        def check(self, path: str) -> None:   # optional: rules across fields of this section
+            ...
+
+:func:`check` rejects wrong types, NaN and infinity in every number, values outside the
+declared bounds and values not among ``choices``, then calls the section's own ``check``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import MISSING as _NO_DEFAULT
+from dataclasses import field, fields, is_dataclass
+from typing import Any
+
+from sim.schema.errors import ConfigError
+
+_NUMBER_TYPES = {"int": int, "float": (int, float)}
+
+
+def param(default: Any = _NO_DEFAULT, *, ge=None, gt=None, le=None, lt=None, unit: str = "",
+          choices: tuple | None = None, doc: str = "", default_factory=_NO_DEFAULT):
+    """A dataclass field with its bounds (``ge``/``gt``/``le``/``lt``), ``unit`` and ``choices``."""
+    metadata = {"ge": ge, "gt": gt, "le": le, "lt": lt, "unit": unit, "choices": choices, "doc": doc}
+    if default_factory is not _NO_DEFAULT:
+        return field(default_factory=default_factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def _type_name(f) -> str:
+    return f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+
+
+def check_value(path: str, value, meta: dict, type_name: str) -> None:
+    """Check one value against its declared type name and metadata; raise ConfigError."""
+    expected = _NUMBER_TYPES.get(type_name)
+    if expected is not None:
+        if isinstance(value, bool) or not isinstance(value, expected):
+            raise ConfigError(path, f"must be of type {type_name}, got {value!r}")
+        if not math.isfinite(value):
+            raise ConfigError(path, f"must be a finite number, got {value}")
+    elif type_name == "bool" and not isinstance(value, bool):
+        raise ConfigError(path, f"must be true or false, got {value!r}")
+    elif type_name == "str" and not isinstance(value, str):
+        raise ConfigError(path, f"must be a string, got {value!r}")
+    unit = f" {meta['unit']}" if meta.get("unit") else ""
+    for key, ok, word in (("ge", lambda v, b: v >= b, ">="), ("gt", lambda v, b: v > b, ">"),
+                          ("le", lambda v, b: v <= b, "<="), ("lt", lambda v, b: v < b, "<")):
+        bound = meta.get(key)
+        if bound is not None and not ok(value, bound):
+            raise ConfigError(path, f"must be {word} {bound:g}{unit}, got {value}")
+    choices = meta.get("choices")
+    if choices is not None and value not in choices:
+        raise ConfigError(path, f"must be one of {', '.join(map(str, choices))}; got {value!r}")
+
+
+def check(obj, path: str = "") -> None:
+    """Check every declared field of dataclass ``obj`` (recursively), then its ``check`` rule."""
+    prefix = f"{path}." if path else ""
+    allowed = [f.name for f in fields(obj)]
+    extra = sorted(set(vars(obj)) - set(allowed))
+    if extra:
+        raise ConfigError(f"{prefix}{extra[0]}", f"unknown key; allowed here: {', '.join(allowed)}")
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if is_dataclass(value):
+            check(value, f"{prefix}{f.name}")
+        else:
+            check_value(f"{prefix}{f.name}", value, dict(f.metadata), _type_name(f))
+    rule = getattr(obj, "check", None)
+    if callable(rule):
+        rule(path)

@@ -370,6 +370,12 @@ def comparison_table(
     return out
 
 
+def significant(ci_low: float, ci_high: float) -> bool:
+    """The one significance rule: a paired difference is distinguishable from zero when its
+    confidence interval excludes zero (NaN bounds: not distinguishable)."""
+    return bool(np.isfinite(ci_low) and np.isfinite(ci_high) and (ci_low > 0 or ci_high < 0))
+
+
 def write_comparison(comparison: pd.DataFrame, exp_dir: str | Path) -> list[Path]:
     """Write ``comparison.csv`` and ``comparison.parquet`` into ``exp_dir`` atomically."""
     exp_dir = Path(exp_dir)

@@ -16,6 +16,7 @@ from sim.experiment.spec import ExperimentSpec
 from sim.loading import load_config
 from sim.plots import make_figures
 from sim.report import write_report
+from sim.report.context import complete_comparison, final_adoption, read_failures
 from sim.stats import comparison_table, load_runs, lookup, welch_from_dailies, write_comparison
 
 
@@ -29,15 +30,21 @@ def analyse(out_dir: str | Path, spec: ExperimentSpec,
     dailies = {k: v for k, v in dailies.items() if k in finished}
     comparison = comparison_table(table, spec.baseline)
     write_comparison(comparison, out_dir)
-    run_cfg = load_config(spec.base, list(spec.overrides)).run
-    figures = make_figures(out_dir / "figures", table, comparison, summaries, dailies,
+    cfg, calibrated = load_config(spec.base, list(spec.overrides)), load_config(spec.base)
+    run_cfg = cfg.run
+    compared = complete_comparison(comparison, read_failures(out_dir))
+    figures = make_figures(out_dir / "figures", table, compared, summaries, dailies,
                            sensitivity=sensitivity, warmup_days=run_cfg.warmup_days)
     provenance_file = out_dir / "provenance.json"
     provenance = json.loads(provenance_file.read_text()) if provenance_file.exists() else {}
     info = {"name": spec.name, "scenarios": spec.scenarios, "seeds": sorted(table["seed"].unique().tolist()),
             "horizon_days": run_cfg.horizon_days, "warmup_days": run_cfg.warmup_days,
-            "cooldown_days": run_cfg.cooldown_days,
-            "welch": welch_from_dailies(dailies, spec.baseline)}
+            "cooldown_days": run_cfg.cooldown_days, "base": spec.base,
+            "boxes_per_day": {"import": cfg.imports.boxes_per_day,
+                              "export": cfg.exports.boxes_per_day},
+            "section_share": cfg.imports.boxes_per_day / calibrated.imports.boxes_per_day,
+            "adoption": final_adoption(dailies),
+            "welch": welch_from_dailies(dailies, spec.baseline) if dailies else None}
     md, html = write_report(out_dir, table, comparison, figures, provenance, info)
     return Path(md), Path(html), comparison
 

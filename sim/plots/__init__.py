@@ -1,9 +1,12 @@
-"""Figures of an experiment (matplotlib, PNG + SVG, Okabe-Ito colours, findings as titles).
+"""Figures of an experiment (matplotlib, PNG + SVG, colour-blind safe colours, findings as titles).
 
 Each function writes ``<path>.png`` and ``<path>.svg`` and returns a :class:`FigureFiles` (the
 list of written files, with the figure's ``title`` and ``caption``):
 
-- :func:`comparison_bars` (comparison table): difference from the baseline with paired 95 % CIs;
+- :func:`comparison_bars` (comparison table): change from the baseline in % of it, with paired
+  95 % CIs, all panels on one axis;
+- :func:`ranking_chart` (comparison table): the reforms ranked on time, cost and missed
+  offences (the brief's chart);
 - :func:`cdf_plot` (run summaries): clearance- and port-time distributions per scenario;
 - :func:`stage_breakdown` / :func:`cost_breakdown` (runs table): stacked stages / cost components;
 - :func:`frontier` (comparison table): detection rate against clearance time, with CIs;
@@ -20,9 +23,20 @@ from pathlib import Path
 import pandas as pd
 
 from sim.plots.breakdown import cost_breakdown, stage_breakdown
-from sim.plots.comparison import BAR_KPIS, comparison_bars, frontier, headline, tornado
+from sim.plots.comparison import BAR_KPIS, comparison_bars, frontier, headline
 from sim.plots.distributions import adoption_plot, cdf_plot
-from sim.plots.style import OKABE_ITO, FigureFiles, fmt, fmt_value, scenario_label
+from sim.plots.ranking import ranking_chart
+from sim.plots.sensitivity import tornado
+from sim.plots.style import (
+    OKABE_ITO,
+    FigureFiles,
+    fmt,
+    fmt_change,
+    fmt_pct,
+    fmt_value,
+    scenario_colours,
+    scenario_label,
+)
 
 
 def make_figures(
@@ -62,10 +76,14 @@ __all__ = [
     "comparison_bars",
     "cost_breakdown",
     "fmt",
+    "fmt_change",
+    "fmt_pct",
     "fmt_value",
     "frontier",
     "headline",
     "make_figures",
+    "ranking_chart",
+    "scenario_colours",
     "scenario_label",
     "stage_breakdown",
     "tornado",

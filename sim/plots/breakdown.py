@@ -9,10 +9,12 @@ import numpy as np
 import pandas as pd
 
 from sim.plots.style import (
-    PART_COLOURS,
+    DARK_COLOURS,
     fmt,
+    fmt_change,
     new_figure,
     ordered_scenarios,
+    part_colour,
     save,
     scenario_label,
     wrap_title,
@@ -32,29 +34,18 @@ def _parts_and_totals(runs: pd.DataFrame, scenarios, columns):
     return means, totals
 
 
-def _stacked(ax, means, totals, parts, scenarios, labels, unit, min_label_share=0.1):
+def _stacked(ax, means, totals, parts, scenarios, labels, unit, span, min_label_share=0.1):
+    """Stacked bars of ``parts`` ((column, part name, display name)) per scenario, totals with
+    whiskers; ``span`` is the largest total over all panels (they share the axis)."""
     y = np.arange(len(scenarios))[::-1]
     left = np.zeros(len(scenarios))
-    span = max((t for t, _ in totals.values() if np.isfinite(t)), default=1.0)
-    for i, (col, name) in enumerate(parts):
+    for i, (col, part, name) in enumerate(parts):
         vals = np.nan_to_num(means[col].to_numpy(float))
-        ax.barh(
-            y,
-            vals,
-            left=left,
-            color=PART_COLOURS[i % len(PART_COLOURS)],
-            edgecolor="white",
-            linewidth=0.6,
-            label=name,
-        )
+        colour = part_colour(part, i)
+        ax.barh(y, vals, left=left, color=colour, edgecolor="white", linewidth=0.6, label=name)
         for yi, lft, v in zip(y, left, vals):
             if v >= min_label_share * span:
-                dark = PART_COLOURS[i % len(PART_COLOURS)] in (
-                    "#0072B2",
-                    "#D55E00",
-                    "#009E73",
-                    "#000000",
-                )
+                dark = colour in DARK_COLOURS
                 ax.text(
                     lft + v / 2,
                     yi,
@@ -77,7 +68,7 @@ def _stacked(ax, means, totals, parts, scenarios, labels, unit, min_label_share=
             fontsize=8,
         )
     ax.set_yticks(y, [scenario_label(s, labels) for s in scenarios], fontsize=9)
-    ax.set_xlim(0, span * 1.22)
+    ax.set_xlim(0, span * 1.25)
     ax.grid(axis="x", alpha=0.3)
 
 
@@ -90,12 +81,18 @@ def _breakdown(
     if not flows:
         raise ValueError(f"the runs table has no {name} columns")
     fig = new_figure(7.0 * len(flows), 0.5 * len(scenarios) + 2.6)
-    axes = np.atleast_1d(fig.subplots(1, len(flows)))
+    # one axis for all panels: an import hour and an export hour have the same length
+    axes = np.atleast_1d(fig.subplots(1, len(flows), sharex=True))
+    data = {}
+    for flow in flows:
+        parts = parts_of(runs.columns, flow)
+        data[flow] = (parts, *_parts_and_totals(runs, scenarios, [c for c, _, _ in parts]))
+    span = max((t for _, _, totals in data.values() for t, _ in totals.values()
+                if np.isfinite(t)), default=1.0)
     findings = []
     for ax, flow in zip(axes, flows):
-        parts = parts_of(runs.columns, flow)
-        means, totals = _parts_and_totals(runs, scenarios, [c for c, _ in parts])
-        _stacked(ax, means, totals, parts, scenarios, labels, unit)
+        parts, means, totals = data[flow]
+        _stacked(ax, means, totals, parts, scenarios, labels, unit, span)
         ax.set_xlabel(xlabel.format(flow=flow))
         ax.set_title(f"{flow.capitalize()}s", fontsize=10)
         ax.legend(
@@ -112,18 +109,18 @@ def _breakdown(
 
 
 def _stage_parts(columns, flow):
-    return [(f"{flow}_stage_{s}_h", s.replace("_", " ")) for s in stage_names(columns, flow)]
+    return [(f"{flow}_stage_{s}_h", s, s.replace("_", " ")) for s in stage_names(columns, flow)]
 
 
 def _cost_parts(columns, flow):
-    return [(f"{flow}_cost_{c}_cny", c.replace("_", " ")) for c in cost_components(columns, flow)]
+    return [(f"{flow}_cost_{c}_cny", c, c.replace("_", " ")) for c in cost_components(columns, flow)]
 
 
 def _largest_part_title(kind, unit, baseline, labels, decimals):
     def title_of(flow, means, totals, parts, scenarios):
         ref = baseline if baseline in means.index else scenarios[0]
         row = means.loc[ref]
-        col, part = max(parts, key=lambda p: row[p[0]] if np.isfinite(row[p[0]]) else -np.inf)
+        col, _, part = max(parts, key=lambda p: row[p[0]] if np.isfinite(row[p[0]]) else -np.inf)
         total = totals[ref][0]
         text = (
             f"{part.capitalize()} is the largest {flow} {kind}: {fmt(row[col], decimals)} {unit} "
@@ -137,7 +134,7 @@ def _largest_part_title(kind, unit, baseline, labels, decimals):
             if change < 0:
                 text += (
                     f"; {scenario_label(best, labels)} cuts the total most: "
-                    f"{fmt(change, decimals, True)} {unit} ({fmt(100 * change / total, 0, True)} %)"
+                    f"{fmt_change(change, unit, 100 * change / total)}"
                 )
         return text
 

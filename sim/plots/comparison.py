@@ -1,20 +1,22 @@
-"""Figures from the comparison table: differences against the baseline, the speed-versus-control
-frontier, and the sensitivity tornado."""
+"""Figures from the comparison table: each scenario's change against the baseline, and the
+speed-versus-control frontier.
+
+Significance everywhere is :func:`sim.stats.significant` on the paired difference's interval.
+Changes are drawn in % of the baseline mean on one axis for all panels, so a 47-second change
+looks as small as it is next to a two-day one; labels give the change in the KPI's own unit.
+"""
 
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sim.plots.style import (
-    BASELINE_COLOUR,
-    MINUS,
-    OKABE_ITO,
     fmt,
+    fmt_change,
     fmt_value,
     new_figure,
     ordered_scenarios,
@@ -23,7 +25,7 @@ from sim.plots.style import (
     scenario_styles,
     wrap_title,
 )
-from sim.stats import kpi_better, kpi_label, kpi_unit
+from sim.stats import kpi_better, kpi_label, kpi_unit, significant
 
 BAR_KPIS = (
     "import_clearance_time_h",
@@ -41,21 +43,22 @@ HEADLINE_KPIS = (
     "import_cost_total_cny",
     "export_cost_total_cny",
 )
+MIN_SPAN_PCT = 10.0  # the change axis spans at least +-10 % of the baseline
 
 
-def _baseline(comparison: pd.DataFrame) -> str:
+def baseline_of(comparison: pd.DataFrame) -> str:
     rows = comparison[comparison["is_baseline"].astype(bool)]
     if rows.empty:
         raise ValueError("the comparison table has no baseline rows")
     return rows["scenario"].iloc[0]
 
 
-def _diff_unit(unit: str) -> str:
-    """A difference of shares is in percentage points."""
-    return "share_pp" if unit == "share" else unit
+def is_significant(row) -> bool:
+    """The one rule (:func:`sim.stats.significant`) applied to a comparison-table row."""
+    return significant(row["diff_ci_low"], row["diff_ci_high"])
 
 
-def _label_plain(kpi: str) -> str:
+def plain_label(kpi: str) -> str:
     """``import port time (mean)`` -> ``mean import port time``."""
     label = kpi_label(kpi)
     for stat in ("mean", "90th percentile"):
@@ -64,10 +67,18 @@ def _label_plain(kpi: str) -> str:
     return label
 
 
+def pct_of_baseline(row) -> tuple[float, float, float]:
+    """The paired difference and its interval in % of the baseline mean (NaN if that is 0)."""
+    base = row["baseline_mean"]
+    if not np.isfinite(base) or base == 0:
+        return math.nan, math.nan, math.nan
+    return tuple(100 * row[c] / abs(base) for c in ("diff_mean", "diff_ci_low", "diff_ci_high"))
+
+
 def best_change(comparison: pd.DataFrame, kpi: str) -> pd.Series | None:
     """The non-baseline row with the largest significant improvement in ``kpi`` (None if none)."""
     rows = comparison[(comparison["kpi"] == kpi) & ~comparison["is_baseline"].astype(bool)]
-    rows = rows[rows["significant"].fillna(False).astype(bool)]
+    rows = rows[[is_significant(r) for _, r in rows.iterrows()]] if len(rows) else rows
     better = kpi_better(kpi) or -1
     rows = rows[np.sign(rows["diff_mean"]) == better]
     if rows.empty:
@@ -77,101 +88,86 @@ def best_change(comparison: pd.DataFrame, kpi: str) -> pd.Series | None:
 
 def headline(comparison: pd.DataFrame, kpi: str, labels=None) -> str:
     """'Direct pickup cuts mean import port time most: −54.0 h (−38 %)', from the numbers."""
-    unit = kpi_unit(kpi)
     row = best_change(comparison, kpi)
     if row is None:
         return (
-            f"No scenario changes {_label_plain(kpi)} distinguishably from the baseline "
+            f"No scenario changes {plain_label(kpi)} distinguishably from the baseline "
             f"(every 95 % CI includes 0)"
         )
     verb = "cuts" if row["diff_mean"] < 0 else "raises"
     return (
-        f"{scenario_label(row['scenario'], labels)} {verb} {_label_plain(kpi)} most: "
-        f"{fmt_value(row['diff_mean'], _diff_unit(unit), sign=True)}"
-        + (f" ({fmt(row['pct_change'], 0, True)} %)" if np.isfinite(row["pct_change"]) else "")
+        f"{scenario_label(row['scenario'], labels)} {verb} {plain_label(kpi)} most: "
+        f"{fmt_change(row['diff_mean'], kpi_unit(kpi), row['pct_change'])}"
     )
 
 
 def comparison_bars(comparison: pd.DataFrame, path: str | Path, kpis=BAR_KPIS, labels=None):
-    """Each scenario's mean difference from the baseline (same seeds) with its paired 95 % CI,
-    one panel per KPI; hatched bars are not distinguishable from zero."""
-    base = _baseline(comparison)
+    """Each scenario's mean difference from the baseline (same seeds) in % of the baseline,
+    with its paired 95 % CI, one panel per KPI on a shared axis; hatched bars are not
+    distinguishable from zero."""
+    base = baseline_of(comparison)
     kpis = [k for k in kpis if k in set(comparison["kpi"])]
     if not kpis:
         raise ValueError("none of the KPIs to plot is in the comparison table")
-    scenarios = [s for s in ordered_scenarios(comparison["scenario"], base) if s != base]
-    styles = scenario_styles(ordered_scenarios(comparison["scenario"], base), base)
+    order = ordered_scenarios(comparison["scenario"], base)
+    scenarios = [s for s in order if s != base]
+    styles = scenario_styles(order, base)
+    panels = {}
+    for kpi in kpis:
+        rows = comparison[comparison["kpi"] == kpi].set_index("scenario")
+        panels[kpi] = [
+            (s, rows.loc[s]) for s in scenarios
+            if s in rows.index and np.isfinite(rows.at[s, "diff_mean"])
+        ]
+    reach = [abs(v) for p in panels.values() for _, r in p for v in pct_of_baseline(r)
+             if np.isfinite(v)]
+    span = max([MIN_SPAN_PCT, *reach])
     ncols = 2 if len(kpis) > 1 else 1
     nrows = math.ceil(len(kpis) / ncols)
-    fig = new_figure(6.2 * ncols, 0.55 * len(scenarios) * nrows + 1.4 * nrows + 1.0)
-    axes = np.atleast_1d(fig.subplots(nrows, ncols, sharey=True)).ravel()
-    y = np.arange(len(scenarios))[::-1]
+    fig = new_figure(6.4 * ncols, 0.42 * len(scenarios) * nrows + 1.3 * nrows + 1.0)
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, sharex=True, sharey=True)).ravel()
+    y = {s: i for i, s in enumerate(reversed(scenarios))}
     for ax, kpi in zip(axes, kpis):
         unit = kpi_unit(kpi)
-        rows = comparison[comparison["kpi"] == kpi].set_index("scenario")
-        diffs = np.array(
-            [rows.at[s, "diff_mean"] if s in rows.index else np.nan for s in scenarios]
-        )
-        half = np.array(
-            [rows.at[s, "diff_half_width"] if s in rows.index else np.nan for s in scenarios]
-        )
-        sig = [
-            bool(rows.at[s, "significant"])
-            if s in rows.index and not pd.isna(rows.at[s, "significant"])
-            else False
-            for s in scenarios
-        ]
-        for yi, s, d, h, ok in zip(y, scenarios, diffs, half, sig):
-            ax.barh(
-                yi,
-                d if np.isfinite(d) else 0,
-                color=styles[s]["color"] if ok else "white",
-                edgecolor=styles[s]["color"],
-                hatch=None if ok else "///",
-                linewidth=1.2,
-            )
-            if np.isfinite(h):
-                ax.errorbar(d, yi, xerr=h, color="black", capsize=3, linewidth=1)
-        ax.axvline(0, color="black", linewidth=0.8)
-        span = np.nanmax(np.abs(np.r_[diffs + np.nan_to_num(half), diffs - np.nan_to_num(half), 1e-9]))
-        ax.set_xlim(-1.45 * span, 1.45 * span)
-        for yi, s, d, h, ok in zip(y, scenarios, diffs, half, sig):
-            if not np.isfinite(d):
-                continue
-            pct = rows.at[s, "pct_change"]
-            text = fmt_value(d, _diff_unit(unit), sign=True) + (
-                f" ({fmt(pct, 0, True)} %)" if np.isfinite(pct) else ""
-            )
-            text += "" if ok else " n.s."
+        for s, row in panels[kpi]:
+            pct, low, high = pct_of_baseline(row)
+            ok = is_significant(row)
+            colour = styles[s]["color"]
+            width = pct if np.isfinite(pct) else 0.0
+            ax.barh(y[s], width, color=colour if ok else "white", edgecolor=colour,
+                    hatch=None if ok else "///", linewidth=1.2)
+            if np.isfinite(low):
+                ax.errorbar(width, y[s], xerr=[[width - low], [high - width]], color="black",
+                            capsize=3, linewidth=1)
+            text = fmt_change(row["diff_mean"], unit, row["pct_change"]) + ("" if ok else " n.s.")
             # on the other side of zero, clear of the bar and its whisker
-            h = h if np.isfinite(h) else 0.0
-            if d < 0:
-                ax.text(max(0.0, d + h) + 0.03 * span, yi, text, va="center", ha="left", fontsize=8)
+            if width < 0:
+                edge = max(0.0, high if np.isfinite(high) else 0.0)
+                ax.text(edge + 0.03 * span, y[s], text, va="center", ha="left", fontsize=7.5)
             else:
-                ax.text(
-                    min(0.0, d - h) - 0.03 * span, yi, text, va="center", ha="right", fontsize=8
-                )
-        base_mean = rows.at[base, "mean"] if base in rows.index else np.nan
-        ax.set_title(
-            f"{kpi_label(kpi)[:1].upper() + kpi_label(kpi)[1:]}\n"
-            f"baseline {fmt_value(base_mean, unit)}",
-            fontsize=9,
-        )
-        ax.set_xlabel(
-            f"difference from baseline ({'percentage points' if unit == 'share' else unit})",
-            fontsize=9,
-        )
-        ax.set_yticks(y, [scenario_label(s, labels) for s in scenarios], fontsize=9)
+                edge = min(0.0, low if np.isfinite(low) else 0.0)
+                ax.text(edge - 0.03 * span, y[s], text, va="center", ha="right", fontsize=7.5)
+        ax.axvline(0, color="black", linewidth=0.8)
+        base_row = comparison[(comparison["kpi"] == kpi) & (comparison["scenario"] == base)]
+        base_mean = base_row["mean"].iloc[0] if len(base_row) else math.nan
+        name = plain_label(kpi)
+        ax.set_title(f"{name[:1].upper() + name[1:]}\nbaseline {fmt_value(base_mean, unit)}",
+                     fontsize=9)
+        ax.set_xlabel("change from baseline (% of the baseline mean)", fontsize=8.5)
         ax.tick_params(axis="x", labelsize=8)
         ax.grid(axis="x", alpha=0.3)
-    for ax in axes[len(kpis) :]:
+    axes[0].set_xlim(-1.5 * span, 1.5 * span)
+    axes[0].set_yticks(list(y.values()), [scenario_label(s, labels) for s in y], fontsize=9)
+    axes[0].set_ylim(-0.6, len(scenarios) - 0.4)
+    for ax in axes[len(kpis):]:
         ax.set_visible(False)
     title = headline(comparison, next((k for k in HEADLINE_KPIS if k in kpis), kpis[0]), labels)
     fig.suptitle(wrap_title(title, 90), fontsize=11, fontweight="bold")
     caption = (
-        f"Difference of each scenario's mean from the baseline ({scenario_label(base, labels)}), "
-        "paired on seed (common random numbers); whiskers: 95 % paired t confidence "
-        "intervals; hatched bars marked n.s.: interval includes zero."
+        f"Change of each scenario's mean from the baseline ({scenario_label(base, labels)}), "
+        "paired on seed (common random numbers), in % of the baseline mean on one axis for "
+        "all panels; labels give the change in the measure's unit. Whiskers: 95 % paired t "
+        "confidence intervals; hatched bars marked n.s.: the interval includes zero."
     )
     return save(fig, path, "comparison_bars", title, caption)
 
@@ -186,7 +182,7 @@ def _detection_rows(comparison, flow):
 def frontier(comparison: pd.DataFrame, path: str | Path, flows=("import", "export"), labels=None):
     """Speed versus control: detection rate (detected / (detected + missed)) against mean
     clearance time per scenario, with 95 % CIs on both axes, one panel per flow."""
-    base = _baseline(comparison)
+    base = baseline_of(comparison)
     order = ordered_scenarios(comparison["scenario"], base)
     styles = scenario_styles(order, base)
     flows = [
@@ -234,7 +230,7 @@ def frontier(comparison: pd.DataFrame, path: str | Path, flows=("import", "expor
         fontsize=8,
         frameon=False,
     )
-    title = _frontier_title(comparison, flows[0], base, labels)
+    title = _frontier_title(comparison, flows[0], labels)
     fig.suptitle(wrap_title(title, 90), fontsize=11, fontweight="bold")
     caption = (
         "Speed versus control: each point is a scenario's mean over replications; whiskers "
@@ -243,7 +239,7 @@ def frontier(comparison: pd.DataFrame, path: str | Path, flows=("import", "expor
     return save(fig, path, "frontier", title, caption)
 
 
-def _frontier_title(comparison, flow, base, labels):
+def _frontier_title(comparison, flow, labels):
     row = best_change(comparison, f"{flow}_clearance_time_h")
     if row is None:
         return f"No scenario clears {flow}s distinguishably faster than the baseline"
@@ -258,155 +254,21 @@ def _frontier_title(comparison, flow, base, labels):
     if det.empty or not np.isfinite(det["mean"].iloc[0]):
         return text
     d = det.iloc[0]
-    distinct = bool(d["significant"]) if not pd.isna(d["significant"]) else False
     return (
         text
         + f"; detection rate {fmt(100 * d['mean'], 0)} % vs {fmt(100 * d['baseline_mean'], 0)} %"
-        + ("" if distinct else " (difference not distinguishable from 0)")
+        + ("" if is_significant(d) else " (difference not distinguishable from 0)")
     )
-
-
-def _parameter_label(p) -> str:
-    """``customs.inspection_teams`` -> ``customs inspection teams``."""
-    return str(p).replace(".", " ").replace("_", " ")
-
-
-def _split_unit(kpi_label: str) -> tuple[str, str]:
-    """``mean import port time (h)`` -> (``mean import port time``, ``h``)."""
-    m = re.fullmatch(r"(.*\S)\s*\(([^()]+)\)", kpi_label.strip())
-    return (m[1], m[2]) if m else (kpi_label, "")
-
-
-def tornado(df: pd.DataFrame, kpi_label: str, path: str | Path):
-    """Sensitivity tornado.
-
-    One-at-a-time: ``df`` has columns ``parameter``, ``low``, ``high`` (parameter values),
-    ``kpi_low``, ``kpi_high`` (the KPI at each) and optionally ``kpi_base``; bars span the KPI
-    range, widest on top. Morris screening: columns ``parameter``, ``mu_star`` and optionally
-    ``sigma``; bars show mu* with sigma as a marker. ``kpi_label`` names the KPI with its unit,
-    e.g. ``"mean import port time (h)"``.
-    """
-    if {"mu_star"} <= set(df.columns):
-        return _morris(df, kpi_label, path)
-    need = {"parameter", "low", "high", "kpi_low", "kpi_high"}
-    if not need <= set(df.columns):
-        raise ValueError(f"tornado needs columns {sorted(need)} or parameter/mu_star/sigma")
-    d = df.copy()
-    d["swing"] = (d["kpi_high"] - d["kpi_low"]).abs()
-    d = d.sort_values("swing", ascending=True).reset_index(drop=True)
-    base = (
-        float(d["kpi_base"].iloc[0])
-        if "kpi_base" in d.columns
-        else float(np.mean(np.r_[d["kpi_low"], d["kpi_high"]].mean()))
-    )
-    fig = new_figure(7.5, 0.45 * len(d) + 1.8)
-    ax = fig.subplots()
-    lo_c, hi_c = OKABE_ITO["sky_blue"], OKABE_ITO["vermillion"]
-    for i, r in d.iterrows():
-        ax.barh(
-            i,
-            r["kpi_low"] - base,
-            left=base,
-            color=lo_c,
-            edgecolor="black",
-            linewidth=0.5,
-            label="parameter at low value" if i == 0 else None,
-        )
-        ax.barh(
-            i,
-            r["kpi_high"] - base,
-            left=base,
-            color=hi_c,
-            edgecolor="black",
-            linewidth=0.5,
-            label="parameter at high value" if i == 0 else None,
-        )
-        # the parameter value at each outer end of the bar
-        (left_v, left_p), (right_v, right_p) = sorted(
-            ((r["kpi_low"], r["low"]), (r["kpi_high"], r["high"])), key=lambda t: t[0]
-        )
-        ax.text(min(left_v, base), i, f"{left_p:g} ", va="center", ha="right", fontsize=8)
-        ax.text(max(right_v, base), i, f" {right_p:g}", va="center", ha="left", fontsize=8)
-    ax.axvline(base, color="black", linewidth=1)
-    ax.set_yticks(range(len(d)), [_parameter_label(p) for p in d["parameter"]], fontsize=9)
-    ax.set_xlabel(kpi_label)
-    lo, hi = (
-        np.nanmin(d[["kpi_low", "kpi_high"]].to_numpy()),
-        np.nanmax(d[["kpi_low", "kpi_high"]].to_numpy()),
-    )
-    pad = 0.15 * (hi - lo if hi > lo else 1)
-    ax.set_xlim(min(lo, base) - pad, max(hi, base) + pad)
-    ax.legend(fontsize=8, loc="lower right")
-    ax.grid(axis="x", alpha=0.3)
-    top = d.iloc[-1]
-    a, b = sorted((top["kpi_low"], top["kpi_high"]))
-    name, unit = _split_unit(kpi_label)
-    unit = f" {unit}" if unit else ""
-    title = (
-        f"{_parameter_label(top['parameter']).capitalize()} moves {name} most: "
-        f"{fmt(a, 1)}{unit} to {fmt(b, 1)}{unit} (swing {fmt(top['swing'], 1)}{unit})"
-    )
-    fig.suptitle(wrap_title(title, 80), fontsize=11, fontweight="bold")
-    caption = (
-        "One-at-a-time sensitivity: each bar spans the KPI between the parameter's low and "
-        f"high value (labels at bar ends); the line marks the base case ({fmt(base, 1)})."
-    )
-    return save(fig, path, "tornado", title, caption)
-
-
-def _morris(df, kpi_label, path):
-    d = df.sort_values("mu_star", ascending=True).reset_index(drop=True)
-    fig = new_figure(7.5, 0.45 * len(d) + 1.8)
-    ax = fig.subplots()
-    ax.barh(
-        range(len(d)),
-        d["mu_star"],
-        color=OKABE_ITO["blue"],
-        label="\u03bc* (mean |elementary effect|)",
-    )
-    if "mu_star_conf" in d.columns:
-        ax.errorbar(
-            d["mu_star"],
-            range(len(d)),
-            xerr=d["mu_star_conf"],
-            fmt="none",
-            color="black",
-            capsize=3,
-            label="95 % CI of \u03bc*",
-        )
-    if "sigma" in d.columns:
-        ax.plot(
-            d["sigma"],
-            range(len(d)),
-            "D",
-            color=OKABE_ITO["orange"],
-            label="\u03c3 (interaction / non-linearity)",
-        )
-    ax.set_yticks(range(len(d)), [_parameter_label(p) for p in d["parameter"]], fontsize=9)
-    ax.set_xlabel(f"elementary effect on {kpi_label}")
-    ax.legend(fontsize=8, loc="lower right")
-    ax.grid(axis="x", alpha=0.3)
-    top = d.iloc[-1]
-    name, unit = _split_unit(kpi_label)
-    title = (
-        f"{_parameter_label(top['parameter']).capitalize()} influences {name} most "
-        f"(\u03bc* = {fmt(top['mu_star'], 1)}{' ' + unit if unit else ''})"
-    )
-    fig.suptitle(wrap_title(title, 80), fontsize=11, fontweight="bold")
-    caption = (
-        "Morris screening: \u03bc* ranks influence; \u03c3 flags interactions or non-linear "
-        "effects."
-    )
-    return save(fig, path, "tornado", title, caption)
 
 
 __all__ = [
     "BAR_KPIS",
-    "BASELINE_COLOUR",
-    "MINUS",
+    "baseline_of",
     "best_change",
     "comparison_bars",
     "frontier",
     "headline",
-    "tornado",
+    "is_significant",
+    "pct_of_baseline",
+    "plain_label",
 ]

@@ -22,6 +22,8 @@ from sim.plots.style import (
 from sim.stats import CONFIDENCE
 
 MEASURES = {"clearance_time": "clearance time", "port_time": "port time"}
+# the reform behind each daily adoption column ``<route>_adoption`` whose route is no reform name
+ROUTE_REFORMS = {"zone_shared": "shared_warehousing"}
 LEVELS = np.arange(1, 100)  # the summaries' percentiles: 1st..99th
 
 
@@ -145,6 +147,11 @@ def adoption_series(dailies: dict) -> dict[str, dict[str, pd.DataFrame]]:
     return {c: {s: pd.concat(v, axis=1) for s, v in per.items()} for c, per in out.items()}
 
 
+def route_title(route: str) -> str:
+    """``direct_pickup`` -> ``Direct pickup``, ``zone_shared`` -> ``Shared warehousing``."""
+    return scenario_label(ROUTE_REFORMS.get(route, route))
+
+
 def adoption_plot(
     dailies: dict,
     path: str | Path,
@@ -155,16 +162,20 @@ def adoption_plot(
 ):
     """Opt-in share of each fast-lane route over time, per scenario: mean over replications and
     95 % band. Returns an empty :class:`FigureFiles` (no file) if no run records adoption."""
-    series = adoption_series(dailies)
+    series = {
+        col: adopted for col, per in adoption_series(dailies).items()
+        if (adopted := {s: f for s, f in per.items() if np.nanmax(f.to_numpy(float), initial=0) > 0})
+    }  # scenarios without the reform never adopt: they would only crowd the panel
     if not series:
         return empty("adoption", "No run records an adoption share (no learning-based policy on).")
     order = ordered_scenarios([s for s, _ in dailies], baseline, scenarios)
     styles = scenario_styles(order, baseline)
     fig = new_figure(5.4 * len(series), 4.4)
-    axes = np.atleast_1d(fig.subplots(1, len(series)))
+    # one share axis: the routes' adoption levels are meant to be compared
+    axes = np.atleast_1d(fig.subplots(1, len(series), sharey=True))
     finals = []
     for ax, (col, per) in zip(axes, series.items()):
-        route = col[: -len("_adoption")].replace("_", " ")
+        route = route_title(col[: -len("_adoption")])
         for s in order:
             if s not in per:
                 continue
@@ -196,16 +207,16 @@ def adoption_plot(
         if warmup_days:
             ax.axvspan(0, warmup_days, color="0.85", zorder=0, label="warm-up (not measured)")
         ax.set_xlabel("simulated day")
-        ax.set_ylabel(f"{route}: opted-in share of eligible volume (%)")
-        ax.set_title(route.capitalize(), fontsize=10)
-        ax.set_ylim(bottom=0)
+        ax.set_ylabel("opted-in share of eligible volume (%)")
+        ax.set_title(route, fontsize=10)
+        ax.set_ylim(0, 100)
         ax.set_xlim(left=0)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="upper left")
     mean, lo, hi, day, route, s = max(finals, key=lambda f: f[0])
     band = f" (95 % CI {fmt(100 * lo, 0)} to {fmt(100 * hi, 0)} %)" if np.isfinite(lo) else ""
     title = (
-        f"{route.capitalize()} adoption reaches {fmt(100 * mean, 0)} %{band} of eligible volume "
+        f"{route} adoption reaches {fmt(100 * mean, 0)} %{band} of eligible volume "
         f"by day {day:g} under {scenario_label(s, labels)}"
     )
     fig.suptitle(wrap_title(title, 90), fontsize=11, fontweight="bold")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from sim.reforms import reform_title
+
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with any colour-vision deficiency
 OKABE_ITO = {
     "black": "#000000",
@@ -25,36 +27,82 @@ OKABE_ITO = {
     "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7",
 }
+# Paul Tol's "muted" scheme (2021), also colour-blind safe: extends Okabe-Ito past 7 scenarios
+TOL_MUTED = {
+    "indigo": "#332288",
+    "wine": "#882255",
+    "olive": "#999933",
+    "teal": "#44AA99",
+    "green": "#117733",
+    "rose": "#CC6677",
+    "purple": "#AA4499",
+    "cyan": "#88CCEE",
+    "sand": "#DDCC77",
+}
 BASELINE_COLOUR = "#7F7F7F"  # neutral grey: the baseline is the reference, not a contender
+# one colour per non-baseline scenario, in this order; the closest pairs (yellow/sand,
+# sky blue/cyan) sit far apart so that the usual 8-10 scenarios never meet them both
 SCENARIO_COLOURS = [
-    OKABE_ITO[k]
-    for k in (
-        "blue",
-        "orange",
-        "bluish_green",
-        "vermillion",
-        "reddish_purple",
-        "sky_blue",
-        "yellow",
-    )
+    OKABE_ITO["blue"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["bluish_green"],
+    OKABE_ITO["vermillion"],
+    OKABE_ITO["reddish_purple"],
+    OKABE_ITO["sky_blue"],
+    TOL_MUTED["indigo"],
+    TOL_MUTED["wine"],
+    TOL_MUTED["olive"],
+    OKABE_ITO["yellow"],
+    TOL_MUTED["teal"],
+    TOL_MUTED["green"],
+    TOL_MUTED["rose"],
+    TOL_MUTED["purple"],
+    TOL_MUTED["cyan"],
+    TOL_MUTED["sand"],
 ]
-PART_COLOURS = [
-    OKABE_ITO[k]
-    for k in (
-        "blue",
-        "orange",
-        "bluish_green",
-        "sky_blue",
-        "vermillion",
-        "reddish_purple",
-        "yellow",
-        "black",
-    )
-]
+# stages of the same kind share a colour in the import and the export panel
+STAGE_KINDS = {
+    "unloading": "ship",
+    "vessel_departure": "ship",
+    "clearance_preparation": "preparation",
+    "customs_clearance": "customs",
+    "pickup_and_leaving": "after_release",
+    "post_release": "after_release",
+}
+STAGE_COLOURS = {
+    "ship": OKABE_ITO["blue"],
+    "preparation": OKABE_ITO["orange"],
+    "customs": OKABE_ITO["vermillion"],
+    "after_release": OKABE_ITO["sky_blue"],
+}
+COST_COLOURS = {
+    "storage": OKABE_ITO["blue"],
+    "handling": OKABE_ITO["orange"],
+    "inspection": OKABE_ITO["vermillion"],
+    "detention": OKABE_ITO["sky_blue"],
+    "brokerage": OKABE_ITO["bluish_green"],
+    "truck_waiting": OKABE_ITO["reddish_purple"],
+    "inventory": OKABE_ITO["yellow"],
+}
+OTHER_PART_COLOURS = [TOL_MUTED[k] for k in ("indigo", "wine", "olive", "teal", "rose")]
+DARK_COLOURS = frozenset(
+    {OKABE_ITO[k] for k in ("blue", "vermillion", "bluish_green", "black")}
+    | {TOL_MUTED[k] for k in ("indigo", "wine", "green", "purple")}
+)
 LINESTYLES = ["-", "--", ":", "-."]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "<", ">"]
 MINUS = "\u2212"
 DPI = 150
+
+
+def part_colour(name: str, index: int) -> str:
+    """Colour of a stage or cost component: by its kind (stages) or name (costs), so the same
+    kind of part has the same colour in every panel; unknown parts by position."""
+    if name in STAGE_KINDS:
+        return STAGE_COLOURS[STAGE_KINDS[name]]
+    if name in COST_COLOURS:
+        return COST_COLOURS[name]
+    return OTHER_PART_COLOURS[index % len(OTHER_PART_COLOURS)]
 
 
 class FigureFiles(list):
@@ -71,38 +119,52 @@ class FigureFiles(list):
 
 
 def scenario_label(name: str, labels: dict[str, str] | None = None) -> str:
-    """``direct_pickup`` -> ``Direct pickup`` (or ``labels[name]`` when given)."""
+    """A scenario's name in plain words: ``labels[name]`` when given, a reform's title
+    (``two_step`` -> ``Two-step declaration``), else ``my_case`` -> ``My case``."""
     if labels and name in labels:
         return labels[name]
+    if reform_title(name):
+        return reform_title(name)
     text = str(name).replace("_", " ").strip()
     return text[:1].upper() + text[1:]
 
 
-def scenario_styles(scenarios, baseline: str | None) -> dict[str, dict]:
-    """Colour, marker and line style per scenario, fixed by its position in ``scenarios`` (pass
-    the same order to every figure). The baseline is grey in bars and points and a black
-    dashed line (``line_color``) in curves, drawn on top."""
-    styles, i = {}, 0
-    for s in scenarios:
+def scenario_colours(scenarios, baseline: str | None) -> dict[str, str]:
+    """The one assignment of colours to scenarios: the baseline grey, the others in the order
+    given (pass the experiment's scenario order to every figure), each a different colour of
+    :data:`SCENARIO_COLOURS` (16; past that colours repeat and the line style tells apart)."""
+    colours, i = {}, 0
+    for s in dict.fromkeys(scenarios):
         if s == baseline:
-            styles[s] = {
-                "color": BASELINE_COLOUR,
-                "line_color": "#000000",
-                "linestyle": "--",
-                "marker": "s",
-                "zorder": 5,
-            }
+            colours[s] = BASELINE_COLOUR
         else:
-            colour = SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
-            styles[s] = {
-                "color": colour,
-                "line_color": colour,
-                "linestyle": LINESTYLES[(i // len(SCENARIO_COLOURS)) % len(LINESTYLES)],
-                "marker": MARKERS[(i + 1) % len(MARKERS)],
-                "zorder": 3,
-            }
+            colours[s] = SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
             i += 1
-    return styles
+    return colours
+
+
+def scenario_styles(scenarios, baseline: str | None) -> dict[str, dict]:
+    """Colour (:func:`scenario_colours`), marker and line style per scenario. The baseline is
+    grey in bars and points and a black dashed line (``line_color``) in curves, drawn on top."""
+    colours = scenario_colours(scenarios, baseline)
+    styles = {}
+    for i, s in enumerate(s for s in colours if s != baseline):
+        styles[s] = {
+            "color": colours[s],
+            "line_color": colours[s],
+            "linestyle": LINESTYLES[(i // len(SCENARIO_COLOURS)) % len(LINESTYLES)],
+            "marker": MARKERS[(i + 1) % len(MARKERS)],
+            "zorder": 3,
+        }
+    if baseline in colours:
+        styles[baseline] = {
+            "color": BASELINE_COLOUR,
+            "line_color": "#000000",
+            "linestyle": "--",
+            "marker": "s",
+            "zorder": 5,
+        }
+    return {s: styles[s] for s in colours}
 
 
 def ordered_scenarios(scenarios, baseline: str | None, order=None) -> list[str]:
@@ -114,36 +176,65 @@ def ordered_scenarios(scenarios, baseline: str | None, order=None) -> list[str]:
     return ([baseline] if baseline in seen else []) + [s for s in seen if s != baseline]
 
 
-def signed(text: str) -> str:
-    """Typographic minus instead of a hyphen."""
-    return text.replace("-", MINUS) if text.startswith("-") else text
+def fmt(x: float | None, decimals: int = 1, sign: bool = False) -> str:
+    """The one number format: ``decimals`` places, thousands separators, a typographic minus,
+    a ``+`` on positive numbers when ``sign``; 'n/a' if missing.
 
-
-def fmt(x: float, decimals: int = 1, sign: bool = False) -> str:
-    """``x`` with ``decimals`` places, thousands separators, a typographic minus; 'n/a' if NaN."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    Zero is written without a sign. A non-zero value is never shown as zero: it gets up to two
+    more places (``-0.04`` -> ``−0.04``), and below that ``−<0.001``, so a sign always
+    agrees with the value it stands next to.
+    """
+    if x is None or not math.isfinite(float(x)):
         return "n/a"
-    text = f"{x:+,.{decimals}f}" if sign else f"{x:,.{decimals}f}"
-    if text.lstrip("+-").strip("0.,") == "":  # -0.0 -> 0.0
-        text = text.replace("-", "+" if sign else "")
-    return text.replace("-", MINUS)
+    x = float(x)
+    if x == 0:
+        return f"{0:.{decimals}f}"
+    places = decimals
+    while _is_zero(f"{abs(x):.{places}f}") and places < decimals + 2:
+        places += 1
+    body = f"{abs(x):,.{places}f}"
+    if _is_zero(body):
+        body = f"<{10 ** -places:.{places}f}"
+    return (MINUS if x < 0 else "+" if sign else "") + body
 
 
-def decimals_for(unit: str, value: float | None = None) -> int:
-    """Places shown for a value in ``unit``: hours and counts 1, CNY 0, shares (as %) 1."""
-    if unit in ("CNY", "CNY/t"):
-        return 0
-    return 1
+def _is_zero(text: str) -> bool:
+    return text.strip("0.,") == ""
 
 
-def fmt_value(x: float, unit: str, sign: bool = False) -> str:
-    """A KPI value with its unit: ``12.3 h``, ``1,234 CNY``, ``8.2 %`` (shares), ``42.6``."""
-    if unit == "share":
-        return f"{fmt(100 * x if x is not None else x, 1, sign)} %"
-    if unit == "share_pp":
-        return f"{fmt(100 * x if x is not None else x, 1, sign)} pp"
+def fmt_pct(pct: float | None, decimals: int = 0, sign: bool = True) -> str:
+    """A percent change: ``−23 %``, ``+0.7 %``; 'n/a' if missing."""
+    text = fmt(pct, decimals, sign)
+    return text if text == "n/a" else f"{text} %"
+
+
+def decimals_for(unit: str) -> int:
+    """Places shown for a value in ``unit``: CNY 0, everything else (h, counts, % of shares) 1."""
+    return 0 if unit in ("CNY", "CNY/t") else 1
+
+
+def fmt_value(x: float | None, unit: str, sign: bool = False) -> str:
+    """A KPI value with its unit: ``12.3 h``, ``1,234 CNY``, ``8.2 %`` (shares), ``42.6``;
+    ``share_pp`` is a difference of shares, in percentage points."""
+    if unit in ("share", "share_pp"):
+        number = fmt(None if x is None else 100 * x, 1, sign)
+        return f"{number} {'%' if unit == 'share' else 'pp'}"
     number = fmt(x, decimals_for(unit), sign)
     return number if unit in ("count", "") else f"{number} {unit}"
+
+
+def diff_unit(unit: str) -> str:
+    """The unit of a difference: shares differ in percentage points."""
+    return "share_pp" if unit == "share" else unit
+
+
+def fmt_change(diff: float, unit: str, pct: float | None = None, pct_decimals: int = 0) -> str:
+    """A change against the baseline with its percent: ``−54.4 h (−40 %)``, ``−10 CNY
+    (−0.1 %)``; the percent is left out when undefined (baseline 0)."""
+    text = fmt_value(diff, diff_unit(unit), sign=True)
+    if pct is not None and math.isfinite(pct):
+        text += f" ({fmt_pct(pct, pct_decimals)})"
+    return text
 
 
 def wrap_title(text: str, width: int = 72) -> str:

@@ -1,0 +1,275 @@
+"""The one-page brief for policymakers: ``brief.md`` and a self-contained ``brief.html``, also
+the first page of the report.
+
+It holds one headline sentence, what was simulated, the ranking chart of the reforms on time,
+cost and missed offences, three to five takeaways, one line per reform (its WTO Trade
+Facilitation Agreement article, its main effect and how robust that is) and what the model does
+not cover. Every number is a comparison-table value written with the one number format, and
+"distinguishable from zero" is the one rule (:func:`sim.stats.significant`). When the folder
+holds ``robustness.csv`` (scenario, kpi, noise_low, noise_high, assumption_low,
+assumption_high, sign_flips: the robustness experiment), its bands fill the reform lines'
+assumption column; without it that column says the uncertainty is not yet measured.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.plots.comparison import baseline_of, is_significant
+from sim.plots.ranking import ranked_reforms
+from sim.plots.style import (
+    FigureFiles,
+    diff_unit,
+    fmt,
+    fmt_change,
+    fmt_pct,
+    fmt_value,
+    scenario_label,
+)
+from sim.reforms import REFORMS, tfa_tag
+from sim.report.context import NOT_COVERED
+from sim.report.sentences import SPEED_KPIS, SUB_MODEL_KPIS, ci_text, row_of, short_label
+
+ROBUSTNESS_COLUMNS = ("scenario", "kpi", "noise_low", "noise_high", "assumption_low",
+                      "assumption_high", "sign_flips")
+FIRM, CLEAR = 0.25, 0.75  # CI half-width relative to the effect: firm below, clear direction below
+
+
+@dataclass
+class ReformLine:
+    """One reform in the brief's table."""
+    label: str
+    tfa: str
+    effect: str
+    noise: str
+    assumptions: str
+
+
+@dataclass
+class Brief:
+    title: str
+    headline: str
+    context: list[str]
+    failures: list[str]
+    chart: FigureFiles | None
+    takeaways: list[str]
+    reforms: list[ReformLine] = field(default_factory=list)
+    not_covered: tuple[str, ...] = NOT_COVERED
+    note: str = (
+        "Ranked by the cut in time in port. Main effect: the reform's largest distinguishable "
+        "change. Against simulation noise: the 95 % interval of the paired change and its "
+        "half-width relative to the effect; against the assumptions: the robustness "
+        "experiment's bands."
+    )
+
+
+def _is_package(scenario: str) -> bool:
+    reform = REFORMS.get(scenario)
+    return reform is not None and not reform.articles
+
+
+MAIN_KPIS = (  # the effect a reader asks about first: time in port, then the sub-models' cost
+    ("import_port_time_h", "export_port_time_h"),
+    ("zone_cost_per_order_cny", "bunker_price_cny_per_t"),
+    (*SPEED_KPIS, *SUB_MODEL_KPIS),
+)
+
+
+def _improves(row: pd.Series) -> bool:
+    return is_significant(row) and np.sign(row["diff_mean"]) == (row["better"] or -1)
+
+
+def main_effect(comparison: pd.DataFrame, scenario: str) -> pd.Series | None:
+    """The scenario's largest distinguishable improvement (in %), time in port first, then the
+    sub-models' cost, then any; else its largest time or cost change."""
+    for kpis in MAIN_KPIS:
+        rows = [r for k in kpis if (r := row_of(comparison, scenario, k)) is not None
+                and _improves(r) and np.isfinite(r["pct_change"])]
+        if rows:
+            return max(rows, key=lambda r: abs(r["pct_change"]))
+    rows = [r for k in SPEED_KPIS if (r := row_of(comparison, scenario, k)) is not None
+            and np.isfinite(r["pct_change"])]
+    return max(rows, key=lambda r: abs(r["pct_change"])) if rows else None
+
+
+def side_effect(comparison: pd.DataFrame, scenario: str) -> pd.Series | None:
+    """The scenario's largest distinguishable worsening of a time or cost measure, if any."""
+    rows = [r for k in (*SPEED_KPIS, *SUB_MODEL_KPIS)
+            if (r := row_of(comparison, scenario, k)) is not None and is_significant(r)
+            and not _improves(r) and r["better"] and np.isfinite(r["pct_change"])]
+    return max(rows, key=lambda r: abs(r["pct_change"])) if rows else None
+
+
+def _moves(row: pd.Series, unit: str | None = None) -> str:
+    """'cuts the mean import port time by 89.2 h (−65 %)'."""
+    verb = "cuts" if row["diff_mean"] < 0 else "raises"
+    return (f"{verb} the {short_label(row)} by "
+            f"{fmt_value(abs(row['diff_mean']), diff_unit(unit or row['unit']))} "
+            f"({fmt_pct(row['pct_change'])})")
+
+
+def change_text(row: pd.Series) -> str:
+    """'import port time −54.4 h (−40 %)'."""
+    return f"{short_label(row)} {fmt_change(row['diff_mean'], row['unit'], row['pct_change'])}"
+
+
+def noise_text(row: pd.Series) -> str:
+    """How the effect stands against simulation noise: its CI and the CI's width relative to it."""
+    ci = ci_text(row["diff_ci_low"], row["diff_ci_high"], row["unit"])
+    if not is_significant(row):
+        return f"not distinguishable from zero ({ci})"
+    relative = row["diff_half_width"] / abs(row["diff_mean"])
+    verdict = ("firm" if relative < FIRM else
+               "direction clear, size uncertain" if relative < CLEAR else "barely distinguishable")
+    return f"{verdict}: {ci}, \u00b1{fmt(100 * relative, 0)} % of the effect"
+
+
+def read_robustness(exp_dir: Path) -> pd.DataFrame | None:
+    path = exp_dir / "robustness.csv"
+    return pd.read_csv(path) if path.is_file() else None
+
+
+def assumption_text(robustness: pd.DataFrame | None, row: pd.Series) -> str:
+    """The assumption band of the effect from ``robustness.csv``, or the slot left for it."""
+    if robustness is None:
+        return "not measured yet (robustness experiment)"
+    band = robustness[(robustness["scenario"] == row["scenario"]) & (robustness["kpi"] == row["kpi"])]
+    if band.empty:
+        return "not in robustness.csv"
+    b, unit = band.iloc[0], diff_unit(row["unit"])
+    flips = b["sign_flips"]
+    return (f"noise band {fmt_value(b['noise_low'], unit, True)} to "
+            f"{fmt_value(b['noise_high'], unit, True)}; assumption band "
+            f"{fmt_value(b['assumption_low'], unit, True)} to "
+            f"{fmt_value(b['assumption_high'], unit, True)}"
+            + (f"; **sign depends on the assumptions** ({flips} sign flips)" if flips else
+               "; same sign under every assumption"))
+
+
+def headline(comparison: pd.DataFrame, labels=None) -> str:
+    """One sentence: the reform that cuts time in port most, its cost effect and what it costs
+    in missed offences, for the flow where the cut is largest."""
+    best = ranked_reforms(comparison)[0]
+    time_rows = [r for k in ("import_port_time_h", "export_port_time_h")
+                 if (r := row_of(comparison, best, k)) is not None and is_significant(r)
+                 and r["diff_mean"] < 0]
+    if not time_rows:
+        return "No reform cuts the time in port distinguishably from the baseline."
+    time_row = min(time_rows, key=lambda r: r["pct_change"])
+    flow = time_row["kpi"].split("_")[0]
+    text = f"{scenario_label(best, labels)} {_moves(time_row)}"
+    cost = row_of(comparison, best, f"{flow}_cost_total_cny")
+    if cost is not None and is_significant(cost):
+        text += f" and {_moves(cost)}"
+    missed = row_of(comparison, best, f"{flow}_offences_missed")
+    if missed is not None and is_significant(missed):
+        text += (f", while missed {flow} offences {'rise' if missed['diff_mean'] > 0 else 'fall'}"
+                 f" by {fmt(abs(missed['diff_mean']), 1)} per run ({fmt_pct(missed['pct_change'])})")
+    elif missed is not None:
+        text += f", with no distinguishable change in missed {flow} offences"
+    return text + "."
+
+
+def _best_single(comparison, kpi):
+    rows = [r for s in ranked_reforms(comparison) if not _is_package(s)
+            if (r := row_of(comparison, s, kpi)) is not None and is_significant(r)
+            and r["diff_mean"] < 0]
+    return min(rows, key=lambda r: r["pct_change"]) if rows else None
+
+
+def takeaways(comparison: pd.DataFrame, labels=None) -> list[str]:
+    """Three to five plain sentences from the numbers: for whom, at what cost in control."""
+    out = []
+    for flow, whom in (("import", "importers"), ("export", "exporters")):
+        best = _best_single(comparison, f"{flow}_port_time_h")
+        if best is None:
+            continue
+        text = (f"**For {whom}**, {scenario_label(best['scenario'], labels)} does most on its own: "
+                f"{change_text(best)}")
+        cost = row_of(comparison, best["scenario"], f"{flow}_cost_total_cny")
+        if cost is not None and is_significant(cost):
+            text += f", {change_text(cost)}"
+        out.append(text + ".")
+    out.append(_control_takeaway(comparison, labels))
+    sub = []
+    for s in ranked_reforms(comparison):
+        speed = [r for k in SPEED_KPIS if (r := row_of(comparison, s, k)) is not None
+                 and is_significant(r)]
+        effect = main_effect(comparison, s)
+        if not speed and effect is not None and is_significant(effect):
+            side = side_effect(comparison, s)
+            sub.append(f"{scenario_label(s, labels)} {_moves(effect)}"
+                       + (f" but {_moves(side)}" if side is not None else ""))
+    if sub:
+        out.append("**Beyond the container terminal**: " + "; ".join(sub)
+                   + "; container clearance stays as it is.")
+    packages = [s for s in ranked_reforms(comparison) if _is_package(s)]
+    single = _best_single(comparison, "import_port_time_h")
+    for s in packages[:1]:
+        row = row_of(comparison, s, "import_port_time_h")
+        if row is not None and is_significant(row) and single is not None:
+            out.append(f"**Together**, the {scenario_label(s, labels).lower()} changes the "
+                       f"{short_label(row)} by {fmt_change(row['diff_mean'], 'h', row['pct_change'])}"
+                       f" against {fmt_change(single['diff_mean'], 'h', single['pct_change'])} "
+                       f"for the best single reform ({scenario_label(single['scenario'], labels)}).")
+    return out[:5]
+
+
+def _control_takeaway(comparison, labels) -> str:
+    more, fewer = [], []
+    for s in ranked_reforms(comparison):
+        for flow in ("import", "export"):
+            row = row_of(comparison, s, f"{flow}_offences_missed")
+            if row is not None and is_significant(row):
+                text = (f"{scenario_label(s, labels)} ({fmt(row['diff_mean'], 1, sign=True)} "
+                        f"missed {flow} offences per run, {fmt_pct(row['pct_change'])})")
+                (more if row["diff_mean"] > 0 else fewer).append(text)
+    if not more and not fewer:
+        return ("**What it costs in control**: no reform changes the number of missed offences "
+                "distinguishably from the baseline.")
+    text = "**What it costs in control**: "
+    if more:
+        text += "more offences slip through under " + "; ".join(more)
+    if fewer:
+        text += ("; " if more else "") + "fewer under " + "; ".join(fewer)
+    return text + "; no other reform changes missed offences distinguishably."
+
+
+def reform_lines(comparison: pd.DataFrame, robustness: pd.DataFrame | None,
+                 labels=None) -> list[ReformLine]:
+    lines = []
+    for s in ranked_reforms(comparison):
+        row = main_effect(comparison, s)
+        side = side_effect(comparison, s)
+        lines.append(ReformLine(
+            label=scenario_label(s, labels),
+            tfa=tfa_tag(s) or "no TFA article (not a listed reform)",
+            effect=(change_text(row) if row is not None else "n/a")
+            + (f"; but {change_text(side)}" if side is not None else ""),
+            noise=noise_text(row) if row is not None else "n/a",
+            assumptions=assumption_text(robustness, row) if row is not None else "n/a",
+        ))
+    return lines
+
+
+def build_brief(exp_dir: Path, comparison: pd.DataFrame, chart: FigureFiles | None,
+                context: list[str], failures: list[str], name: str, labels=None) -> Brief:
+    """The brief of an experiment whose comparison has at least one reform besides the baseline."""
+    has_reforms = len(set(comparison["scenario"]) - {baseline_of(comparison)}) > 0
+    return Brief(
+        title=f"Clearway brief: {name}",
+        headline=headline(comparison, labels) if has_reforms else
+        "No reform could be compared with the baseline.",
+        context=context,
+        failures=failures,
+        chart=chart,
+        takeaways=takeaways(comparison, labels) if has_reforms else [],
+        reforms=reform_lines(comparison, read_robustness(exp_dir), labels) if has_reforms else [],
+    )
+
+
+__all__ = ["Brief", "ReformLine", "build_brief", "headline", "main_effect", "noise_text",
+           "reform_lines", "takeaways"]

@@ -1,0 +1,60 @@
+"""Provenance apart from the findings: ``provenance.md``, a short readable digest of the
+experiment's ``provenance.json`` (written by the runner: resolved configs, seeds, versions,
+git commit), and the one paragraph the report shows, which links both files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.outputs import atomic_write
+from sim.report.render import render_template
+
+JSON_NAME, MD_NAME = "provenance.json", "provenance.md"
+
+
+def provenance_facts(provenance: dict) -> dict:
+    """Commit, dirty flag, Python, platform, creation time and package versions."""
+    git = provenance.get("git") or {}
+    return {
+        "commit": git.get("commit") or "unknown",
+        "dirty": bool(git.get("dirty")),
+        "python": provenance.get("python", "?"),
+        "platform": provenance.get("platform", "?"),
+        "created_utc": provenance.get("created_utc"),
+        "packages": provenance.get("packages") or {},
+    }
+
+
+def write_provenance_md(exp_dir: Path, provenance: dict, spec_info: dict) -> Path:
+    """Write ``provenance.md`` next to ``provenance.json``; return its path."""
+    scenarios = {
+        str(k): (" ".join(v) if isinstance(v, (list, tuple)) else str(v)) or "(none)"
+        for k, v in (spec_info.get("scenarios") or {}).items()
+    }
+    text = render_template(
+        "provenance.md.j2",
+        name=spec_info.get("name") or exp_dir.name,
+        facts=provenance_facts(provenance),
+        scenarios=scenarios,
+        has_json=(exp_dir / JSON_NAME).is_file(),
+        json_name=JSON_NAME,
+    )
+    path = exp_dir / MD_NAME
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+    return path
+
+
+def provenance_blocks(provenance: dict, spec_info: dict | None = None) -> list:
+    """The report's provenance section: one paragraph with the commit, linking the files."""
+    facts = provenance_facts(provenance)
+    return [(
+        "p",
+        f"Git commit `{facts['commit']}`"
+        + (" (with uncommitted changes)" if facts["dirty"] else "")
+        + f"; Python {facts['python']} on {facts['platform']}. Resolved configuration, seeds and "
+        f"package versions: [{MD_NAME}]({MD_NAME}) (readable) and [{JSON_NAME}]({JSON_NAME}) "
+        "(complete).",
+    )]
+
+
+__all__ = ["provenance_blocks", "provenance_facts", "write_provenance_md"]

@@ -15,7 +15,17 @@ import pytest
 
 from sim.plots import OKABE_ITO, adoption_plot, comparison_bars, make_figures, tornado
 from sim.plots.comparison import headline
-from sim.plots.style import BASELINE_COLOUR, scenario_styles
+from sim.plots.style import (
+    BASELINE_COLOUR,
+    SCENARIO_COLOURS,
+    STAGE_COLOURS,
+    STAGE_KINDS,
+    fmt,
+    fmt_change,
+    part_colour,
+    scenario_colours,
+    scenario_styles,
+)
 from sim.report import SPEED_KPIS, scenario_bullet, write_report
 from sim.run import write_run
 from sim.stats import comparison_table, load_runs
@@ -187,7 +197,8 @@ def test_comparison_bars_title_names_the_largest_significant_improvement(tmp_pat
 
 def test_headline_says_when_no_scenario_differs_from_the_baseline():
     comp = fabricated_comparison()
-    comp["significant"] = comp["significant"].where(comp["is_baseline"], False)
+    others = ~comp["is_baseline"]
+    comp.loc[others, "diff_ci_low"], comp.loc[others, "diff_ci_high"] = -1000.0, 1000.0
     assert headline(comp, "import_port_time_h").startswith(
         "No scenario changes mean import port time distinguishably from the baseline"
     )
@@ -209,7 +220,7 @@ def test_cdf_title_reports_the_medians_of_the_runs(experiment):
     values = [number(x) for x in NUMBER.findall(cdf.title)]
     assert values == pytest.approx([medians["baseline"], medians[best]], abs=0.051)
     assert cdf.title.startswith(
-        {"e_documents": "E documents", "direct_pickup": "Direct pickup"}[best]
+        {"e_documents": "Electronic documents", "direct_pickup": "Direct pickup"}[best]
     )
 
 
@@ -255,11 +266,41 @@ def test_tornado_orders_parameters_by_swing_and_titles_the_widest(tmp_path):
     assert fig.title == "B teams influences mean import port time most (\u03bc* = 12.5 h)"
 
 
-def test_scenario_colours_are_okabe_ito_and_the_baseline_is_grey():
-    styles = scenario_styles(["baseline", *(f"s{i}" for i in range(7))], "baseline")
-    assert styles["baseline"]["color"] == BASELINE_COLOUR
-    others = [styles[f"s{i}"]["color"] for i in range(7)]
-    assert set(others) <= set(OKABE_ITO.values()) and len(set(others)) == 7
+def test_sixteen_scenarios_get_sixteen_colours_okabe_ito_first_and_the_baseline_is_grey():
+    names = [f"s{i}" for i in range(16)]
+    colours = scenario_colours(["baseline", *names], "baseline")
+    assert colours["baseline"] == BASELINE_COLOUR
+    assert len({colours[n] for n in names}) == 16 and BASELINE_COLOUR not in SCENARIO_COLOURS
+    assert {colours[n] for n in names[:6]} <= set(OKABE_ITO.values())
+    # the order fixes the colour: the same scenario list gives the same colours in every figure
+    styles = scenario_styles(["baseline", *names], "baseline")
+    assert all(styles[n]["color"] == colours[n] for n in names)
+
+
+def test_stages_of_the_same_kind_share_a_colour_in_import_and_export_panels():
+    assert part_colour("unloading", 0) == part_colour("vessel_departure", 3)
+    assert part_colour("pickup_and_leaving", 3) == part_colour("post_release", 2)
+    assert part_colour("customs_clearance", 2) == part_colour("customs_clearance", 1)
+    assert len({STAGE_COLOURS[k] for k in set(STAGE_KINDS.values())}) == len(STAGE_COLOURS)
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"),
+    [(-0.4, 1, "\u22120.4"), (0.4, 1, "+0.4"), (0.0, 1, "0.0"), (-0.04, 1, "\u22120.04"),
+     (-1e-9, 1, "\u2212<0.001"), (-1234.56, 0, "\u22121,235"), (float("nan"), 1, "n/a")],
+)
+def test_signed_numbers_keep_their_sign_and_never_show_a_nonzero_as_zero(value, decimals, text):
+    assert fmt(value, decimals, sign=True) == text
+
+
+def test_a_percent_never_reads_plus_zero_next_to_a_negative_change():
+    assert fmt_change(-10, "CNY", -0.114) == "\u221210 CNY (\u22120.1 %)"
+    for diff in (-10.0, -0.3, -0.004, 2.0):
+        for base in (8740.0, 1e5, 1e7):
+            text = fmt_change(diff, "CNY", 100 * diff / base)
+            pct = text.split("(")[1]
+            assert pct.startswith("\u2212" if diff < 0 else "+"), text
+            assert not re.search(r"[+\u2212]0 %", text), text
 
 
 # --------------------------------------------------------------------------------------------
@@ -300,9 +341,11 @@ def test_report_markdown_and_self_contained_html_are_written(experiment, report)
     assert (experiment["dir"] / "report.md").is_file() and (
         experiment["dir"] / "report.html"
     ).is_file()
-    assert html.count('src="data:image/png;base64,') == len(experiment["figures"])
+    assert html.count('src="data:image/png;base64,') == len(experiment["figures"]) + 1  # + ranking
     assert re.findall(r'src="(?!data:)', html) == [] and "<link" not in html and "url(" not in html
-    assert "href=" not in html
+    # the only links are to the brief and the provenance files next to the report
+    assert set(re.findall(r'href="([^"]+)"', html)) == {
+        "brief.md", "brief.html", "provenance.md", "provenance.json"}
     for fig in experiment["figures"]:
         assert f"figures/{fig.png.name}" in md and fig.title in md
     assert "abc123" in md and "abc123" in html
@@ -317,7 +360,7 @@ def test_report_methods_state_replications_seeds_and_flag_a_too_short_warmup(rep
 
 
 def _bullets(md: str) -> dict[str, str]:
-    summary = md.split("## Summary")[1].split("## ")[0]
+    summary = md.split("## Findings per scenario")[1].split("## ")[0]
     return {m[1]: m[0] for m in re.finditer(r"^- \*\*(.+?)\*\*.*$", summary, flags=re.MULTILINE)}
 
 
@@ -329,12 +372,12 @@ def test_summary_numbers_equal_the_comparison_table(experiment, report):
     md, _ = report
     comp = experiment["comparison"]
     bullets = _bullets(md)
-    assert set(bullets) == {"E documents", "Direct pickup"}
+    assert set(bullets) == {"Electronic documents", "Direct pickup"}
     speed = comp[comp["kpi"].isin(SPEED_KPIS) & ~comp["is_baseline"]]
     assert (
         speed["significant"].any() and not speed["significant"].all()
     )  # both wordings are checked
-    for scenario, label in (("e_documents", "E documents"), ("direct_pickup", "Direct pickup")):
+    for scenario, label in (("e_documents", "Electronic documents"), ("direct_pickup", "Direct pickup")):
         bullet = bullets[label]
         rows = comp[comp["scenario"] == scenario]
         for kpi in SPEED_KPIS:
@@ -415,3 +458,98 @@ def test_bullet_wording_with_known_numbers():
         "\u22122.0)"
     ) in bullet
     assert "offences missed per run" in bullet and "not distinguishable from zero" in bullet
+
+
+# --------------------------------------------------------------------------------------------
+# brief, failures, provenance
+
+
+def _section(md: str, title: str) -> str:
+    return md.split(f"# {title}")[1].split("\n#")[0]
+
+
+def test_brief_is_written_next_to_the_report_and_is_its_first_page(experiment, report):
+    md, html = report
+    brief = (experiment["dir"] / "brief.md").read_text(encoding="utf-8")
+    page = (experiment["dir"] / "brief.html").read_text(encoding="utf-8")
+    assert "figures/ranking.png" in brief and page.count('src="data:image/png;base64,') == 1
+    headline = brief.split("\n\n")[1]
+    assert headline.startswith("**") and headline in md
+    assert md.index(headline) < md.index("## Findings per scenario") < md.index("## Methods")
+    assert "What the model does not cover" in md and "What the model does not cover" in html
+    for line in _section(brief, "Takeaways").strip().splitlines():
+        assert line in md
+
+
+def test_brief_numbers_equal_the_comparison_table(experiment, report):
+    brief = (experiment["dir"] / "brief.md").read_text(encoding="utf-8")
+    comp = experiment["comparison"]
+    cols = ["diff_mean", "diff_ci_low", "diff_ci_high", "pct_change"]
+    values = comp.loc[~comp["is_baseline"], cols].to_numpy(float).ravel()
+    values = values[np.isfinite(values)]
+    values = np.r_[values, np.abs(values)]
+    table = _section(brief, "Reform by reform")
+    effects = [row.split(" | ")[2] for row in table.splitlines() if row.startswith("| ")][1:]
+    texts = [brief.split("\n\n")[1], _section(brief, "Takeaways"), *effects]
+    checked = 0
+    for text in texts:
+        for number in NUMBER.findall(text.replace("95 % CI", "CI")):
+            assert any(_close(number, v) for v in values), (number, text)
+            checked += 1
+    assert checked >= 6
+
+
+def test_every_reform_carries_its_trade_facilitation_agreement_article(experiment, report):
+    from pathlib import Path
+
+    from sim.reforms import REFORMS, tfa_tag
+
+    policies = {p.stem for p in (Path(__file__).parents[1] / "configs" / "policy").glob("*.yaml")}
+    assert policies <= set(REFORMS)
+    for name in policies:
+        assert REFORMS[name].articles and tfa_tag(name).startswith("TFA Art. ")
+    brief = (experiment["dir"] / "brief.md").read_text(encoding="utf-8")
+    rows = [r for r in _section(brief, "Reform by reform").splitlines() if r.startswith("| ")][1:]
+    assert len(rows) == len(SCENARIOS) - 1
+    assert all(" | TFA Art. " in r for r in rows)
+
+
+def _report_copy(experiment, tmp_path, **files):
+    import shutil
+
+    exp = tmp_path / "exp"
+    shutil.copytree(experiment["dir"], exp)
+    for name, text in files.items():
+        (exp / name).write_text(text, encoding="utf-8")
+    md, _ = write_report(exp, experiment["table"], experiment["comparison"],
+                         experiment["figures"], {"git": {"commit": "abc123"}}, {"name": "tiny"})
+    return exp, md.read_text(encoding="utf-8")
+
+
+def test_failed_runs_open_the_report_and_their_scenario_is_not_compared(experiment, tmp_path):
+    failures = "scenario,seed,error,run_dir\ndirect_pickup,2,ValueError: boom,runs/direct_pickup/2\n"
+    exp, md = _report_copy(experiment, tmp_path, **{"failures.csv": failures})
+    top = md.split("## What was simulated")[0]
+    assert "1 run(s) failed" in top and "ValueError: boom" in top
+    assert "**Direct pickup**" not in _section(md, "Findings per scenario")
+    assert "Direct pickup" not in _section((exp / "brief.md").read_text(), "Reform by reform")
+
+
+def test_robustness_bands_fill_the_assumption_column(experiment, tmp_path):
+    robustness = ("scenario,kpi,noise_low,noise_high,assumption_low,assumption_high,sign_flips\n"
+                  "direct_pickup,import_port_time_h,-3.0,-1.0,-5.0,0.5,2\n")
+    exp, _ = _report_copy(experiment, tmp_path, **{"robustness.csv": robustness})
+    brief = (exp / "brief.md").read_text(encoding="utf-8")
+    table = _section(brief, "Reform by reform")
+    if "| Direct pickup | " in table and "import port time" in table.split("| Direct pickup | ")[1].split("\n")[0]:
+        assert "assumption band \u22125.0 h to +0.5 h" in table
+        assert "sign depends on the assumptions" in table
+    assert "not measured yet" in table or "not in robustness.csv" in table or "assumption band" in table
+
+
+def test_provenance_is_linked_not_inlined(experiment, report):
+    md, _ = report
+    assert "| numpy | 2.0 |" not in md and len(md.splitlines()) < 400
+    assert "[provenance.md](provenance.md)" in md
+    prov = (experiment["dir"] / "provenance.md").read_text(encoding="utf-8")
+    assert "abc123" in prov and "| numpy | 2.0 |" in prov

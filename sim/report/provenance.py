@@ -4,6 +4,7 @@ git commit), and the one paragraph the report shows, which links both files."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sim.outputs import atomic_write
@@ -26,7 +27,12 @@ def provenance_facts(provenance: dict) -> dict:
 
 
 def write_provenance_md(exp_dir: Path, provenance: dict, spec_info: dict) -> Path:
-    """Write ``provenance.md`` next to ``provenance.json``; return its path."""
+    """Write ``provenance.md`` next to ``provenance.json`` (written from ``provenance`` when the
+    runner has not written one); return its path."""
+    json_path = exp_dir / JSON_NAME
+    if provenance and not json_path.is_file():
+        text = json.dumps(provenance, indent=1, default=str)
+        atomic_write(json_path, lambda p: p.write_text(text, encoding="utf-8"))
     scenarios = {
         str(k): (" ".join(v) if isinstance(v, (list, tuple)) else str(v)) or "(none)"
         for k, v in (spec_info.get("scenarios") or {}).items()

@@ -553,3 +553,16 @@ def test_provenance_is_linked_not_inlined(experiment, report):
     assert "[provenance.md](provenance.md)" in md
     prov = (experiment["dir"] / "provenance.md").read_text(encoding="utf-8")
     assert "abc123" in prov and "| numpy | 2.0 |" in prov
+
+
+def test_each_figure_draws_every_scenario_in_its_own_colour(experiment):
+    comp = experiment["comparison"]
+    colours = scenario_colours(list(dict.fromkeys(comp["scenario"])), "baseline")
+    assert len(set(colours.values())) == len(colours)
+    for fig in experiment["figures"]:
+        if fig.name not in ("comparison_bars", "cdf", "frontier"):
+            continue
+        svg = next(p for p in fig if p.suffix == ".svg").read_text().lower()
+        for scenario, colour in colours.items():
+            if scenario != "baseline":
+                assert colour.lower() in svg, (fig.name, scenario)

@@ -72,7 +72,9 @@ def cdf_plot(
     ncols = len({m for _, m in panels})
     nrows = int(np.ceil(len(panels) / ncols))
     fig = new_figure(5.4 * ncols, 3.6 * nrows + 1.2)
-    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    # one hour axis and one share axis for all panels: clearance and port times, imports and
+    # exports, are read against each other
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True)).ravel()
     for ax, (flow, measure) in zip(axes, panels):
         for s in order:
             if s not in curves[(flow, measure)]:
@@ -94,6 +96,7 @@ def cdf_plot(
                 )
         ax.set_xlim(left=0)
         ax.set_ylim(0, 100)
+        ax.tick_params(labelbottom=True)
         ax.set_xlabel(f"{flow} {MEASURES[measure]} (h)")
         ax.set_ylabel("containers at or below (%)")
         ax.set_title(f"{flow.capitalize()} {MEASURES[measure]}", fontsize=10)
@@ -219,7 +222,7 @@ def adoption_plot(
         f"{route} adoption reaches {fmt(100 * mean, 0)} %{band} of eligible volume "
         f"by day {day:g} under {scenario_label(s, labels)}"
     )
-    fig.suptitle(wrap_title(title, 90), fontsize=11, fontweight="bold")
+    fig.suptitle(wrap_title(title, int(12 * 5.4 * len(series))), fontsize=11, fontweight="bold")
     caption = (
         "Firms opt in to a fast lane when the saving they learn to expect repays the switching "
         "cost: volume-weighted share of eligible firms opted in at the end of each day; line: "

@@ -53,7 +53,7 @@ def _figure_items(figures) -> list[tuple[Path, str, str]]:
     return items
 
 
-def build_blocks(table, comparison, figures, provenance, spec_info, labels=None) -> list:
+def build_blocks(exp_dir, table, comparison, figures, provenance, spec_info, labels=None) -> list:
     """The report after its first page: findings per scenario, table, figures, methods."""
     runs_per = table.groupby("scenario").size()
     blocks: list = []
@@ -81,7 +81,7 @@ def build_blocks(table, comparison, figures, provenance, spec_info, labels=None)
         ("h2", "Methods"),
         ("p", methods_text(table, comparison, spec_info, labels)),
         ("h2", "Provenance"),
-        *provenance_blocks(provenance, spec_info),
+        *provenance_blocks(provenance, spec_info, exp_dir),
         ("h2", "Appendix: every KPI"),
         ("details", "All KPIs, stages and cost components (as in comparison.csv)",
          [("table", *comparison_rows(comparison, kpis=None, labels=labels))]),
@@ -127,7 +127,8 @@ def write_report(
     failure_box = failure_lines(failures, baseline, labels)
     context = context_lines(table, spec_info, labels)
     title = f"Clearway experiment: {name}"
-    blocks = build_blocks(table, comparison, figures, provenance or {}, spec_info, labels)
+    write_provenance_md(exp_dir, provenance or {}, spec_info)
+    blocks = build_blocks(exp_dir, table, comparison, figures, provenance or {}, spec_info, labels)
     if len(set(comparison["scenario"])) > 1 or not failures.empty:
         chart = (ranking_chart(comparison, exp_dir / "figures" / "ranking", labels)
                  if len(set(comparison["scenario"])) > 1 else None)
@@ -146,7 +147,6 @@ def write_report(
     head = [("h1", title), *opening]
     md = render_markdown(head, exp_dir) + "\n" + first_md + "\n" + render_markdown(blocks, exp_dir)
     html = page(title, render_html(head) + first_html + render_html(blocks))
-    write_provenance_md(exp_dir, provenance or {}, spec_info)
     md_path, html_path = exp_dir / "report.md", exp_dir / "report.html"
     atomic_write(md_path, lambda p: p.write_text(md, encoding="utf-8"))
     atomic_write(html_path, lambda p: p.write_text(html, encoding="utf-8"))

@@ -50,16 +50,20 @@ def write_provenance_md(exp_dir: Path, provenance: dict, spec_info: dict) -> Pat
     return path
 
 
-def provenance_blocks(provenance: dict, spec_info: dict | None = None) -> list:
-    """The report's provenance section: one paragraph with the commit, linking the files."""
+def provenance_blocks(provenance: dict, spec_info: dict | None = None,
+                      exp_dir: Path | None = None) -> list:
+    """The report's provenance section: one paragraph with the commit, linking
+    ``provenance.json`` and, when ``exp_dir`` holds it, ``provenance.md``."""
     facts = provenance_facts(provenance)
+    links = f"[{JSON_NAME}]({JSON_NAME})"
+    if exp_dir is not None and (Path(exp_dir) / MD_NAME).is_file():
+        links = f"[{MD_NAME}]({MD_NAME}) (readable) and {links} (complete)"
     return [(
         "p",
         f"Git commit `{facts['commit']}`"
         + (" (with uncommitted changes)" if facts["dirty"] else "")
         + f"; Python {facts['python']} on {facts['platform']}. Resolved configuration, seeds and "
-        f"package versions: [{MD_NAME}]({MD_NAME}) (readable) and [{JSON_NAME}]({JSON_NAME}) "
-        "(complete).",
+        f"package versions: {links}.",
     )]
 
 

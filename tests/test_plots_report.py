@@ -536,15 +536,16 @@ def test_failed_runs_open_the_report_and_their_scenario_is_not_compared(experime
 
 
 def test_robustness_bands_fill_the_assumption_column(experiment, tmp_path):
-    robustness = ("scenario,kpi,noise_low,noise_high,assumption_low,assumption_high,sign_flips\n"
-                  "direct_pickup,import_port_time_h,-3.0,-1.0,-5.0,0.5,2\n")
-    exp, _ = _report_copy(experiment, tmp_path, **{"robustness.csv": robustness})
-    brief = (exp / "brief.md").read_text(encoding="utf-8")
-    table = _section(brief, "Reform by reform")
-    if "| Direct pickup | " in table and "import port time" in table.split("| Direct pickup | ")[1].split("\n")[0]:
-        assert "assumption band \u22125.0 h to +0.5 h" in table
-        assert "sign depends on the assumptions" in table
-    assert "not measured yet" in table or "not in robustness.csv" in table or "assumption band" in table
+    comp = experiment["comparison"]
+    rows = comp.loc[~comp["is_baseline"], ["scenario", "kpi"]].assign(
+        noise_low=-3.0, noise_high=-1.0, assumption_low=-5.0, assumption_high=0.5, sign_flips=2)
+    exp, _ = _report_copy(experiment, tmp_path, **{"robustness.csv": rows.to_csv(index=False)})
+    table = _section((exp / "brief.md").read_text(encoding="utf-8"), "Reform by reform")
+    reform_rows = [r for r in table.splitlines() if r.startswith("| ")][1:]
+    assert len(reform_rows) == len(SCENARIOS) - 1
+    for row in reform_rows:
+        assumptions = row.split(" | ")[4]
+        assert "assumption band \u22125" in assumptions and "sign depends on the assumptions" in row
 
 
 def test_provenance_is_linked_not_inlined(experiment, report):

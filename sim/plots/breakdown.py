@@ -113,7 +113,8 @@ def _stage_parts(columns, flow):
 
 
 def _cost_parts(columns, flow):
-    return [(f"{flow}_cost_{c}_cny", c, c.replace("_", " ")) for c in cost_components(columns, flow)]
+    return [(f"{flow}_cost_{c}_cny", c, c.replace("_", " "))
+            for c in cost_components(columns, flow)]
 
 
 def _largest_part_title(kind, unit, baseline, labels, decimals):

@@ -74,7 +74,7 @@ def cdf_plot(
     fig = new_figure(5.4 * ncols, 3.6 * nrows + 1.2)
     # one hour axis and one share axis for all panels: clearance and port times, imports and
     # exports, are read against each other
-    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True)).ravel()
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True).ravel()
     for ax, (flow, measure) in zip(axes, panels):
         for s in order:
             if s not in curves[(flow, measure)]:
@@ -165,10 +165,11 @@ def adoption_plot(
 ):
     """Opt-in share of each fast-lane route over time, per scenario: mean over replications and
     95 % band. Returns an empty :class:`FigureFiles` (no file) if no run records adoption."""
-    series = {
-        col: adopted for col, per in adoption_series(dailies).items()
-        if (adopted := {s: f for s, f in per.items() if np.nanmax(f.to_numpy(float), initial=0) > 0})
-    }  # scenarios without the reform never adopt: they would only crowd the panel
+    series = {}  # scenarios without the reform never adopt: they would only crowd the panel
+    for col, per in adoption_series(dailies).items():
+        adopted = {s: f for s, f in per.items() if np.nanmax(f.to_numpy(float), initial=0) > 0}
+        if adopted:
+            series[col] = adopted
     if not series:
         return empty("adoption", "No run records an adoption share (no learning-based policy on).")
     order = ordered_scenarios([s for s, _ in dailies], baseline, scenarios)

@@ -136,7 +136,8 @@ def assumption_text(robustness: pd.DataFrame | None, row: pd.Series) -> str:
     """The assumption band of the effect from ``robustness.csv``, or the slot left for it."""
     if robustness is None:
         return "not measured yet (robustness experiment)"
-    band = robustness[(robustness["scenario"] == row["scenario"]) & (robustness["kpi"] == row["kpi"])]
+    band = robustness[(robustness["scenario"] == row["scenario"])
+                      & (robustness["kpi"] == row["kpi"])]
     if band.empty:
         return "not in robustness.csv"
     b, unit = band.iloc[0], diff_unit(row["unit"])
@@ -166,8 +167,9 @@ def headline(comparison: pd.DataFrame, labels=None) -> str:
         text += f" and {_moves(cost)}"
     missed = row_of(comparison, best, f"{flow}_offences_missed")
     if missed is not None and is_significant(missed):
-        text += (f", while missed {flow} offences {'rise' if missed['diff_mean'] > 0 else 'fall'}"
-                 f" by {fmt(abs(missed['diff_mean']), 1)} per run ({fmt_pct(missed['pct_change'])})")
+        verb = "rise" if missed["diff_mean"] > 0 else "fall"
+        text += (f", while missed {flow} offences {verb} by {fmt(abs(missed['diff_mean']), 1)} "
+                 f"per run ({fmt_pct(missed['pct_change'])})")
     elif missed is not None:
         text += f", with no distinguishable change in missed {flow} offences"
     return text + "."
@@ -211,10 +213,11 @@ def takeaways(comparison: pd.DataFrame, labels=None) -> list[str]:
     for s in packages[:1]:
         row = row_of(comparison, s, "import_port_time_h")
         if row is not None and is_significant(row) and single is not None:
+            package = fmt_change(row["diff_mean"], "h", row["pct_change"])
+            alone = fmt_change(single["diff_mean"], "h", single["pct_change"])
             out.append(f"**Together**, the {scenario_label(s, labels).lower()} changes the "
-                       f"{short_label(row)} by {fmt_change(row['diff_mean'], 'h', row['pct_change'])}"
-                       f" against {fmt_change(single['diff_mean'], 'h', single['pct_change'])} "
-                       f"for the best single reform ({scenario_label(single['scenario'], labels)}).")
+                       f"{short_label(row)} by {package} against {alone} for the best single "
+                       f"reform ({scenario_label(single['scenario'], labels)}).")
     return out[:5]
 
 

@@ -1,0 +1,1 @@
+"""Analysis of finished experiments: statistics over runs, read from the experiment folders."""

@@ -41,12 +41,16 @@ def main(argv: list[str] | None = None, name: str = "robustness") -> None:
     ap.add_argument("--points", type=int, help="sample points (Sobol design: base samples N)")
     args = ap.parse_args(argv)
     try:
-        study = RobustnessStudy.load(name)
-        if args.points is not None or args.replications is not None:
-            study = study.with_options(points=args.points, replications=args.replications)
+        run(args, name)
     except ConfigError as err:
         print(f"clearway: config error: {err}", file=sys.stderr)
         raise SystemExit(2) from None
+
+
+def run(args, name: str) -> None:
+    study = RobustnessStudy.load(name)
+    if args.points is not None or args.replications is not None:
+        study = study.with_options(points=args.points, replications=args.replications)
     s = study.settings
     out = args.out or default_out(name)
     print(f"{study.experiment.name}: {s.design} design of {len(study.ranges.parameters)} parameters, "

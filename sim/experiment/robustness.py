@@ -133,7 +133,11 @@ class RobustnessStudy:
             if not path.is_file():
                 known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml")))
                 raise ConfigError("experiment", f"unknown experiment '{name}'; available: {known}")
-        raw = OmegaConf.to_container(OmegaConf.load(path), resolve=True)
+        try:
+            raw = OmegaConf.to_container(OmegaConf.load(path), resolve=True)
+        except Exception as err:  # YAML syntax or interpolation: one line, no traceback
+            first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+            raise ConfigError("experiment", f"{Path(path).name} cannot be read: {first}") from None
         if not isinstance(raw, dict) or "robustness" not in raw:
             raise ConfigError("robustness", f"{path} has no 'robustness' section (ranges and design)")
         settings = RobustnessSettings.from_dict(raw.pop("robustness"))
@@ -149,10 +153,6 @@ class RobustnessStudy:
         return RobustnessStudy(experiment, settings)
 
     # ------------------------------------------------------------------ design
-    @property
-    def reforms(self) -> list[str]:
-        return [s for s in self.experiment.scenarios if s != self.experiment.baseline]
-
     def _sample(self) -> np.ndarray:
         s, problem = self.settings, self.ranges.problem()
         if s.design == "sobol":
@@ -205,6 +205,8 @@ class RobustnessStudy:
             progress: bool | None = True) -> pd.DataFrame:
         """Run the nominal point and every sample point (resuming); write design.csv and
         samples.csv; return the samples (one row per point x scenario x seed)."""
+        if workers is not None and (isinstance(workers, bool) or workers < 0):
+            raise ConfigError("workers", f"must be >= 0, got {workers}")  # before any file is written
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         design = self.design_table()
@@ -277,10 +279,5 @@ def _number(v: float) -> str:
     return str(v) if isinstance(v, (int, np.integer)) else f"{float(v):.10g}"
 
 
-def read_study(out_dir: str | Path) -> pd.DataFrame:
-    """``samples.csv`` of a finished robustness experiment folder."""
-    return pd.read_csv(Path(out_dir) / SAMPLES_CSV)
-
-
 __all__ = ["DEFAULT_KPIS", "NOMINAL", "RobustnessSettings", "RobustnessStudy", "boxes_measured",
-           "missed_per_1000", "read_study", "sampled_overrides"]
+           "missed_per_1000", "sampled_overrides"]

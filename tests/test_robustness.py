@@ -12,7 +12,7 @@ from sim.experiment.spec import ExperimentSpec
 from sim.schema.errors import ConfigError
 
 TINY_RUN = ["run.horizon_days=4", "run.warmup_days=1", "run.cooldown_days=1"]
-KPIS = ["import_port_time_h", "import_missed_per_1000_boxes"]
+KPIS = ["import_port_time_h", "import_offences_missed_per_1000"]
 
 
 def tiny_study(overrides=(), **settings) -> RobustnessStudy:

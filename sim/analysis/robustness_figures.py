@@ -17,9 +17,9 @@ KPI_TITLES = {
     "import_port_time_h": "Import port time (h)",
     "import_clearance_time_h": "Import clearance time (h)",
     "import_cost_total_cny": "Import cost per container (CNY)",
-    "import_missed_per_1000_boxes": "Import offences missed per 1,000 boxes",
+    "import_offences_missed_per_1000": "Import offences missed per 1,000 boxes",
     "export_port_time_h": "Export port time (h)",
-    "export_missed_per_1000_boxes": "Export offences missed per 1,000 boxes",
+    "export_offences_missed_per_1000": "Export offences missed per 1,000 boxes",
 }
 
 

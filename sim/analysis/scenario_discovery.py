@@ -81,11 +81,11 @@ def discover(samples: pd.DataFrame, ranges, baseline: str, kpis: list[str],
              missed_threshold: float | None = None, threshold: float = 0.6) -> pd.DataFrame:
     """PRIM boxes of every reform's failures over the sample points (see the module docstring).
 
-    ``kpis[0]`` is the time KPI; the first ``*_missed_per_1000_boxes`` KPI, if any, is control.
+    ``kpis[0]`` is the time KPI; the first ``*_offences_missed_per_1000`` KPI, if any, is control.
     """
     parameters = ranges.paths
     experiments, outcomes = to_ema(samples, parameters, baseline, kpis)
-    missed = next((k for k in kpis if k.endswith("_missed_per_1000_boxes")), None)
+    missed = next((k for k in kpis if k.endswith("_offences_missed_per_1000")), None)
     bounds = {p.path: (p.low, p.high) for p in ranges.parameters}
     policies = experiments["policy"].to_numpy()
     rows = []

@@ -89,7 +89,7 @@ class ClearwayFunction:
             kpis = kpi_row(summary)
             for kpi in self.kpis:
                 flow = missed_per_1000(kpi)
-                value = (kpis[kpi] if flow is None else
+                value = (kpis.get(kpi) if flow is None or kpi in kpis else
                          1000 * kpis[f"{flow}_offences_missed"] / boxes_measured(summary, flow))
                 totals[kpi].append(np.nan if value is None else float(value))
         return {kpi: float(np.nanmean(v)) for kpi, v in totals.items()}

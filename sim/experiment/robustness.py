@@ -40,8 +40,8 @@ from sim.schema.uncertainty import Ranges, load_ranges
 NOMINAL = "nominal"
 SAMPLES_CSV = "samples.csv"
 DESIGN_CSV = "design.csv"
-PER_1000 = "_missed_per_1000_boxes"  # derived KPI suffix: <flow>_missed_per_1000_boxes
-DEFAULT_KPIS = ["import_port_time_h", "import_cost_total_cny", "import_missed_per_1000_boxes"]
+PER_1000 = "_offences_missed_per_1000"  # <flow>_offences_missed_per_1000: missed / boxes x 1,000
+DEFAULT_KPIS = ["import_port_time_h", "import_cost_total_cny", "import_offences_missed_per_1000"]
 
 
 @dataclass
@@ -87,7 +87,7 @@ class RobustnessSettings:
 
 
 def missed_per_1000(kpi: str) -> str | None:
-    """The flow of a derived ``<flow>_missed_per_1000_boxes`` KPI, else None."""
+    """The flow of a derived ``<flow>_offences_missed_per_1000`` KPI, else None."""
     return kpi.removesuffix(PER_1000) if kpi.endswith(PER_1000) else None
 
 
@@ -232,7 +232,7 @@ class RobustnessStudy:
         out = pd.DataFrame({"point": point, "scenario": scenario, "seed": table["seed"].astype(int)})
         for kpi in self.settings.kpis:
             flow = missed_per_1000(kpi)
-            if flow is None:
+            if flow is None or kpi in table.columns:  # the KPI registry may already give it
                 out[kpi] = table[kpi] if kpi in table.columns else math.nan
                 continue
             missed = f"{flow}_offences_missed"

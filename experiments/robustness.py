@@ -48,9 +48,7 @@ def main(argv: list[str] | None = None, name: str = "robustness") -> None:
 
 
 def run(args, name: str) -> None:
-    study = RobustnessStudy.load(name)
-    if args.points is not None or args.replications is not None:
-        study = study.with_options(points=args.points, replications=args.replications)
+    study = RobustnessStudy.load(name, points=args.points, replications=args.replications)
     s = study.settings
     out = args.out or default_out(name)
     print(f"{study.experiment.name}: {s.design} design of {len(study.ranges.parameters)} parameters, "

@@ -121,8 +121,11 @@ class RobustnessStudy:
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def load(cls, name: str = "robustness", path: str | Path | None = None) -> RobustnessStudy:
-        """``configs/experiment/<name>.yaml``: ExperimentSpec fields + a ``robustness`` section."""
+    def load(cls, name: str = "robustness", path: str | Path | None = None, *,
+             replications: int | None = None, **settings) -> RobustnessStudy:
+        """``configs/experiment/<name>.yaml`` (ExperimentSpec fields + a ``robustness``
+        section), with ``replications`` and any setting (``points=16``) changed; the options are
+        checked before any config is composed."""
         from omegaconf import OmegaConf
 
         from sim.loading import CONFIG_DIR
@@ -140,17 +143,10 @@ class RobustnessStudy:
             raise ConfigError("experiment", f"{Path(path).name} cannot be read: {first}") from None
         if not isinstance(raw, dict) or "robustness" not in raw:
             raise ConfigError("robustness", f"{path} has no 'robustness' section (ranges and design)")
-        settings = RobustnessSettings.from_dict(raw.pop("robustness"))
-        return cls(ExperimentSpec.from_dict(raw), settings)
-
-    def with_options(self, **changes) -> RobustnessStudy:
-        """A copy with some settings changed (``points=4``) and/or ``replications=``/``workers=``."""
-        spec_changes = {k: changes.pop(k) for k in ("replications", "workers", "overrides")
-                        if changes.get(k) is not None}
-        settings = replace(self.settings, **{k: v for k, v in changes.items() if v is not None})
-        check(settings, "robustness")
-        experiment = replace(self.experiment, **spec_changes)  # replace() validates the spec
-        return RobustnessStudy(experiment, settings)
+        section = {**raw.pop("robustness"), **{k: v for k, v in settings.items() if v is not None}}
+        if replications is not None:
+            raw["replications"] = replications
+        return cls(ExperimentSpec.from_dict(raw), RobustnessSettings.from_dict(section))
 
     # ------------------------------------------------------------------ design
     def _sample(self) -> np.ndarray:

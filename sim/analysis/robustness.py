@@ -128,8 +128,10 @@ def sign_flip_lines(table: pd.DataFrame) -> list[str]:
     """Plain lines for the effects whose sign depends on an assumption."""
     lines = []
     for _, r in table[table["sign_flips"] > 0].iterrows():
+        within_noise = r["noise_low"] <= 0 <= r["noise_high"]
         lines.append(f"{r['scenario']}: the sign of its effect on {r['kpi']} ({r['nominal']:+.3g} at "
-                     f"the nominal point) flips at {r['sign_flips']:.0%} of the sample points")
+                     f"the nominal point) flips at {r['sign_flips']:.0%} of the sample points"
+                     + ("; its noise CI already spans zero" if within_noise else ""))
     return lines
 
 

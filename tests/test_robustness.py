@@ -184,3 +184,10 @@ def test_clearway_runs_as_an_ema_model():
     assert len(experiments) == 1 and experiments["reform"].iloc[0] == "two_step"
     assert set(outcomes) == set(KPIS)
     assert all(np.isfinite(outcomes[k]).all() for k in KPIS)
+
+
+def test_the_committed_robustness_design_composes_at_every_point():
+    study = RobustnessStudy.load("robustness")  # composes and validates every point
+    assert len(study.ranges.parameters) > 100 and len(study.point_names) == study.settings.points
+    assert study.runs == (study.settings.points * study.experiment.replications
+                          + study.settings.nominal_replications) * len(study.experiment.scenarios)

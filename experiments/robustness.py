@@ -26,7 +26,8 @@ from sim.experiment.robustness import RobustnessStudy
 def band_lines(table) -> list[str]:
     lines = []
     for kpi, rows in table.groupby("kpi", sort=False):
-        lines.append(f"{kpi_title(kpi)}: effect at the nominal point [noise 95 % CI] [assumptions 5-95 %]")
+        lines.append(f"{kpi_title(kpi)}: effect at the nominal point "
+                     "[noise 95 % CI] [assumptions 5-95 %]")
         for _, r in rows.iterrows():
             lines.append(f"  {r['scenario']:<20} {r['nominal']:+10.2f}  [{r['noise_low']:+.2f}, "
                          f"{r['noise_high']:+.2f}]  [{r['assumption_low']:+.2f}, "
@@ -51,23 +52,25 @@ def run(args, name: str) -> None:
     study = RobustnessStudy.load(name, points=args.points, replications=args.replications)
     s = study.settings
     out = args.out or default_out(name)
-    print(f"{study.experiment.name}: {s.design} design of {len(study.ranges.parameters)} parameters, "
-          f"{len(study.point_names)} points x {study.experiment.replications} seeds + the nominal "
-          f"point x {s.nominal_replications} seeds, {len(study.experiment.scenarios)} scenarios "
-          f"= {study.runs} runs")
+    print(f"{study.experiment.name}: {s.design} design of {len(study.ranges.parameters)} "
+          f"parameters, {len(study.point_names)} points x {study.experiment.replications} "
+          f"seeds + the nominal point x {s.nominal_replications} seeds, "
+          f"{len(study.experiment.scenarios)} scenarios = {study.runs} runs")
     started = time.perf_counter()
     samples = study.run(out, workers=args.workers)
     result = analyse_robustness(out, study, samples)
     print(f"\n{study.experiment.name}: done in {time.perf_counter() - started:.0f} s")
     print("\n".join(band_lines(result.bands)))
     flips = sign_flip_lines(result.bands)
-    print("\nEffects whose sign depends on an assumption:" if flips else "\nNo effect changes sign.")
+    print("\nEffects whose sign depends on an assumption:" if flips
+          else "\nNo effect changes sign.")
     print("\n".join(f"  {line}" for line in flips))
     if result.boxes is not None:
         from sim.analysis.scenario_discovery import box_lines
 
         lines = box_lines(result.boxes)
-        print("\nWhere reforms fail (PRIM):" if lines else "\nPRIM found no region where a reform fails.")
+        print("\nWhere reforms fail (PRIM):" if lines
+              else "\nPRIM found no region where a reform fails.")
         print("\n".join(f"  {line}" for line in lines))
     print(f"\nTables: {out / 'robustness.csv'}, {out / 'prim_boxes.csv'}, {out / 'samples.csv'}\n"
           f"Figures: {', '.join(str(f) for f in result.figures)}")

@@ -50,7 +50,8 @@ def test_a_point_is_the_same_config_at_full_scale_then_scaled_to_the_section():
     p = study.point_names[0]
     values = dict(zip(study.ranges.paths, study.X[0]))
     overrides = study.point_overrides[p]
-    assert f"policies.two_step.preparation_factor={values['policies.two_step.preparation_factor']:.10g}" in overrides
+    factor = "policies.two_step.preparation_factor"
+    assert f"{factor}={values[factor]:.10g}" in overrides
     assert "imports.boxes_per_day=300" in overrides  # a tenth of 3,000
     assert study.point_overrides[NOMINAL][0] == "imports.boxes_per_day=300"
 
@@ -86,7 +87,8 @@ def test_bands_set_the_noise_ci_beside_the_spread_across_points_and_count_sign_f
     effects = np.linspace(-3.1, 0.9, 21)  # 5 of 21 points above zero
     table = bands(_samples([-1.1, -0.9, -1.0], effects), "baseline", ["kpi"]).iloc[0]
     mean, low, high = paired_ci([-1.1, -0.9, -1.0])
-    assert (table["nominal"], table["noise_low"], table["noise_high"]) == pytest.approx((mean, low, high))
+    noise = (table["nominal"], table["noise_low"], table["noise_high"])
+    assert noise == pytest.approx((mean, low, high))
     assert mean == pytest.approx(-1.0) and low < -1.0 < high
     assert table["assumption_low"] == pytest.approx(np.percentile(effects, 5))
     assert table["assumption_high"] == pytest.approx(np.percentile(effects, 95))
@@ -105,7 +107,8 @@ def test_sobol_indices_put_the_variance_on_the_parameter_that_drives_the_effect(
     problem = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0, 1], [0, 1]]}
     X = sobol.sample(problem, 64, calc_second_order=False, seed=1)
     names = [f"p{i}" for i in range(len(X))]
-    effects = pd.DataFrame({"point": names, "scenario": "reform", "kpi": 5 * X[:, 0] + 0.1 * X[:, 1]})
+    y = 5 * X[:, 0] + 0.1 * X[:, 1]
+    effects = pd.DataFrame({"point": names, "scenario": "reform", "kpi": y})
     table = sobol_indices(problem, effects, names, ["kpi"]).set_index("parameter")
     assert table.loc["a", "ST"] > 0.9 and table.loc["b", "ST"] < 0.05
 
@@ -126,7 +129,8 @@ def test_bad_robustness_settings_are_one_config_error(change, field):
 def test_a_range_that_breaks_the_port_names_the_point():
     # 35 document officers carry the nominal 0.5 h checks at utilisation 0.98; the top third of
     # the doc-check range (0.53-0.6 h) overloads them, which is found before any run starts
-    with pytest.raises(ConfigError, match=r"^robustness.points.p\d+: customs.doc_officers: .*utilisation"):
+    overloaded = r"^robustness.points.p\d+: customs.doc_officers: .*utilisation"
+    with pytest.raises(ConfigError, match=overloaded):
         tiny_study(["customs.doc_officers=35"], parameters=["customs.doc_check"], section_share=1.0,
                    points=3)
 

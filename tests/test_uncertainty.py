@@ -48,14 +48,16 @@ def test_every_labelled_value_of_the_shanghai_configs_has_a_range_or_a_reason(ra
                 missing.append(f"{name}: {path} ({label})")
             wrong_label += [f"{p.path}: {p.label} in the ranges, {label} in {name}"
                             for p in ranged if p.label != label]
-    assert not missing, "labelled values without a range or a reason in `fixed`:\n" + "\n".join(missing)
+    assert not missing, ("labelled values without a range or a reason in `fixed`:\n"
+                         + "\n".join(missing))
     assert not wrong_label, "\n".join(wrong_label)
 
 
 def test_labels_are_read_from_same_line_comments(tmp_path):
     f = tmp_path / "x.yaml"
     f.write_text("# @package zone\n# an assumption in a comment line labels nothing\n"
-                 "a: 1          # assumption: no source\nb:\n  c: {mean_h: 2, cv: 1}   # calibrated: fitted\n"
+                 "a: 1          # assumption: no source\n"
+                 "b:\n  c: {mean_h: 2, cv: 1}   # calibrated: fitted\n"
                  "  d: 3        # solid: a source\n")
     assert labelled_parameters(f) == {"zone.a": "assumption", "zone.b.c": "calibrated"}
 
@@ -73,44 +75,44 @@ def test_every_numeric_reform_parameter_has_a_range_or_a_reason(ranges):
     known = [*ranges.paths, *ranges.fixed]
     missing = [p for p in _numeric_fields(PoliciesConfig(), "policies")
                if not any(p == k or p.startswith(k + ".") for k in known)]
-    assert not missing, "reform parameters without a range or a reason in `fixed`: " + ", ".join(missing)
+    assert not missing, ("reform parameters without a range or a reason in `fixed`: "
+                         + ", ".join(missing))
 
 
 def test_each_range_holds_the_value_the_configs_run_and_counts_are_integers(ranges, shanghai):
     for p in ranges.parameters:
         value = _get(shanghai, p.path)
         assert p.low <= value <= p.high, f"{p.path}: {value} outside [{p.low}, {p.high}]"
-        assert p.integer == isinstance(value, int), f"{p.path}: integer must be {isinstance(value, int)}"
+        is_count = isinstance(value, int)
+        assert p.integer == is_count, f"{p.path}: integer must be {is_count}"
         if p.balance:
             assert isinstance(_get(shanghai, p.balance), float), p.balance
 
 
-GOOD = "  imports.preparation.mean_h: {low: 60.0, high: 88.0, label: calibrated, reason: \"+-20 % around the fit\"}\n"
+P = "imports.preparation.mean_h"
+
+
+def entry(low="60.0", high="88.0", label="calibrated", reason='"+-20 % around the fit"',
+          extra="", path=P) -> str:
+    """One line of a ranges file's ``parameters`` (no reason when ``reason`` is empty)."""
+    fields = f"low: {low}, high: {high}, label: {label}" + (f", reason: {reason}" if reason else "")
+    return f"  {path}: {{{fields}{extra}}}\n"
 
 
 @pytest.mark.parametrize("body, field", [
-    ("parameters:\n  imports.preparation.mean_h: {low: 88.0, high: 60.0, label: calibrated, reason: \"+-20 % around the fit\"}\n",
-     "parameters.imports.preparation.mean_h"),
-    ("parameters:\n  imports.preparation.mean_h: {low: 60.0, high: 88.0, label: guess, reason: \"+-20 % around the fit\"}\n",
-     "parameters.imports.preparation.mean_h.label"),
-    ("parameters:\n  imports.preparation.mean_h: {low: 60.0, high: 88.0, label: calibrated}\n",
-     "parameters.imports.preparation.mean_h.reason"),
-    ("parameters:\n  imports.preparation.mean_h: {low: 60.0, high: 88.0, label: calibrated, reason: wide}\n",
-     "parameters.imports.preparation.mean_h.reason"),
-    ("parameters:\n  imports.preparation.mean_h: {low: .nan, high: 88.0, label: calibrated, reason: \"+-20 % around the fit\"}\n",
-     "parameters.imports.preparation.mean_h.low"),
-    ("parameters:\n  imports.preparation.mean_h: {low: \"60\", high: 88.0, label: calibrated, reason: \"+-20 % around the fit\"}\n",
-     "parameters.imports.preparation.mean_h.low"),
-    ("parameters:\n  imports.preparation.mean_h: {low: 60.0, high: 88.0, label: calibrated, reason: \"+-20 % around the fit\", step: 2}\n",
-     "parameters.imports.preparation.mean_h.step"),
-    ("parameters:\n  Imports..mean: {low: 60.0, high: 88.0, label: calibrated, reason: \"+-20 % around the fit\"}\n",
-     "parameters.Imports..mean"),
-    ("parameters:\n" + GOOD + "fixed:\n  imports.preparation.mean_h: \"also fixed for a reason\"\n",
-     "fixed.imports.preparation.mean_h"),
-    ("parameters:\n" + GOOD + "fixed:\n  run.horizon_days: short\n", "fixed.run.horizon_days"),
+    ("parameters:\n" + entry(low="88.0", high="60.0"), f"parameters.{P}"),
+    ("parameters:\n" + entry(label="guess"), f"parameters.{P}.label"),
+    ("parameters:\n" + entry(reason=""), f"parameters.{P}.reason"),
+    ("parameters:\n" + entry(reason="wide"), f"parameters.{P}.reason"),
+    ("parameters:\n" + entry(low=".nan"), f"parameters.{P}.low"),
+    ("parameters:\n" + entry(low='"60"'), f"parameters.{P}.low"),
+    ("parameters:\n" + entry(extra=", step: 2"), f"parameters.{P}.step"),
+    ("parameters:\n" + entry(path="Imports..mean"), "parameters.Imports..mean"),
+    ("parameters:\n" + entry() + f"fixed:\n  {P}: \"also fixed for a reason\"\n", f"fixed.{P}"),
+    ("parameters:\n" + entry() + "fixed:\n  run.horizon_days: short\n", "fixed.run.horizon_days"),
     ("parameters: {}\n", "parameters"),
-    ("parameter:\n" + GOOD, "parameter"),
-    ("parameters:\n  imports.preparation.mean_h: [60, 88]\n", "parameters.imports.preparation.mean_h"),
+    ("parameter:\n" + entry(), "parameter"),
+    (f"parameters:\n  {P}: [60, 88]\n", f"parameters.{P}"),
     ("parameters: [\n", "ranges"),
 ])
 def test_a_bad_ranges_file_is_one_config_error_naming_the_field(tmp_path, body, field):

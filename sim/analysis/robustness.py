@@ -113,7 +113,8 @@ def sobol_indices(problem: dict, effects: pd.DataFrame, point_names: list[str],
             for name, s1, s1c, st, stc in zip(problem["names"], res["S1"], res["S1_conf"],
                                               res["ST"], res["ST_conf"]):
                 rows.append([scenario, kpi, name, s1, s1c, st, stc])
-    return pd.DataFrame(rows, columns=["scenario", "kpi", "parameter", "S1", "S1_conf", "ST", "ST_conf"])
+    columns = ["scenario", "kpi", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def write_bands(out_dir: str | Path, samples: pd.DataFrame, baseline: str,
@@ -129,8 +130,9 @@ def sign_flip_lines(table: pd.DataFrame) -> list[str]:
     lines = []
     for _, r in table[table["sign_flips"] > 0].iterrows():
         within_noise = r["noise_low"] <= 0 <= r["noise_high"]
-        lines.append(f"{r['scenario']}: the sign of its effect on {r['kpi']} ({r['nominal']:+.3g} at "
-                     f"the nominal point) flips at {r['sign_flips']:.0%} of the sample points"
+        lines.append(f"{r['scenario']}: the sign of its effect on {r['kpi']} "
+                     f"({r['nominal']:+.3g} at the nominal point) flips at "
+                     f"{r['sign_flips']:.0%} of the sample points"
                      + ("; its noise CI already spans zero" if within_noise else ""))
     return lines
 
@@ -157,12 +159,14 @@ def analyse_robustness(out_dir: str | Path, study, samples: pd.DataFrame) -> Rob
     sobol = None
     if s.design == "sobol":
         effects = point_effects(samples, baseline, s.kpis)
-        sobol = sobol_indices(study.ranges.problem(), effects, study.point_names, s.kpis, s.sample_seed)
+        sobol = sobol_indices(study.ranges.problem(), effects, study.point_names, s.kpis,
+                              s.sample_seed)
         atomic_write(out_dir / SOBOL_CSV, lambda p: sobol.to_csv(p, index=False))
     try:
         from sim.analysis.scenario_discovery import discover, write_boxes
     except ImportError:
-        log.warning("ema_workbench is not installed: no PRIM boxes (pip install 'clearway[robustness]')")
+        log.warning("ema_workbench is not installed: no PRIM boxes "
+                    "(pip install 'clearway[robustness]')")
         return RobustnessResult(table, None, sobol, figures)
     boxes = discover(samples, study.ranges, baseline, s.kpis, s.missed_threshold_per_1000,
                      s.prim_threshold)
@@ -171,6 +175,6 @@ def analyse_robustness(out_dir: str | Path, study, samples: pd.DataFrame) -> Rob
     return RobustnessResult(table, boxes, sobol, figures)
 
 
-__all__ = ["BAND", "COLUMNS", "ROBUSTNESS_CSV", "SOBOL_CSV", "RobustnessResult", "analyse_robustness",
-           "bands", "paired_ci", "paired_differences", "point_effects", "sign_flip_lines",
-           "sobol_indices", "write_bands"]
+__all__ = ["BAND", "COLUMNS", "ROBUSTNESS_CSV", "SOBOL_CSV", "RobustnessResult",
+           "analyse_robustness", "bands", "paired_ci", "paired_differences", "point_effects",
+           "sign_flip_lines", "sobol_indices", "write_bands"]

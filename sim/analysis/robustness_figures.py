@@ -48,8 +48,9 @@ def bands_figure(table: pd.DataFrame, path: str | Path) -> Path:
     for ax, kpi in zip(axes[0], kpis):
         rows = table[table["kpi"] == kpi].set_index("scenario").reindex(reforms)
         y = np.arange(len(reforms))
-        ax.barh(y + 0.15, rows["assumption_high"] - rows["assumption_low"], left=rows["assumption_low"],
-                height=0.28, color=ASSUMPTION_COLOUR, label="assumptions (5-95 % of points)")
+        ax.barh(y + 0.15, rows["assumption_high"] - rows["assumption_low"],
+                left=rows["assumption_low"], height=0.28, color=ASSUMPTION_COLOUR,
+                label="assumptions (5-95 % of points)")
         ax.barh(y - 0.15, rows["noise_high"] - rows["noise_low"], left=rows["noise_low"],
                 height=0.28, color=NOISE_COLOUR, label="simulation noise (95 % CI, nominal)")
         ax.plot(rows["nominal"], y - 0.15, "o", color="black", markersize=4, label="nominal effect")
@@ -58,8 +59,9 @@ def bands_figure(table: pd.DataFrame, path: str | Path) -> Path:
         ax.grid(axis="x", color="0.9")
         for i, flips in enumerate(rows["sign_flips"]):
             if flips > 0:
-                ax.annotate(f"sign flips at {flips:.0%}", (1, y[i] + 0.38), xycoords=("axes fraction", "data"),
-                            ha="right", fontsize=7, color=FLIP_COLOUR)
+                ax.annotate(f"sign flips at {flips:.0%}", (1, y[i] + 0.38),
+                            xycoords=("axes fraction", "data"), ha="right", fontsize=7,
+                            color=FLIP_COLOUR)
     axes[0][0].set_yticks(np.arange(len(reforms)), [r.replace("_", " ") for r in reforms])
     axes[0][0].invert_yaxis()
     handles, labels = axes[0][0].get_legend_handles_labels()
@@ -111,7 +113,8 @@ def _save(fig, path: str | Path) -> Path:
 
     path = Path(path)
     try:
-        atomic_write(path, lambda p: fig.savefig(p, dpi=110, format=path.suffix.lstrip(".") or "png"))
+        kind = path.suffix.lstrip(".") or "png"
+        atomic_write(path, lambda p: fig.savefig(p, dpi=110, format=kind))
     finally:
         plt.close(fig)
     return path

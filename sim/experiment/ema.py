@@ -44,7 +44,8 @@ def to_ema(samples: pd.DataFrame, parameters: list[str], baseline: str,
     point left out: it is not a draw from the ranges). Per point and scenario, the KPIs are
     means over seeds; ``<kpi>_effect`` is the mean paired difference against the baseline."""
     drawn = samples[samples["point"] != NOMINAL]
-    means = drawn.groupby(["point", "scenario"], sort=False)[[*parameters, *kpis]].mean().reset_index()
+    means = (drawn.groupby(["point", "scenario"], sort=False)[[*parameters, *kpis]]
+             .mean().reset_index())
     base = means[means["scenario"] == baseline].set_index("point")[kpis]
     experiments = means[parameters].copy()
     experiments["scenario"] = means["point"].to_numpy()

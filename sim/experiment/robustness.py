@@ -68,8 +68,8 @@ class RobustnessSettings:
         for kpi in self.kpis:
             flow = kpi.removesuffix(PER_1000)
             if kpi not in BY_NAME and not (kpi.endswith(PER_1000) and flow in ("import", "export")):
-                raise ConfigError(f"robustness.kpis.{kpi}", f"unknown KPI; known: {', '.join(BY_NAME)}, "
-                                                            f"import{PER_1000}, export{PER_1000}")
+                known = f"{', '.join(BY_NAME)}, import{PER_1000}, export{PER_1000}"
+                raise ConfigError(f"robustness.kpis.{kpi}", f"unknown KPI; known: {known}")
         if not self.kpis:
             raise ConfigError("robustness.kpis", "must name at least one KPI")
 
@@ -80,7 +80,8 @@ class RobustnessSettings:
         allowed = list(cls.__dataclass_fields__)
         for key in data:
             if key not in allowed:
-                raise ConfigError(f"robustness.{key}", f"unknown key; allowed: {', '.join(allowed)}")
+                raise ConfigError(f"robustness.{key}",
+                                  f"unknown key; allowed: {', '.join(allowed)}")
         settings = cls(**{k: (list(v) if isinstance(v, tuple) else v) for k, v in data.items()})
         check(settings, "robustness")
         return settings
@@ -107,9 +108,11 @@ class RobustnessStudy:
         from sim.loading import CONFIG_DIR
 
         s = self.settings
-        self.ranges = load_ranges(CONFIG_DIR / "uncertainty" / f"{s.ranges}.yaml").select(s.parameters)
+        ranges_file = CONFIG_DIR / "uncertainty" / f"{s.ranges}.yaml"
+        self.ranges = load_ranges(ranges_file).select(s.parameters)
         raw = self._sample()
-        self.X = np.array([[p.value(x) for p, x in zip(self.ranges.parameters, row)] for row in raw])
+        self.X = np.array([[p.value(x) for p, x in zip(self.ranges.parameters, row)]
+                           for row in raw])
         width = max(3, len(str(len(self.X) - 1)))
         self.point_names = [f"p{i:0{width}d}" for i in range(len(self.X))]
         nominal = self._compose(NOMINAL, [])
@@ -142,7 +145,8 @@ class RobustnessStudy:
             first = (str(err).strip().splitlines() or [type(err).__name__])[0]
             raise ConfigError("experiment", f"{Path(path).name} cannot be read: {first}") from None
         if not isinstance(raw, dict) or "robustness" not in raw:
-            raise ConfigError("robustness", f"{path} has no 'robustness' section (ranges and design)")
+            raise ConfigError("robustness",
+                              f"{path} has no 'robustness' section (ranges and design)")
         section = {**raw.pop("robustness"), **{k: v for k, v in settings.items() if v is not None}}
         if replications is not None:
             raw["replications"] = replications
@@ -176,7 +180,8 @@ class RobustnessStudy:
 
     def design_table(self) -> pd.DataFrame:
         """One row per point (the nominal first) with the parameter values it runs with."""
-        rows = [[NOMINAL, *self.nominal_values]] + [[n, *x] for n, x in zip(self.point_names, self.X)]
+        rows = [[NOMINAL, *self.nominal_values],
+                *([n, *x] for n, x in zip(self.point_names, self.X))]
         return pd.DataFrame(rows, columns=["point", *self.ranges.paths])
 
     def specs(self) -> dict[str, ExperimentSpec]:
@@ -202,7 +207,8 @@ class RobustnessStudy:
         """Run the nominal point and every sample point (resuming); write design.csv and
         samples.csv; return the samples (one row per point x scenario x seed)."""
         if workers is not None and (isinstance(workers, bool) or workers < 0):
-            raise ConfigError("workers", f"must be >= 0, got {workers}")  # before any file is written
+            # checked here, before any file is written
+            raise ConfigError("workers", f"must be >= 0, got {workers}")
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         design = self.design_table()
@@ -225,7 +231,8 @@ class RobustnessStudy:
             point, scenario = pd.Series(NOMINAL, index=table.index), names
         else:
             point, scenario = names.str.split(".", n=1).str[0], names.str.split(".", n=1).str[1]
-        out = pd.DataFrame({"point": point, "scenario": scenario, "seed": table["seed"].astype(int)})
+        out = pd.DataFrame({"point": point, "scenario": scenario,
+                            "seed": table["seed"].astype(int)})
         for kpi in self.settings.kpis:
             flow = missed_per_1000(kpi)
             if flow is None or kpi in table.columns:  # the KPI registry may already give it

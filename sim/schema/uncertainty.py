@@ -8,8 +8,8 @@ one a range with its reason::
     parameters:
       imports.preparation.mean_h: {low: 60.0, high: 88.0, label: calibrated,
                                    reason: "+-20 % around the fitted 73.6 h: ..."}
-      imports.channels.red: {low: 0.08, high: 0.13, label: assumption, balance: imports.channels.green,
-                             reason: "..."}
+      imports.channels.red: {low: 0.08, high: 0.13, label: assumption,
+                             balance: imports.channels.green, reason: "..."}
     fixed:                      # labelled, but not a property of the port: held at its value
       run.horizon_days: "length of the run, a numerical setting"
 
@@ -46,7 +46,8 @@ class ParameterRange:
 
     def check(self, path: str) -> None:
         if not _PATH.match(self.path):
-            raise ConfigError(path, f"'{self.path}' is not a dotted config path like imports.boxes_per_day")
+            raise ConfigError(path, f"'{self.path}' is not a dotted config path "
+                                    "like imports.boxes_per_day")
         if not self.low < self.high:
             raise ConfigError(path, f"low must be < high, got {self.low} and {self.high}")
         if len(self.reason.strip()) < 10:
@@ -129,11 +130,13 @@ def load_ranges(file: str | Path) -> Ranges:
     parsed = []
     for path, spec in params.items():
         if not isinstance(spec, dict):
-            raise ConfigError(f"parameters.{path}", f"must be {{low, high, label, reason}}, got {spec!r}")
+            raise ConfigError(f"parameters.{path}",
+                              f"must be {{low, high, label, reason}}, got {spec!r}")
         allowed = set(ParameterRange.__dataclass_fields__) - {"path"}
         extra = sorted(set(spec) - allowed)
         if extra:
-            raise ConfigError(f"parameters.{path}.{extra[0]}", f"unknown key; allowed: {', '.join(sorted(allowed))}")
+            raise ConfigError(f"parameters.{path}.{extra[0]}",
+                              f"unknown key; allowed: {', '.join(sorted(allowed))}")
         missing = [k for k in ("low", "high", "label", "reason") if k not in spec]
         if missing:
             raise ConfigError(f"parameters.{path}.{missing[0]}", "is missing")

@@ -32,10 +32,14 @@ def hydra_job(cfg: DictConfig) -> None:
 
 
 def format_summary(summary: dict) -> str:
-    """A few lines a person can read: times, release within 24 h, cost, enforcement, speed."""
+    """A few lines a person can read: times, release within 24 h, cost, enforcement, speed.
+
+    Figures describe the measured cohort (see sim/cohort.py); a mean over boxes some of which
+    never reached its end event says how many did not.
+    """
     lines = [f"Clearway run: scenario '{summary['scenario']}', seed {summary['seed']}, "
              f"{summary['horizon_days']} days ({summary['warmup_days']} warm-up, "
-             f"{summary['cooldown_days']} cool-down)"]
+             f"{summary['cooldown_days']} cool-down) + {summary['drain_days']} days of drain"]
     for flow in FLOWS:
         a = summary["flows"][flow]["all"]
         if not a["n"]:
@@ -43,16 +47,26 @@ def format_summary(summary: dict) -> str:
         port, clear = a["port_time_h"], a["clearance_time_h"]
         stages = " / ".join(f"{k.replace('_', ' ')} {v:.1f}" for k, v in a["stages_h"].items() if v is not None)
         lines += [
-            f"\n{flow}: {a['n']:,} containers measured",
-            f"  port time      mean {_h(port['mean'])}  p90 {_h(port['p90'])}",
-            f"  clearance time mean {_h(clear['mean'])}  released within 24 h: {_pct(a['released_within_24h'])}",
+            f"\n{flow}: {a['n']:,} containers arrived in the measurement window, followed to the end",
+            f"  port time      mean {_h(port['mean'])}  p90 {_h(port['p90'])}{_open(port['unfinished'], 'left')}",
+            f"  clearance time mean {_h(clear['mean'])}{_open(clear['unfinished'], 'released')}"
+            f"  (arrival -> release; released before arrival: {_pct(a['released_before_arrival'])})",
+            f"  released within 24 h of arrival: {_pct(a['released_within_24h'])} of all",
             f"  stages (h): {stages}",
             f"  cost per container: CNY {_n(a['cost_cny']['border_documentary'])} border+documentary, "
             f"CNY {_n(a['cost_cny']['total'])} with detention, trucking and cargo time",
             f"  offences detected {a['offences']['detected']}, missed {a['offences']['missed']}",
         ]
+        if a["unfinished"]:
+            stuck = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in a["unfinished_by_stage"].items() if v)
+            lines.append(f"  UNFINISHED after {summary['drain_days']} days of drain: {a['unfinished']:,} "
+                         f"containers (stuck in: {stuck})")
     lines.append(f"\n{summary['consignments_per_s']:,.0f} consignments/s, {summary['wall_s']:.1f} s")
     return "\n".join(lines)
+
+
+def _open(count: int, event: str) -> str:
+    return f"  (* {count:,} never {event}: mean over the others)" if count else ""
 
 
 def _h(x):

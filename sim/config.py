@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from omegaconf import MISSING
 
 from sim.schema.errors import ConfigError  # noqa: F401  (re-exported: sim.config.ConfigError)
+from sim.schema.fields import check, param
 
 DISTRIBUTIONS = ("exponential", "lognormal", "gamma", "deterministic")
 ARRIVAL_MODES = ("vessel", "poisson")
@@ -57,7 +58,10 @@ class CreditShares:
 class RunConfig:
     horizon_days: int = MISSING  # simulated days, warm-up included
     warmup_days: int = MISSING  # first days: arrivals left out of every statistic
-    cooldown_days: int = MISSING  # last days: arrivals left out (their journeys are cut short)
+    cooldown_days: int = MISSING  # last days before the horizon: arrivals left out of the cohort
+    drain_cap_days: int = param(30, ge=0, le=365, unit="days",
+                                doc="after the horizon, simulate until every measured box has ended "
+                                    "its journey, at most this many days (sim/cohort.py)")
     steady_state: bool = True  # if true, every station must have utilisation < 1
     write_log: bool = True  # write the per-consignment Parquet log
 
@@ -278,6 +282,7 @@ def validate(cfg: ClearwayConfig) -> None:
     _at_least("run.horizon_days", r.horizon_days, 1)
     _at_least("run.warmup_days", r.warmup_days, 0)
     _at_least("run.cooldown_days", r.cooldown_days, 0)
+    check(r, "run")  # declared bounds (run.drain_cap_days)
     if r.horizon_days <= r.warmup_days + r.cooldown_days:
         raise ConfigError(
             "run.horizon_days",

@@ -5,6 +5,12 @@ environment runs to the next day boundary (events at exactly ``24 d`` hours belo
 day), then agents adapt (``daily_update``) and the DataCollector records the daily series.
 Consignments move between steps inside SimPy processes (see :mod:`sim.flows`).
 
+A run simulates ``run.horizon_days`` days (:meth:`ClearanceModel.run_horizon`), then drains
+(:meth:`ClearanceModel.drain`): the port keeps working, arrivals included, day by day until every
+box of the measured cohort has ended its journey or ``run.drain_cap_days`` have passed (see
+:mod:`sim.cohort`). During the drain the port's agents keep adapting, but the sub-models and the
+daily series stop at the horizon.
+
 Modelled on Shanghai's Yangshan container port and its customs (see docs/ODD.md and
 reference/figures.md in the design folder for the sources of every default).
 """
@@ -19,11 +25,13 @@ from sim.agents.firm import create_firms, firm_table
 from sim.agents.terminal import Terminal
 from sim.bonded_zone import BondedZone
 from sim.bunkering import BunkerMarket
+from sim.cohort import open_in_cohort
 from sim.config import ClearwayConfig
 from sim.consignment import draw_batch
 from sim.costs import container_costs
 from sim.flows.poisson_arrivals import start_poisson_arrivals
 from sim.flows.vessel_call import start_vessel_traffic
+from sim.places import Places
 from sim.policies import Measures
 from sim.records import ConsignmentLog
 from sim.rng import Purpose, stream
@@ -51,6 +59,8 @@ class ClearanceModel(mesa.Model):
         expected = (config.imports.boxes_per_day + config.exports.boxes_per_day) * config.run.horizon_days
         self.log = ConsignmentLog(capacity=int(1.02 * expected) + 1024)
         self.warmup_h = config.run.warmup_days * 24.0
+        self.draining = False  # True after the horizon, while the cohort finishes
+        self.places = Places()  # boxes held at each place (vessels, yard, inspection, gate, trucks)
         self.firms = create_firms(self, config.firms, stream(seed, Purpose.POPULATION))
         self.firm_table = firm_table(self.firms)
         self.customs = Customs(self, config, self.firm_table.credit, self.firm_table.probabilities,
@@ -83,11 +93,14 @@ class ClearanceModel(mesa.Model):
             self._busy_at_day_start = {s.name: 0.0 for s in self.stations}
         self.customs.daily_update()
         self.terminal.daily_update()
-        for sub in self.sub_models.values():
-            sub.daily_update()
+        if not self.draining:
+            for sub in self.sub_models.values():
+                sub.daily_update()
         if self.measures.active:  # firms learn from the boxes that left today
             self.measures.daily_update(self, self._left_today())
         self.left_port.clear()
+        if self.draining:
+            return
         self.datacollector.collect(self)
         for s in self.stations:
             self._busy_at_day_start[s.name] = s.busy_server_hours()
@@ -99,9 +112,21 @@ class ClearanceModel(mesa.Model):
         left["cost_cny"] = container_costs(left, self.config.costs)["total"]
         return left
 
-    def run(self) -> None:
+    def run_horizon(self) -> None:
+        """Simulate ``run.horizon_days`` days."""
         for _ in range(self.config.run.horizon_days):
             self.step()
+
+    def drain(self) -> None:
+        """After the horizon: go on a day at a time until the cohort is done or the cap is reached."""
+        run = self.config.run
+        self.draining = True
+        while self.steps < run.horizon_days + run.drain_cap_days and open_in_cohort(self.log.view(), run):
+            self.step()
+
+    def run(self) -> None:
+        self.run_horizon()
+        self.drain()
 
     # ------------------------------------------------------------------ daily series
     def _daily_reporters(self) -> dict:

@@ -1,6 +1,7 @@
 """The core entry point: ``run(config, seed) -> RunResult``, no Hydra involved.
 
-Builds the model, simulates ``run.horizon_days`` days, and summarises. With ``output`` it also
+Builds the model, simulates ``run.horizon_days`` days, takes the port's figures at the horizon,
+drains until the measured cohort is done (see :mod:`sim.cohort`), and summarises. With ``output`` it also
 writes the run folder: ``log.parquet`` (one row per consignment), ``summary.json``,
 ``daily.csv`` and ``provenance.json``.
 """
@@ -18,7 +19,7 @@ from sim.config import ClearwayConfig, validate
 from sim.costs import container_costs
 from sim.model import ClearanceModel
 from sim.outputs import atomic_write, provenance, write_json
-from sim.summary import summarise
+from sim.summary import horizon_figures, summarise
 
 
 @dataclass
@@ -39,8 +40,10 @@ def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | No
     seed = config.seed if seed is None else seed
     started = time.perf_counter()
     model = ClearanceModel(config, seed)
-    model.run()
-    summary = summarise(model)
+    model.run_horizon()
+    at_horizon = horizon_figures(model)
+    model.drain()
+    summary = summarise(model, at_horizon)
     wall_s = time.perf_counter() - started
     summary["wall_s"] = wall_s
     summary["consignments_per_s"] = model.log.size / wall_s
@@ -55,7 +58,7 @@ def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | No
 def log_table(model: ClearanceModel) -> pa.Table:
     """The consignment log with each cost component (CNY) appended as a column ``cost_*_cny``.
 
-    Costs of consignments still in the system at the horizon cover their journey so far.
+    Costs of consignments still in the system when the run ended cover their journey so far.
     """
     table = model.log.to_arrow()
     for name, values in container_costs(model.log.view(), model.config.costs).items():

@@ -35,15 +35,17 @@ class Station:
     def serve(self, service_h: float, priority: int = 0, stamp=None, row: int = 0):
         """Wait for a server (lower ``priority`` first), then hold it ``service_h`` hours.
 
-        A SimPy sub-process: ``yield from station.serve(...)``. If ``stamp`` (a log column) is
-        given, the service start is written to ``stamp[row]`` the moment service begins.
+        A SimPy sub-process: ``yield from station.serve(...)``. If ``stamp`` = ``(log, column)``
+        is given, the service start is written to ``log.columns[column][row]`` the moment service
+        begins (looked up then: the log may have grown, and moved its columns, while the
+        consignment queued).
         """
         if self.resource is None and service_h <= 0:  # passes straight through: no time, no area
             now = self.env.now
             self.arrivals += 1
             self.completions += 1
             if stamp is not None:
-                stamp[row] = now
+                _write(stamp, row, now)
             return now
         request = self.join(priority)
         if request is None:
@@ -59,7 +61,7 @@ class Station:
     def _work(self, service_h: float, stamp, row: int):
         start = self.begin()
         if stamp is not None:
-            stamp[row] = start
+            _write(stamp, row, start)
         yield self.env.timeout(service_h)
         self.finish()
         return start
@@ -138,3 +140,8 @@ class Station:
             "arrivals": self.arrivals,
             "completions": self.completions,
         }
+
+
+def _write(stamp: tuple, row: int, time_h: float) -> None:
+    log, column = stamp
+    log.columns[column][row] = time_h

@@ -1,38 +1,59 @@
-"""Key figures of one run, computed from the consignment log and the stations' statistics.
+"""Key figures of one run: the measured cohort's journeys, and the port over the horizon.
 
-Only consignments that entered within the measurement window count: after the warm-up and at
-least ``run.cooldown_days`` before the horizon, so that their journeys are not cut short (entry =
-vessel arrival for imports, gate-in for exports, or the declaration if customs saw the box
-first). Conservation counts every arrival. Times are in hours, costs in CNY per container. Stages follow China's port
-release-time evaluation (the series reference/figures.md quotes):
+Per flow and channel, every figure describes the **cohort** (see :mod:`sim.cohort`): the boxes
+that arrived in the measurement window, each followed to the end of its journey through the
+drain after the horizon. Boxes still open at the drain cap are counted (``unfinished``, and by
+the stage they are stuck in), never dropped: a share is always over all cohort boxes, a mean
+over the boxes that reached its end event states how many did not, and a percentile that falls
+among the unfinished boxes is ``None``. Times are in hours, costs in CNY per container.
 
-import: unloading (arrival -> discharge), clearance preparation (discharge -> declaration),
-customs clearance (declaration -> release), pickup and leaving (release -> gate-out);
-export: clearance preparation (gate-in -> declaration), customs clearance (declaration ->
-release), post-release (release -> load), vessel departure (load -> departure).
+Stations, yard and the sub-models are time averages of the port itself over warm-up ..
+horizon (:func:`horizon_figures`, taken before the drain). Conservation is checked at the
+horizon and at the end of the drain (:func:`sim.places.conservation`).
 
-When a declaration is lodged (or released) before the box arrives or is discharged, stages
-overlap; as in a Time Release Study, each stage then runs from the end of the previous one to
-its own milestone or not at all: a stage ends at max(previous boundary, its milestone), so
-stages are never negative and add up to the port time. Clearance time is likewise counted from
-the box's arrival: max(release, entry) - entry (zero for a box released before it arrives).
+Stages (:data:`sim.cohort.STAGES`): when a declaration is lodged (or released) before the box
+arrives or is discharged, stages overlap; as in a Time Release Study, each stage then runs from
+the end of the previous one to its own milestone or not at all: a stage ends at max(previous
+boundary, its milestone), so stages are never negative and add up to the port time.
+The start and end event of each time figure are stated in the summary's ``definitions``.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from sim.cohort import ENTRY, EXIT, STAGES, cohort, stuck_in, window_h
 from sim.costs import COMPONENTS, container_costs
+from sim.places import conservation
 from sim.policies import enabled_policies
-from sim.records import CHANNELS, DETECTED, EXPORT, FLOWS, IMPORT, MISSED, USUAL_ROUTE
+from sim.records import CHANNELS, DETECTED, FLOWS, MISSED, USUAL_ROUTE
 
-STAGES = {  # stage name -> the milestone that ends it; each flow starts at its ENTRY
-    IMPORT: {"unloading": "discharge", "clearance_preparation": "declaration_lodged",
-             "customs_clearance": "release", "pickup_and_leaving": "gate_out"},
-    EXPORT: {"clearance_preparation": "declaration_lodged", "customs_clearance": "release",
-             "post_release": "load", "vessel_departure": "vessel_departure"},
+__all__ = ["ENTRY", "EXIT", "STAGES", "DEFINITIONS", "describe", "horizon_figures", "summarise"]
+
+ARRIVAL = "vessel_arrival (import) / gate_in (export)"
+DEFINITIONS = {
+    "cohort": "boxes whose entry (vessel_arrival / gate_in, or declaration_lodged if earlier) is in "
+              "[warmup_days, horizon_days - cooldown_days) x 24 h, followed to the end of their journey "
+              "(gate_out / vessel_departure, or detention); after the horizon the run drains until "
+              "they are done or drain_cap_days have passed",
+    "clearance_time_h": {
+        "definition": "arrival to release (WCO Time Release Study)", "start": ARRIVAL, "end": "release",
+        "over": "released cohort boxes; a box released before it arrived (pre-arrival processing) counts "
+                "as released on arrival (0 h) and is counted in released_before_arrival"},
+    "lodgement_to_release_h": {
+        "definition": "lodgement to release (customs' own processing)", "start": "declaration_lodged",
+        "end": "release", "over": "released cohort boxes"},
+    "port_time_h": {"definition": "arrival to leaving the port", "start": ARRIVAL,
+                    "end": "gate_out (import) / vessel_departure (export)",
+                    "over": "cohort boxes that left the port"},
+    "released_before_arrival": "cohort boxes released before their arrival milestone / all cohort boxes",
+    "released_within_24h": "cohort boxes released at most 24 h after arrival / all cohort boxes "
+                           "(detained and never-released boxes count as not released within 24 h)",
+    "stages_h": "means over the cohort boxes that left the port; they add up to the mean port time",
+    "cost_cny": "means over the cohort boxes that left the port",
+    "unfinished": "cohort boxes that had not ended their journey when the drain stopped; a mean's "
+                  "'unfinished' counts the boxes that never reached its end event",
+    "stations": "time averages over warm-up .. horizon",
 }
-ENTRY = {IMPORT: "vessel_arrival", EXPORT: "gate_in"}
-EXIT = {IMPORT: "gate_out", EXPORT: "vessel_departure"}
 
 
 def stage_means(t: dict[str, np.ndarray], flow: int) -> dict[str, float | None]:
@@ -47,19 +68,35 @@ def stage_means(t: dict[str, np.ndarray], flow: int) -> dict[str, float | None]:
     return means
 
 
-def describe(x: np.ndarray) -> dict[str, float]:
-    """Mean and percentiles of the finite values of ``x``."""
+def describe(x: np.ndarray, unfinished: int = 0) -> dict[str, float]:
+    """Mean and percentiles of the finite values of ``x``, plus ``unfinished`` boxes whose value is
+    unknown because they never reached the end event. Their values are larger than any finished
+    one could be ignored for: the percentiles rank them last, and one that falls among them is
+    None; the mean is over the finished values only (its ``unfinished`` says so)."""
     x = x[np.isfinite(x)]
     if x.size == 0:
-        return {"n": 0, "mean": None, "p50": None, "p90": None, "p95": None}
-    p50, p90, p95 = np.percentile(x, [50, 90, 95])
-    return {"n": int(x.size), "mean": float(x.mean()), "p50": float(p50), "p90": float(p90), "p95": float(p95)}
+        return {"n": 0, "mean": None, "p50": None, "p90": None, "p95": None, "unfinished": unfinished}
+    p50, p90, p95 = _ranked(x, unfinished, [50, 90, 95])
+    return {"n": int(x.size), "mean": float(x.mean()), "p50": p50, "p90": p90, "p95": p95,
+            "unfinished": unfinished}
 
 
-def percentiles(x: np.ndarray) -> list[float] | None:
-    """The 1st to 99th percentiles of the finite values of ``x`` (None if there are none)."""
+def percentiles(x: np.ndarray, unfinished: int = 0) -> list[float | None] | None:
+    """The 1st to 99th percentiles of the finite values of ``x`` and ``unfinished`` boxes ranked
+    last (None where a percentile falls among them; None if there are no values)."""
     x = x[np.isfinite(x)]
-    return np.percentile(x, np.arange(1, 100)).tolist() if x.size else None
+    return _ranked(x, unfinished, np.arange(1, 100)) if x.size else None
+
+
+def _ranked(x: np.ndarray, unfinished: int, q) -> list[float | None]:
+    """Percentiles ``q`` of ``x`` and ``unfinished`` larger values (None where they matter)."""
+    q = np.asarray(q, dtype=np.float64)
+    if not unfinished:
+        return np.percentile(x, q).tolist()
+    position = (x.size + unfinished - 1) * q / 100  # linear interpolation between ranked values
+    known = np.ceil(position) <= x.size - 1
+    values = np.percentile(x, 100 * position[known] / max(x.size - 1, 1)).tolist()
+    return [values.pop(0) if k else None for k in known]
 
 
 def _mean(x: np.ndarray) -> float | None:
@@ -67,64 +104,87 @@ def _mean(x: np.ndarray) -> float | None:
     return float(x.mean()) if x.size else None
 
 
+def _share(count: int, n: int) -> float | None:
+    return count / n if n else None
+
+
 def flow_figures(log: dict[str, np.ndarray], costs: dict[str, np.ndarray], flow: int,
                  rows: np.ndarray) -> dict:
-    """Figures for the consignments selected by boolean mask ``rows`` (all of one flow)."""
+    """Figures for the cohort boxes selected by boolean mask ``rows`` (all of one flow).
+
+    ``unfinished`` boxes have not ended their journey; ``undecided`` ones have no customs
+    decision (neither released nor detained) either.
+    """
     t = {k: v[rows].astype(np.float64) for k, v in log.items() if v.dtype == np.float32}
     entry, release, leave = t[ENTRY[flow]], t["release"], t[EXIT[flow]]
-    clearance = np.maximum(release, entry) - entry
-    completed = np.isfinite(leave)
+    n = int(rows.sum())
     outcome = log["outcome"][rows]
+    detained = outcome == DETECTED
     released = np.isfinite(release)
+    completed = np.isfinite(leave)
+    unfinished = int((~completed & ~detained).sum())
+    undecided = int((~released & ~detained).sum())
+    before_arrival = released & (release < entry)
+    arrival_to_release = np.where(before_arrival, 0.0, release - entry)  # released on arrival
+    port_time = leave - entry
     return {
-        "n": int(rows.sum()),
+        "n": n,
         "released": int(released.sum()),
-        "detained": int((outcome == DETECTED).sum()),
+        "detained": int(detained.sum()),
         "completed": int(completed.sum()),
-        "clearance_time_h": describe(clearance),
-        "port_time_h": describe(leave - entry),
-        "port_time_percentiles_h": percentiles(leave - entry),  # 1st..99th, for CDF plots
-        "clearance_time_percentiles_h": percentiles(clearance),
-        "released_within_24h": float(np.mean(clearance[released] <= 24)) if released.any() else None,
+        "unfinished": unfinished,
+        "unfinished_by_stage": stuck_in(log, flow, rows),
+        "clearance_time_h": describe(arrival_to_release, undecided),
+        "lodgement_to_release_h": describe(release - t["declaration_lodged"], undecided),
+        "released_before_arrival": _share(int(before_arrival.sum()), n),
+        "port_time_h": describe(port_time, unfinished),
+        "port_time_percentiles_h": percentiles(port_time, unfinished),  # 1st..99th, for CDF plots
+        "clearance_time_percentiles_h": percentiles(arrival_to_release, undecided),
+        "released_within_24h": _share(int((arrival_to_release <= 24).sum()), n),
         "stages_h": stage_means({k: v[completed] for k, v in t.items()}, flow),  # add up to port time
-        "fast_lane_share": float(np.mean(log["fast_lane"][rows] != USUAL_ROUTE)) if rows.any() else None,
-        "inspected_share": float(np.mean(np.isfinite(t["inspection_start"]))) if rows.any() else None,
+        "fast_lane_share": _share(int((log["fast_lane"][rows] != USUAL_ROUTE).sum()), n),
+        "inspected_share": _share(int(np.isfinite(t["inspection_start"]).sum()), n),
         "cost_cny": {k: _mean(np.where(completed, costs[k][rows], np.nan))
                      for k in (*COMPONENTS, "border_documentary", "total")},
-        "offences": {"detected": int((outcome == DETECTED).sum()),
+        "offences": {"detected": int(detained.sum()),
                      "missed": int(((outcome == MISSED) & released).sum())},
     }
 
 
-def conservation(log: dict[str, np.ndarray], arrived: np.ndarray) -> dict[str, int]:
-    """Every arrival is released, detained, or still in the system at the horizon."""
-    released = int((arrived & np.isfinite(log["release"])).sum())
-    detained = int((arrived & (log["outcome"] == DETECTED)).sum())
-    n = int(arrived.sum())
-    return {"arrived": n, "released": released, "detained": detained, "in_system": n - released - detained}
+def horizon_figures(model) -> dict:
+    """What describes the port itself, taken at the horizon before the drain: station and yard
+    time averages since the warm-up, the sub-models' figures, and conservation at the horizon."""
+    start_h, end_h = window_h(model.config.run)
+    return {
+        "stations": {s.name: s.statistics() for s in model.stations},
+        "yard": {"mean_teu": model.terminal.mean_yard_teu(model.warmup_h),
+                 "peak_teu": model.terminal.yard_peak_teu},
+        "sub_models": {name: sub.summary(start_h, end_h) for name, sub in model.sub_models.items()},
+        "conservation": conservation(model.log.view(), model.places),
+    }
 
 
-def summarise(model) -> dict:
-    """The run's summary: per flow and channel, per station, yard, and enforcement."""
+def summarise(model, at_horizon: dict) -> dict:
+    """The run's summary: the cohort per flow and channel, and ``at_horizon`` (see
+    :func:`horizon_figures`) for stations, yard and sub-models."""
     cfg = model.config
     log = model.log.view()
     costs = container_costs(log, cfg.costs)
-    window_end_h = (cfg.run.horizon_days - cfg.run.cooldown_days) * 24.0
+    at_end = conservation(log, model.places)
     flows = {}
+    inspection_h = []
     for flow, flow_name in enumerate(FLOWS):
-        # a box counts from its arrival, or from its declaration if customs saw it first
-        # (declared in advance and released or detained before it reached the port)
-        entry = np.fmin(log[ENTRY[flow]], log["declaration_lodged"]).astype(np.float64)
-        arrived = (log["flow"] == flow) & np.isfinite(entry)
-        measured = arrived & (entry >= model.warmup_h) & (entry < window_end_h)
+        measured = cohort(log, flow, cfg.run)
         per_flow = {"all": flow_figures(log, costs, flow, measured)}
         for ch, ch_name in enumerate(CHANNELS):
             per_flow[ch_name] = flow_figures(log, costs, flow, measured & (log["channel"] == ch))
-        per_flow["conservation"] = conservation(log, arrived)
+        per_flow["unfinished"] = {"total": per_flow["all"]["unfinished"], **per_flow["all"]["unfinished_by_stage"]}
+        per_flow["conservation"] = at_end[flow_name]
+        per_flow["conservation_at_horizon"] = at_horizon["conservation"][flow_name]
         flows[flow_name] = per_flow
-    inspected = (np.isfinite(log["inspection_end"]) & (log["inspection_start"] >= model.warmup_h)
-                 & (log["inspection_start"] < window_end_h))
-    inspection_h = (log["inspection_end"][inspected] - log["inspection_start"][inspected]).astype(np.float64)
+        inspected = measured & np.isfinite(log["inspection_end"])
+        inspection_h.append(log["inspection_end"][inspected] - log["inspection_start"][inspected])
+    inspection_h = np.concatenate(inspection_h).astype(np.float64)
     return {
         "scenario": cfg.scenario,
         "policies": enabled_policies(cfg.policies),
@@ -132,10 +192,12 @@ def summarise(model) -> dict:
         "horizon_days": cfg.run.horizon_days,
         "warmup_days": cfg.run.warmup_days,
         "cooldown_days": cfg.run.cooldown_days,
+        "drain_cap_days": cfg.run.drain_cap_days,
+        "drain_days": model.steps - cfg.run.horizon_days,
+        "definitions": DEFINITIONS,
         "flows": flows,
-        "stations": {s.name: s.statistics() for s in model.stations},
-        "yard": {"mean_teu": model.terminal.mean_yard_teu(model.warmup_h),
-                 "peak_teu": model.terminal.yard_peak_teu},
+        "stations": at_horizon["stations"],
+        "yard": at_horizon["yard"],
         "inspection_within_3h": float(np.mean(inspection_h <= 3)) if inspection_h.size else None,
-        **{name: sub.summary(model.warmup_h, window_end_h) for name, sub in model.sub_models.items()},
+        **at_horizon["sub_models"],
     }

@@ -72,7 +72,7 @@ class Customs(mesa.Agent):
 
     def check_documents(self, c: Consignment):
         """Document check at the desk; returns False if it finds an offence (box detained)."""
-        yield from self.doc_desk.serve(c.doc_check_h, self.priority(c), self.log.doc_check_start, c.id)
+        yield from self.doc_desk.serve(c.doc_check_h, self.priority(c), (self.log, "doc_check_start"), c.id)
         self.log.doc_check_end[c.id] = self.model.env.now
         found = c.offence and c.doc_detect_u < self.doc_detection_prob
         if found:
@@ -82,7 +82,7 @@ class Customs(mesa.Agent):
     def inspect(self, c: Consignment):
         """Physical inspection of a box already at the inspection area; False if an offence is found."""
         self.log.inspection_queued[c.id] = self.model.env.now
-        yield from self.inspection_area.serve(c.inspection_h, self.priority(c), self.log.inspection_start, c.id)
+        yield from self.inspection_area.serve(c.inspection_h, self.priority(c), (self.log, "inspection_start"), c.id)
         self.log.inspection_end[c.id] = self.model.env.now
         found = c.offence and c.inspection_detect_u < self.inspection_detection_prob
         self.risk.learn(c.firm, found)
@@ -95,7 +95,7 @@ class Customs(mesa.Agent):
 
         Export certificates (e.g. of origin) are part of the exporter's preparation instead.
         """
-        yield from self.lab.serve(c.certification_h, self.priority(c), self.log.certification_start, c.id)
+        yield from self.lab.serve(c.certification_h, self.priority(c), (self.log, "certification_start"), c.id)
         self.log.certification_end[c.id] = self.model.env.now
 
     def release(self, c: Consignment) -> None:

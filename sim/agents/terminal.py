@@ -8,6 +8,9 @@
 - **Truck appointments**: at most ``appointment_slots_per_h`` pickups start in any clock hour; a
   consignee gets the first hour with a free slot at or after the time it wants.
 - **Gate** lanes serve pickup and delivery trucks.
+
+Every move of a box between the vessel, the yard, the inspection area and the gate is also
+counted by the place that holds it (:mod:`sim.places`), independently of the log's milestones.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import mesa
 
 from sim.config import ClearwayConfig
 from sim.consignment import Consignment
+from sim.places import GATE, INSPECTION, YARD
 from sim.station import Station
 
 
@@ -34,6 +38,7 @@ class Terminal(mesa.Agent):
         self.slots_per_h = t.appointment_slots_per_h
         self.booked: dict[int, int] = {}  # clock hour -> appointments taken
         self.log = model.log
+        self.places = model.places
         self.yard_teu = 0
         self.yard_peak_teu = 0
         self._yard_area = 0.0
@@ -44,14 +49,28 @@ class Terminal(mesa.Agent):
         return [self.berths, self.shuttle_fleet, self.gate]
 
     # ------------------------------------------------------------------ yard
-    def enter_yard(self, box: int) -> None:
+    def enter_yard(self, box: int, source: int | None = None) -> None:
+        """The box is stacked (coming from place ``source``, if a place held it)."""
+        flow = int(self.log.flow[box])
+        if source is None:
+            self.places.put(YARD, flow)
+        else:
+            self.places.move(source, YARD, flow)
         self._yard_change(int(self.log.teu[box]))
 
-    def leave_yard(self, box: int) -> None:
-        """The box leaves the stack; record the re-handling its retrieval needed."""
+    def leave_yard(self, box: int, place: int = YARD) -> None:
+        """The box's stack slot is freed (it was held at ``place`` since it was lifted: the yard
+        itself, the gate or the inspection area); record the re-handling its retrieval needed."""
         if self.yard_capacity_teu > 0:
             self.log.rehandles[box] = self.rehandles_at_full_yard * min(self.yard_teu / self.yard_capacity_teu, 1.0)
+        self.places.take(place, int(self.log.flow[box]))
         self._yard_change(-int(self.log.teu[box]))
+
+    def seize(self, c: Consignment) -> None:
+        """Hand a detained box over: from the inspection area if an inspection caught it, else
+        from the stack (a document check caught it)."""
+        caught_at_inspection = not math.isnan(self.log.inspection_end[c.id])
+        self.leave_yard(c.id, INSPECTION if caught_at_inspection else YARD)
 
     def _yard_change(self, teu: int) -> None:
         now = self.model.env.now
@@ -72,9 +91,15 @@ class Terminal(mesa.Agent):
         self.yard_peak_teu = self.yard_teu
 
     # ------------------------------------------------------------------ moves and trucks
-    def shuttle(self, trip_h: float):
-        """One shuttle trip between the yard and the inspection area."""
-        yield from self.shuttle_fleet.serve(trip_h)
+    def to_inspection(self, c: Consignment):
+        """The box is sent from the stack to the inspection area: it waits for a shuttle, then rides."""
+        self.places.move(YARD, INSPECTION, c.flow)
+        yield from self.shuttle_fleet.serve(c.shuttle_out_h)
+
+    def back_from_inspection(self, c: Consignment):
+        """A shuttle takes the inspected box back to its stack."""
+        yield from self.shuttle_fleet.serve(c.shuttle_back_h)
+        self.places.move(INSPECTION, YARD, c.flow)
 
     def book_pickup(self, wanted_h: float) -> float:
         """Earliest appointment at or after ``wanted_h`` with a free slot; returns its time (h)."""
@@ -86,9 +111,17 @@ class Terminal(mesa.Agent):
         self.booked[hour] = self.booked.get(hour, 0) + 1
         return max(wanted_h, float(hour))
 
-    def pass_gate(self, c: Consignment):
-        """A truck clears a gate lane (document and seal check, OCR)."""
+    def deliver(self, c: Consignment):
+        """A truck brings the box through a gate lane (document and seal check, OCR) into the stack."""
+        self.places.put(GATE, c.flow)
         yield from self.gate.serve(c.gate_h)
+        self.enter_yard(c.id, source=GATE)
+
+    def pick_up(self, c: Consignment):
+        """The booked truck takes the box off the stack and out through a gate lane."""
+        self.places.move(YARD, GATE, c.flow)
+        yield from self.gate.serve(c.gate_h)
+        self.leave_yard(c.id, GATE)
 
     def daily_update(self) -> None:
         """Forget appointment hours that are over."""

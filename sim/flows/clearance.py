@@ -28,10 +28,10 @@ def clear(model, c: Consignment, box_at_terminal):
     if channel == RED:
         yield from box_at_terminal(model, c)
         yield from pause(env, c.inspection_booking_h)  # inspection appointment with the declarant
-        yield from terminal.shuttle(c.shuttle_out_h)  # yard -> inspection area
+        yield from terminal.to_inspection(c)  # a shuttle takes the box from the stack
         if not (yield from customs.inspect(c)):
-            return False  # seized at the inspection area
-        yield from terminal.shuttle(c.shuttle_back_h)  # back to the stack
+            return False  # caught: the box stays at the inspection area to be seized
+        yield from terminal.back_from_inspection(c)
     if c.needs_certification:
         yield from box_at_terminal(model, c)
         yield from customs.certify(c)

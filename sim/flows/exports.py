@@ -28,7 +28,7 @@ def export_container(model, c: Consignment):
     yield from pause(env, model.measures.preparation_h(c, c.preparation_h))
     if not (yield from clear(model, c, deliver_if_away)):
         if is_at_terminal(model, c):
-            terminal.leave_yard(c.id)  # detained
+            terminal.seize(c)  # detained
         return
     if not is_at_terminal(model, c):  # released at the factory: truck in as the ship loads
         yield from until_loading_begins(model, c, gate_in_before_loading_h)
@@ -39,9 +39,8 @@ def export_container(model, c: Consignment):
 
 def deliver(model, c: Consignment):
     """A truck brings the box through the gate into the yard."""
-    yield from model.terminal.pass_gate(c)
+    yield from model.terminal.deliver(c)
     model.log.gate_in[c.id] = model.env.now
-    model.terminal.enter_yard(c.id)
 
 
 def deliver_if_away(model, c: Consignment):

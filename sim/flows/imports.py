@@ -13,7 +13,8 @@ import math
 
 from sim.consignment import Consignment
 from sim.flows.clearance import clear, pause
-from sim.records import SHIP_SIDE_PICKUP
+from sim.places import SHIP_SIDE
+from sim.records import IMPORT, SHIP_SIDE_PICKUP
 
 
 def import_container(model, c: Consignment, lodge_at_h: float | None = None):
@@ -25,18 +26,18 @@ def import_container(model, c: Consignment, lodge_at_h: float | None = None):
     released = yield from clear(model, c, until_discharged)
     yield from until_discharged(model, c)
     if not released:
-        terminal.leave_yard(c.id)  # detained: handed over for seizure
+        terminal.seize(c)  # detained: handed over for seizure
         return
     if c.ship_side is not None:  # straight from the quay crane onto the waiting truck
         yield from pause(env, c.ship_side)
+        model.places.take(SHIP_SIDE, IMPORT)
         log.gate_out[c.id] = env.now
         model.left_port.append(c.id)
         return
     slot = terminal.book_pickup(env.now + c.pickup_delay_h)  # consignee books a truck
     yield from pause(env, slot - env.now)
     log.pickup_appointment[c.id] = env.now
-    yield from terminal.pass_gate(c)
-    terminal.leave_yard(c.id)
+    yield from terminal.pick_up(c)
     log.gate_out[c.id] = env.now
     model.left_port.append(c.id)
 
@@ -48,6 +49,7 @@ def discharged(model, c: Consignment) -> None:
     if c.ship_side is None:
         model.terminal.enter_yard(c.id)
     else:
+        model.places.put(SHIP_SIDE, IMPORT)
         model.log.fast_lane[c.id] = SHIP_SIDE_PICKUP
     if not c.declared_in_advance:
         model.env.process(import_container(model, c))

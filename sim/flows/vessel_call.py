@@ -22,6 +22,7 @@ from sim.distributions import draw
 from sim.flows.clearance import pause
 from sim.flows.exports import export_container
 from sim.flows.imports import discharged, import_container
+from sim.places import ON_VESSEL
 from sim.records import DETECTED, EXPORT, IMPORT
 from sim.rng import Purpose, stream
 from sim.stress import bunched, surge_extra_boxes
@@ -46,11 +47,13 @@ class VesselCall:
 
 
 def schedule_calls(cfg, seed: int) -> list[VesselCall]:
-    """Every call whose scheduled arrival falls within the horizon, evenly spaced, with delays
-    (and the stress section's surge and bunching, when switched on)."""
+    """Every call whose scheduled arrival falls within the horizon or the drain after it (see
+    :mod:`sim.cohort`), evenly spaced, with delays (and the stress section's surge and
+    bunching, when switched on). A call's draws do not depend on how many calls follow it."""
     v = cfg.vessels
     interval_h = 24 / v.calls_per_day
-    scheduled = bunched(cfg.stress, np.arange(interval_h / 2, cfg.run.horizon_days * 24, interval_h))
+    last_h = (cfg.run.horizon_days + cfg.run.drain_cap_days) * 24
+    scheduled = bunched(cfg.stress, np.arange(interval_h / 2, last_h, interval_h))
     n = len(scheduled)
     delays = draw(stream(seed, Purpose.ARRIVALS, SCHEDULE, 1), v.delay, n)
     per_call = cfg.imports.boxes_per_day / v.calls_per_day, cfg.exports.boxes_per_day / v.calls_per_day
@@ -79,6 +82,7 @@ def vessel_call(model, call: VesselCall):
     on_board = slice(boxes[0].id, boxes[-1].id + 1) if boxes else slice(0, 0)
     log.vessel_arrival[on_board] = env.now
     log.vessel[on_board] = call.id
+    model.places.put(ON_VESSEL, IMPORT, len(boxes))
     request = terminal.berths.join()
     with request:
         yield request
@@ -89,6 +93,7 @@ def vessel_call(model, call: VesselCall):
         yield env.timeout(v.berthing_h)
         for c in boxes:  # quay cranes discharge one move at a time
             yield env.timeout(terminal.move_h)
+            model.places.take(ON_VESSEL, IMPORT)  # lifted off; discharged() puts it down
             discharged(model, c)
         loaded = shut_out_unready(model, call)
         for box in loaded:
@@ -96,9 +101,11 @@ def vessel_call(model, call: VesselCall):
             log.load[box] = env.now
             log.vessel[box] = call.id
             terminal.leave_yard(box)
+            model.places.put(ON_VESSEL, EXPORT)
         yield env.timeout(v.departure_h)
         terminal.berths.finish()
     log.vessel_departure[loaded] = env.now
+    model.places.take(ON_VESSEL, EXPORT, len(loaded))
     model.left_port.extend(loaded)
 
 

@@ -17,7 +17,7 @@ Bonferroni half-width over the family, family-wise 95 %), with
     export port time                 +0.08 +- 1.27   +1.12 +- 1.34
     (every other cohort mean, costs included, also within its half-width)
 
-The old estimator's level is far off too: small port, 12 days, seed 1, import port time 101 h
+The old estimator's level is far off too: small port (12 days, cool-down 2), seed 1: import port time 101 h
 against the cohort's 144 h.
 """
 from __future__ import annotations

@@ -49,13 +49,9 @@ class Terminal(mesa.Agent):
         return [self.berths, self.shuttle_fleet, self.gate]
 
     # ------------------------------------------------------------------ yard
-    def enter_yard(self, box: int, source: int | None = None) -> None:
-        """The box is stacked (coming from place ``source``, if a place held it)."""
-        flow = int(self.log.flow[box])
-        if source is None:
-            self.places.put(YARD, flow)
-        else:
-            self.places.move(source, YARD, flow)
+    def enter_yard(self, box: int) -> None:
+        """The box is stacked."""
+        self.places.put(YARD, int(self.log.flow[box]))
         self._yard_change(int(self.log.teu[box]))
 
     def leave_yard(self, box: int, place: int = YARD) -> None:
@@ -115,7 +111,8 @@ class Terminal(mesa.Agent):
         """A truck brings the box through a gate lane (document and seal check, OCR) into the stack."""
         self.places.put(GATE, c.flow)
         yield from self.gate.serve(c.gate_h)
-        self.enter_yard(c.id, source=GATE)
+        self.places.take(GATE, c.flow)
+        self.enter_yard(c.id)
 
     def pick_up(self, c: Consignment):
         """The booked truck takes the box off the stack and out through a gate lane."""

@@ -47,7 +47,7 @@ def format_summary(summary: dict) -> str:
         port, clear = a["port_time_h"], a["clearance_time_h"]
         stages = " / ".join(f"{k.replace('_', ' ')} {v:.1f}" for k, v in a["stages_h"].items() if v is not None)
         lines += [
-            f"\n{flow}: {a['n']:,} containers arrived in the measurement window, followed to the end",
+            f"\n{flow}: {a['n']:,} containers measured (arrived in the window, followed to the end)",
             f"  port time      mean {_h(port['mean'])}  p90 {_h(port['p90'])}{_open(port['unfinished'], 'left')}",
             f"  clearance time mean {_h(clear['mean'])}{_open(clear['unfinished'], 'released')}"
             f"  (arrival -> release; released before arrival: {_pct(a['released_before_arrival'])})",

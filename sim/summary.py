@@ -27,7 +27,7 @@ from sim.places import conservation
 from sim.policies import enabled_policies
 from sim.records import CHANNELS, DETECTED, FLOWS, MISSED, USUAL_ROUTE
 
-__all__ = ["ENTRY", "EXIT", "STAGES", "DEFINITIONS", "describe", "horizon_figures", "summarise"]
+__all__ = ["ENTRY", "EXIT", "STAGES", "DEFINITIONS", "describe", "flow_figures", "horizon_figures", "summarise"]
 
 ARRIVAL = "vessel_arrival (import) / gate_in (export)"
 DEFINITIONS = {
@@ -69,10 +69,10 @@ def stage_means(t: dict[str, np.ndarray], flow: int) -> dict[str, float | None]:
 
 
 def describe(x: np.ndarray, unfinished: int = 0) -> dict[str, float]:
-    """Mean and percentiles of the finite values of ``x``, plus ``unfinished`` boxes whose value is
-    unknown because they never reached the end event. Their values are larger than any finished
-    one could be ignored for: the percentiles rank them last, and one that falls among them is
-    None; the mean is over the finished values only (its ``unfinished`` says so)."""
+    """Mean and percentiles of the finite values of ``x``, and ``unfinished``: boxes whose value is
+    unknown because they never reached the end event (it is at least the time they waited, so
+    the percentiles rank them last, and one that falls among them is None). The mean is over the
+    finished values only, which ``unfinished`` > 0 flags."""
     x = x[np.isfinite(x)]
     if x.size == 0:
         return {"n": 0, "mean": None, "p50": None, "p90": None, "p95": None, "unfinished": unfinished}

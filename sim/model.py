@@ -118,10 +118,11 @@ class ClearanceModel(mesa.Model):
             self.step()
 
     def drain(self) -> None:
-        """After the horizon: go on a day at a time until the cohort is done or the cap is reached."""
+        """After the horizon: go on a day at a time until the cohort is done or the cap is hit."""
         run = self.config.run
         self.draining = True
-        while self.steps < run.horizon_days + run.drain_cap_days and open_in_cohort(self.log.view(), run):
+        last_day = run.horizon_days + run.drain_cap_days
+        while self.steps < last_day and open_in_cohort(self.log.view(), run):
             self.step()
 
     def run(self) -> None:

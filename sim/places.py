@@ -59,7 +59,7 @@ def conservation(log: dict[str, np.ndarray], places: Places) -> dict[str, dict]:
     for flow, name in enumerate(FLOWS):
         of_flow = log["flow"] == flow
         arrived = of_flow & np.isfinite(entry_h(log, flow))
-        entered = of_flow & np.isfinite(log[ENTRY[flow]])  # in the port from its vessel arrival / gate-in
+        entered = of_flow & np.isfinite(log[ENTRY[flow]])  # in the port from arrival / gate-in
         left = entered & np.isfinite(log[EXIT[flow]])
         seized = entered & detected & np.isfinite(log[HANDED_OVER[flow]])
         held = places.of_flow(flow)
@@ -67,10 +67,11 @@ def conservation(log: dict[str, np.ndarray], places: Places) -> dict[str, dict]:
             held["arriving_at_gate"] = held.pop("at_gate")
         counted = sum(v for k, v in held.items() if k != "arriving_at_gate")
         in_port = int(entered.sum() - left.sum() - seized.sum())
-        n, n_released, n_detained = int(arrived.sum()), int((arrived & released).sum()), int((arrived & detected).sum())
+        n = int(arrived.sum())
+        n_released, n_detained = int((arrived & released).sum()), int((arrived & detected).sum())
         out[name] = {"arrived": n, "released": n_released, "detained": n_detained,
                      "in_system": n - n_released - n_detained,
-                     "entered": int(entered.sum()), "left": int(left.sum()), "seized": int(seized.sum()),
-                     "in_port": in_port, "places": held, "in_port_counted": counted,
-                     "balanced": counted == in_port}
+                     "entered": int(entered.sum()), "left": int(left.sum()),
+                     "seized": int(seized.sum()), "in_port": in_port, "places": held,
+                     "in_port_counted": counted, "balanced": counted == in_port}
     return out

@@ -1,7 +1,7 @@
 """The core entry point: ``run(config, seed) -> RunResult``, no Hydra involved.
 
-Builds the model, simulates ``run.horizon_days`` days, takes the port's figures at the horizon,
-drains until the measured cohort is done (see :mod:`sim.cohort`), and summarises. With ``output`` it also
+Builds the model, simulates ``run.horizon_days`` days, takes the port's figures at the
+horizon, drains until the measured cohort is done (see :mod:`sim.cohort`), and summarises. With ``output`` it also
 writes the run folder: ``log.parquet`` (one row per consignment), ``summary.json``,
 ``daily.csv`` and ``provenance.json``.
 """

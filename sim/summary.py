@@ -27,7 +27,8 @@ from sim.places import conservation
 from sim.policies import enabled_policies
 from sim.records import CHANNELS, DETECTED, FLOWS, MISSED, USUAL_ROUTE
 
-__all__ = ["ENTRY", "EXIT", "STAGES", "DEFINITIONS", "describe", "flow_figures", "horizon_figures", "summarise"]
+__all__ = ["ENTRY", "EXIT", "STAGES", "DEFINITIONS", "describe", "flow_figures",
+           "horizon_figures", "summarise"]
 
 ARRIVAL = "vessel_arrival (import) / gate_in (export)"
 DEFINITIONS = {
@@ -178,7 +179,8 @@ def summarise(model, at_horizon: dict) -> dict:
         per_flow = {"all": flow_figures(log, costs, flow, measured)}
         for ch, ch_name in enumerate(CHANNELS):
             per_flow[ch_name] = flow_figures(log, costs, flow, measured & (log["channel"] == ch))
-        per_flow["unfinished"] = {"total": per_flow["all"]["unfinished"], **per_flow["all"]["unfinished_by_stage"]}
+        all_ = per_flow["all"]
+        per_flow["unfinished"] = {"total": all_["unfinished"], **all_["unfinished_by_stage"]}
         per_flow["conservation"] = at_end[flow_name]
         per_flow["conservation_at_horizon"] = at_horizon["conservation"][flow_name]
         flows[flow_name] = per_flow

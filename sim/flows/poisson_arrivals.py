@@ -1,6 +1,7 @@
 """Poisson arrivals without vessels: the pure queueing network of the ``verification`` scenario.
 
-Each day of the horizon and of the drain (see :mod:`sim.cohort`), each flow draws a Poisson number of arrivals placed uniformly over the day (which is
+Each day of the horizon and of the drain (see :mod:`sim.cohort`), each flow draws a
+Poisson number of arrivals placed uniformly over the day (which is
 exactly a Poisson process). An import box is "discharged" the moment it arrives; an export box
 arrives at the gate and, once released, leaves at once (load = vessel departure = release).
 """
@@ -19,7 +20,8 @@ from sim.rng import Purpose, stream
 def poisson_arrivals(model, flow: int):
     env, log = model.env, model.log
     per_day = (model.config.imports if flow == IMPORT else model.config.exports).boxes_per_day
-    for day in range(model.config.run.horizon_days + model.config.run.drain_cap_days):  # drain included
+    run = model.config.run
+    for day in range(run.horizon_days + run.drain_cap_days):  # the drain's days included
         rng = stream(model.seed, Purpose.ARRIVALS, flow, day)
         times = day * 24 + np.sort(rng.random(rng.poisson(per_day))) * 24
         boxes = model.new_consignments(flow, day, len(times))

@@ -1,12 +1,30 @@
-"""The key performance indicators an experiment compares, read from a run's summary.
+"""The key performance indicators: one registry that tables, plots and the report read.
 
-One flat row per run: ``{kpi_name: value}``. Each KPI has a label and a unit for tables and
-plots, and a ``better`` direction (``-1``: lower is better, ``+1``: higher is better, ``0``:
-neither, e.g. offences detected, which is a trade-off to show rather than to optimise).
+One flat row per run: ``{kpi_name: value}`` (:func:`kpi_row`, read from a run's summary). Each
+KPI declares
+
+- ``label``: the table label, lower case with its statistic (``import port time (mean)``);
+- ``title``: the same in plain words for headings and axes (``Import port time``);
+- ``unit``: ``h``, ``CNY``, ``CNY/t``, ``share`` (shown as %), ``count`` or
+  ``per 1,000 boxes``;
+- ``better``: ``-1`` lower is better, ``+1`` higher is better, ``0`` neither (e.g. offences
+  detected, a trade-off to show rather than to optimise); :attr:`KPI.direction` in words;
+- ``decimals``: places to show (shares as a percentage);
+- ``per_1000``: for a count normalised by volume, the summary path of the boxes it is counted
+  over: the KPI is count / boxes x 1,000 (offences missed per 1,000 boxes, not per run, whose
+  size depends on the port section and horizon).
+
+Columns that are not in :data:`KPIS` (one per stage, cost component and the derived detection
+rates) get the same fields from their name: :func:`describe`.
 """
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
+
+DIRECTIONS = {-1: "lower is better", +1: "higher is better", 0: "neither"}
+PER_1000_BOXES = "per 1,000 boxes"
+DERIVED_SUFFIX = "_detection_rate"
 
 
 class KPI(NamedTuple):
@@ -15,28 +33,60 @@ class KPI(NamedTuple):
     unit: str
     path: tuple[str, ...]
     better: int
+    title: str = ""
+    decimals: int = 1
+    per_1000: tuple[str, ...] | None = None
+
+    @property
+    def direction(self) -> str:
+        """``better`` in words: "lower is better", "higher is better" or "neither"."""
+        return DIRECTIONS[self.better]
+
+    @property
+    def axis_label(self) -> str:
+        """The title with its unit, for an axis: ``Import port time (h)``."""
+        unit = "%" if self.unit == "share" else self.unit
+        return f"{self.title} ({unit})" if unit else self.title
 
 
 def _flow_kpis(flow: str) -> list[KPI]:
     f = ("flows", flow, "all")
+    boxes = (*f, "n")  # the boxes measured in the window
+    F = flow.capitalize()
     return [
-        KPI(f"{flow}_port_time_h", f"{flow} port time (mean)", "h", (*f, "port_time_h", "mean"), -1),
-        KPI(f"{flow}_port_time_p90_h", f"{flow} port time (90th percentile)", "h", (*f, "port_time_h", "p90"), -1),
-        KPI(f"{flow}_clearance_time_h", f"{flow} clearance time (mean)", "h", (*f, "clearance_time_h", "mean"), -1),
+        KPI(f"{flow}_port_time_h", f"{flow} port time (mean)", "h", (*f, "port_time_h", "mean"), -1,
+            f"{F} port time"),
+        KPI(f"{flow}_port_time_p90_h", f"{flow} port time (90th percentile)", "h",
+            (*f, "port_time_h", "p90"), -1, f"{F} port time, 90th percentile"),
+        KPI(f"{flow}_clearance_time_h", f"{flow} clearance time (mean)", "h",
+            (*f, "clearance_time_h", "mean"), -1, f"{F} clearance time"),
         KPI(f"{flow}_lodgement_to_release_h", f"{flow} lodgement to release (mean)", "h",
-            (*f, "lodgement_to_release_h", "mean"), -1),
-        KPI(f"{flow}_released_within_24h", f"{flow} released within 24 h", "share", (*f, "released_within_24h"), +1),
+            (*f, "lodgement_to_release_h", "mean"), -1, f"{F} time from lodgement to release"),
+        KPI(f"{flow}_released_within_24h", f"{flow} released within 24 h", "share",
+            (*f, "released_within_24h"), +1, f"{F}s released within 24 h"),
         KPI(f"{flow}_released_before_arrival", f"{flow} released before arrival", "share",
-            (*f, "released_before_arrival"), 0),
+            (*f, "released_before_arrival"), 0, f"{F}s released before arrival"),
         KPI(f"{flow}_unfinished", f"{flow} measured containers unfinished at the drain cap", "count",
-            (*f, "unfinished"), -1),
-        KPI(f"{flow}_cost_total_cny", f"{flow} cost per container, all components", "CNY", (*f, "cost_cny", "total"), -1),
-        KPI(f"{flow}_cost_border_documentary_cny", f"{flow} border + documentary cost per container", "CNY",
-            (*f, "cost_cny", "border_documentary"), -1),
-        KPI(f"{flow}_inspected_share", f"{flow} share physically inspected", "share", (*f, "inspected_share"), 0),
-        KPI(f"{flow}_offences_detected", f"{flow} offences detected", "count", (*f, "offences", "detected"), 0),
-        KPI(f"{flow}_offences_missed", f"{flow} offences missed", "count", (*f, "offences", "missed"), -1),
-        KPI(f"{flow}_fast_lane_share", f"{flow} share on a fast lane", "share", (*f, "fast_lane_share"), 0),
+            (*f, "unfinished"), -1, f"{F} containers unfinished at the drain cap", 0),
+        KPI(f"{flow}_cost_total_cny", f"{flow} cost per container, all components", "CNY",
+            (*f, "cost_cny", "total"), -1, f"{F} cost per container", 0),
+        KPI(f"{flow}_cost_border_documentary_cny", f"{flow} border + documentary cost per container",
+            "CNY", (*f, "cost_cny", "border_documentary"), -1,
+            f"{F} border and documentary cost per container", 0),
+        KPI(f"{flow}_inspected_share", f"{flow} share physically inspected", "share",
+            (*f, "inspected_share"), 0, f"{F}s physically inspected"),
+        KPI(f"{flow}_offences_detected", f"{flow} offences detected", "count",
+            (*f, "offences", "detected"), 0, f"{F} offences detected", 0),
+        KPI(f"{flow}_offences_missed", f"{flow} offences missed", "count",
+            (*f, "offences", "missed"), -1, f"{F} offences missed", 0),
+        KPI(f"{flow}_offences_detected_per_1000", f"{flow} offences detected per 1,000 boxes",
+            PER_1000_BOXES, (*f, "offences", "detected"), 0,
+            f"{F} offences detected per 1,000 boxes", 2, boxes),
+        KPI(f"{flow}_offences_missed_per_1000", f"{flow} offences missed per 1,000 boxes",
+            PER_1000_BOXES, (*f, "offences", "missed"), -1,
+            f"{F} offences missed per 1,000 boxes", 2, boxes),
+        KPI(f"{flow}_fast_lane_share", f"{flow} share on a fast lane", "share",
+            (*f, "fast_lane_share"), 0, f"{F}s on a fast lane"),
     ]
 
 
@@ -44,19 +94,82 @@ Z = ("bonded_zone",)
 KPIS: list[KPI] = [
     *_flow_kpis("import"),
     *_flow_kpis("export"),
-    KPI("zone_order_lead_time_h", "bonded-zone order lead time (mean)", "h", (*Z, "lead_time_h", "mean"), -1),
+    KPI("zone_order_lead_time_h", "bonded-zone order lead time (mean)", "h",
+        (*Z, "lead_time_h", "mean"), -1, "Bonded-zone order lead time"),
     KPI("zone_clearance_time_h", "bonded-zone order to customs clearance (mean)", "h",
-        (*Z, "clearance_time_h", "mean"), -1),
-    KPI("zone_trucks_per_order", "bonded-zone trucks per order", "count", (*Z, "per_order", "trucks"), -1),
+        (*Z, "clearance_time_h", "mean"), -1, "Bonded-zone time from order to customs clearance"),
+    KPI("zone_trucks_per_order", "bonded-zone trucks per order", "count",
+        (*Z, "per_order", "trucks"), -1, "Bonded-zone trucks per order", 2),
     KPI("zone_declarations_per_order", "bonded-zone declarations per order", "count",
-        (*Z, "per_order", "declarations"), -1),
-    KPI("zone_cost_per_order_cny", "bonded-zone cost per order", "CNY", (*Z, "cost_cny_per_order", "total"), -1),
-    KPI("zone_space_utilisation", "bonded-zone space utilisation", "share", (*Z, "space", "utilisation"), +1),
-    KPI("bunker_price_cny_per_t", "VLSFO delivered price", "CNY/t", ("bunkering", "price_cny_per_t"), -1),
-    KPI("bunker_share_served", "bunker calls served", "share", ("bunkering", "share_served"), +1),
-    KPI("bunker_wait_h", "bunker wait, request to pumping (mean)", "h", ("bunkering", "wait_h", "mean"), -1),
+        (*Z, "per_order", "declarations"), -1, "Bonded-zone declarations per order", 2),
+    KPI("zone_cost_per_order_cny", "bonded-zone cost per order", "CNY",
+        (*Z, "cost_cny_per_order", "total"), -1, "Bonded-zone cost per order", 0),
+    KPI("zone_space_utilisation", "bonded-zone space utilisation", "share",
+        (*Z, "space", "utilisation"), +1, "Bonded-zone space used"),
+    KPI("bunker_price_cny_per_t", "VLSFO delivered price", "CNY/t",
+        ("bunkering", "price_cny_per_t"), -1, "Bunker fuel (VLSFO) delivered price", 0),
+    KPI("bunker_share_served", "bunker calls served", "share", ("bunkering", "share_served"), +1,
+        "Bunker calls served"),
+    KPI("bunker_wait_h", "bunker wait, request to pumping (mean)", "h",
+        ("bunkering", "wait_h", "mean"), -1, "Bunker wait from request to pumping"),
 ]
 BY_NAME = {k.name: k for k in KPIS}
+
+_STAGE = re.compile(r"(import|export)_stage_(.+)_h")
+_COST = re.compile(r"(import|export)_cost_(.+)_cny")
+_RATE = re.compile(r"(import|export)" + DERIVED_SUFFIX)
+
+
+def describe(name: str) -> KPI | None:
+    """The registry entry of a KPI column: from :data:`KPIS`, or built from the column's name for
+    a stage (``import_stage_unloading_h``), a cost component (``import_cost_storage_cny``) or a
+    derived detection rate (``import_detection_rate``); None if ``name`` is not a KPI."""
+    if name in BY_NAME:
+        return BY_NAME[name]
+    if m := _STAGE.fullmatch(name):
+        stage = m[2].replace("_", " ")
+        return KPI(name, f"{m[1]} stage: {stage}", "h", (), -1,
+                   f"{m[1].capitalize()} stage: {stage}")
+    if m := _COST.fullmatch(name):
+        part = m[2].replace("_", " ")
+        return KPI(name, f"{m[1]} cost per container: {part}", "CNY", (), -1,
+                   f"{m[1].capitalize()} {part} cost per container", 0)
+    if m := _RATE.fullmatch(name):
+        return KPI(name, f"{m[1]} detection rate (detected / (detected + missed))", "share", (), +1,
+                   f"{m[1].capitalize()} offences detected, share of all offences")
+    return None
+
+
+def is_kpi(name: str) -> bool:
+    """A KPI column of a runs table (other columns the runner may add are not KPIs)."""
+    return describe(name) is not None
+
+
+def kpi_label(name: str) -> str:
+    """The table label of a KPI column; for a column that is no KPI, its name in words."""
+    kpi = describe(name)
+    return kpi.label if kpi else name.replace("_", " ")
+
+
+_UNIT_SUFFIXES = (("_h", "h"), ("_cny", "CNY"), ("_share", "share"))
+
+
+def kpi_unit(name: str) -> str:
+    """The unit of a KPI column; for another column, the unit its suffix names (``_h``,
+    ``_cny``, ``_share``) or ``""``."""
+    kpi = describe(name)
+    if kpi:
+        return kpi.unit
+    return next((unit for suffix, unit in _UNIT_SUFFIXES if name.endswith(suffix)), "")
+
+
+def kpi_better(name: str) -> int:
+    """-1 if lower is better, +1 if higher is better, 0 if neither; for another column, -1 for
+    hours and CNY, else 0."""
+    kpi = describe(name)
+    if kpi:
+        return kpi.better
+    return -1 if kpi_unit(name) in ("h", "CNY") else 0
 
 
 def stage_paths(summary: dict) -> dict[str, tuple[str, ...]]:
@@ -80,9 +193,18 @@ def _get(summary: dict, path: tuple[str, ...]):
     return value
 
 
+def value_of(kpi: KPI, summary: dict) -> float | None:
+    """The KPI in one run's summary (per 1,000 boxes where declared); None where undefined."""
+    value = _get(summary, kpi.path)
+    if kpi.per_1000 is None or value is None:
+        return value
+    boxes = _get(summary, kpi.per_1000)
+    return 1000 * value / boxes if boxes else None
+
+
 def kpi_row(summary: dict) -> dict[str, float | None]:
     """Every KPI, stage mean and cost component of one run, flat (None where not defined)."""
-    paths = {k.name: k.path for k in KPIS}
-    paths.update(stage_paths(summary))
-    paths.update(cost_paths(summary))
-    return {name: _get(summary, path) for name, path in paths.items()}
+    row = {k.name: value_of(k, summary) for k in KPIS}
+    paths = {**stage_paths(summary), **cost_paths(summary)}
+    row.update({name: _get(summary, path) for name, path in paths.items()})
+    return row

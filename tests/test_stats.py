@@ -1,5 +1,6 @@
-"""Experiment statistics (sim.stats): intervals against hand computations, pairing on seed,
-common random numbers on real runs, replications needed, Welch's warm-up method, loading runs.
+"""Experiment statistics (sim.analysis): intervals against hand computations and a textbook
+example, the significance rule, pairing on seed, common random numbers on real runs,
+replications needed, Welch's warm-up method, loading runs.
 
 The hand computations use t quantiles from tables: t(0.975; 3) = 3.182446, t(0.975; 4) = 2.776445.
 """
@@ -14,22 +15,19 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from sim.kpis import kpi_row
-from sim.run import write_run
-from sim.stats import (
-    add_derived_kpis,
+from sim.analysis.comparison import (
     comparison_table,
-    load_runs,
     paired_differences,
-    replications_needed,
-    replications_plan,
     scenario_means,
-    t_interval,
-    welch_from_dailies,
-    welch_moving_average,
-    welch_warmup_days,
     write_comparison,
 )
+from sim.analysis.intervals import t_interval
+from sim.analysis.runs import add_derived_kpis, load_runs
+from sim.analysis.sequential import replications_needed, replications_plan
+from sim.analysis.significance import NO_CHANGE, SIGNIFICANCE_RULE, direction, significant
+from sim.analysis.warmup import welch_from_dailies, welch_moving_average, welch_warmup_days
+from sim.kpis import kpi_row
+from sim.run import write_run
 
 T_975_3 = 3.182446
 T_975_4 = 2.776445
@@ -101,6 +99,39 @@ def test_paired_difference_matches_hand_computation_and_ignores_unmatched_and_fa
     assert (row["pct_ci_low"], row["pct_ci_high"]) == pytest.approx(
         (100 * (r - 1) - pct_half, 100 * (r - 1) + pct_half), rel=1e-4
     )
+
+
+# Student's sleep data (Cushny & Peebles 1905): extra hours of sleep of 10 patients under two
+# drugs. R's documented results: t.test(extra ~ group, data = sleep, paired = TRUE) gives a mean
+# difference of -1.58 h, 95 % CI -2.4598858 to -0.7001142 (t = -4.0621, df = 9); the Welch test
+# t.test(extra ~ group, data = sleep) gives -3.3654832 to 0.2054832 (df = 17.776).
+SLEEP_DRUG_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
+SLEEP_DRUG_2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+
+
+def test_paired_and_welch_intervals_reproduce_the_textbook_sleep_example():
+    table = runs_table({"drug_2": dict(enumerate(SLEEP_DRUG_2, 1)),
+                        "drug_1": dict(enumerate(SLEEP_DRUG_1, 1))})
+    row = paired_differences(table, "drug_2", ["import_port_time_h"]).iloc[0]
+    assert row["n_pairs"] == 10 and row["diff_mean"] == pytest.approx(-1.58)
+    assert (row["diff_ci_low"], row["diff_ci_high"]) == pytest.approx((-2.4598858, -0.7001142), abs=1e-7)
+    assert (row["welch_ci_low"], row["welch_ci_high"]) == pytest.approx((-3.3654832, 0.2054832), abs=1e-7)
+    assert row["significant"] and row["direction"] == "better"  # lower port time is better
+
+
+@pytest.mark.parametrize(("low", "high", "better", "expected"), [
+    (-3.0, -1.0, -1, "better"), (-3.0, -1.0, +1, "worse"), (1.0, 2.0, -1, "worse"),
+    (1.0, 2.0, 0, "higher"), (-2.0, -1.0, 0, "lower"), (-1.0, 2.0, -1, NO_CHANGE),
+    (0.0, 2.0, -1, NO_CHANGE), (math.nan, math.nan, -1, NO_CHANGE), (None, None, 0, NO_CHANGE),
+])
+def test_one_significance_rule_the_interval_must_exclude_zero(low, high, better, expected):
+    assert direction(low, high, better) == expected
+    assert significant(low, high) == (expected != NO_CHANGE)
+
+
+def test_significance_rule_text_states_the_interval_rule():
+    assert "95 % confidence interval of the paired difference" in SIGNIFICANCE_RULE
+    assert "excludes zero" in SIGNIFICANCE_RULE
 
 
 def test_difference_whose_interval_covers_zero_is_not_significant():

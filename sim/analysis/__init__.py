@@ -1,1 +1,15 @@
-"""Analysis of finished experiments: statistics over runs, read from the experiment folders."""
+"""Analysis of finished experiments: statistics over runs, one concept per module.
+
+- :mod:`sim.analysis.intervals`: Student t, paired, Welch and ratio intervals (scipy.stats);
+- :mod:`sim.analysis.significance`: the one significance rule every table, figure and text uses;
+- :mod:`sim.analysis.runs`: the runs table (finished runs, KPI columns, derived KPIs, loading);
+- :mod:`sim.analysis.comparison`: scenario means and paired differences against the baseline;
+- :mod:`sim.analysis.sequential`: how many replications a target half-width needs;
+- :mod:`sim.analysis.warmup`: Welch's moving-average method for the warm-up;
+- :mod:`sim.analysis.robustness`, :mod:`sim.analysis.scenario_discovery`: effects under
+  assumption uncertainty and the regions where a reform fails (PRIM).
+
+The KPI registry (names, labels, units, directions) is :mod:`sim.kpis`, one layer below, because
+the runner reads KPIs out of each run's summary. This package imports nothing at import time, so
+``import sim.analysis.intervals`` stays cheap.
+"""

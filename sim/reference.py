@@ -11,7 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from sim.analysis.intervals import t_interval
 
 
 class Target(NamedTuple):
@@ -54,12 +55,10 @@ def calibration_table(summaries: list[dict], cny_per_usd: float) -> pd.DataFrame
         values = np.array([_get(s, t.path) for s in summaries], dtype=float)
         if t.unit == "USD":
             values = values / cny_per_usd
-        mean = float(values.mean())
-        half = (float(stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values)))
-                if len(values) > 1 else float("nan"))
-        error = mean / t.reference - 1
-        rows.append({"figure": t.figure, "unit": t.unit, "reference": t.reference, "model": mean,
-                     "ci95_half_width": half, "error_pct": 100 * error,
+        ci = t_interval(values)
+        error = ci["mean"] / t.reference - 1
+        rows.append({"figure": t.figure, "unit": t.unit, "reference": t.reference, "model": ci["mean"],
+                     "ci95_half_width": ci["half_width"], "error_pct": 100 * error,
                      "tolerance_pct": 100 * t.tolerance, "within": abs(error) <= t.tolerance,
                      "source": t.source})
     share = np.array([s["inspection_within_3h"] for s in summaries], dtype=float)

@@ -1,20 +1,34 @@
-"""The default ``shanghai`` scenario reproduces the 2017 reference figures within tolerance."""
+"""The default ``shanghai`` scenario reproduces the 2017 reference figures within tolerance.
+
+Two sizes: the quick one (default suite) runs one seed of the 35 % section the policy comparison
+uses (sim.scaling.scaled_overrides: demand and every capacity scaled together, so stage times
+stay about the same); the full one (``pytest -m slow``) runs the whole port with three seeds.
+"""
 import pandas as pd
 import pytest
 
 from sim import load_config, run
 from sim.reference import TARGETS, calibration_table
+from sim.scaling import scaled_overrides
 
-SEEDS = (1, 2, 3)
+# (share of the port, seeds)
+SIZES = [
+    pytest.param((0.35, (1,)), id="quick"),
+    pytest.param((1.0, (1, 2, 3)), id="full", marks=pytest.mark.slow),
+]
 
 
-@pytest.fixture(scope="module")
-def table():
-    cfg = load_config("shanghai", ["run.horizon_days=45", "run.write_log=false"])
-    summaries = [run(cfg, seed=s).summary for s in SEEDS]
+@pytest.fixture(scope="module", params=SIZES)
+def table(request):
+    share, seeds = request.param
+    overrides = ["run.horizon_days=45", "run.write_log=false"]
+    if share != 1.0:
+        overrides += scaled_overrides(load_config("shanghai", []), share)
+    cfg = load_config("shanghai", overrides)
+    summaries = [run(cfg, seed=s).summary for s in seeds]
     t = calibration_table(summaries, cfg.costs.cny_per_usd)
     with pd.option_context("display.width", 160, "display.max_columns", 20):
-        print("\nModel vs reference (shanghai, %d replications):\n" % len(SEEDS))
+        print(f"\nModel vs reference (shanghai, {share:.0%} of the port, {len(seeds)} replications):\n")
         print(t.drop(columns="source").round(2).to_string(index=False))
     return t
 

@@ -19,8 +19,8 @@ Three tests guard bugs these checks found and that were fixed: lane boxes rolled
 burst; boxes cleared before they reach the port missing from the summary's conservation and
 enforcement figures.
 
-``pytest -s tests/test_policies.py`` prints the effect table and the magnitude table; both are
-also written to ``results/policy_effects_tests.csv`` and ``results/policy_magnitudes_tests.csv``.
+``pytest -s tests/test_policies.py`` prints the effect table and the magnitude table (the tests
+write their CSV files into a temporary folder only, never into the repository).
 """
 from __future__ import annotations
 
@@ -50,9 +50,8 @@ from policy_helpers import (
 )
 from test_conservation import assert_channels_consistent
 
-RESULTS = Path(__file__).resolve().parents[1] / "results"
-EFFECTS_CSV = RESULTS / "policy_effects_tests.csv"
-MAGNITUDES_CSV = RESULTS / "policy_magnitudes_tests.csv"
+EFFECTS_CSV = "policy_effects.csv"
+MAGNITUDES_CSV = "policy_magnitudes.csv"
 ADVANCE_SCENARIOS = ("pre_arrival", "direct_pickup", "direct_loading", "full_package")
 POLICIES = tuple(name for name in SCENARIOS if name != "baseline")
 
@@ -83,7 +82,13 @@ def runs() -> PolicyRuns:
 
 
 @pytest.fixture(scope="module")
-def effects(runs) -> dict[tuple[str, str], object]:
+def tables_dir(tmp_path_factory) -> Path:
+    """Where the effect and magnitude tables are written (a temporary folder)."""
+    return tmp_path_factory.mktemp("policy_tables")
+
+
+@pytest.fixture(scope="module")
+def effects(runs, tables_dir) -> dict[tuple[str, str], object]:
     """Paired effect of every policy on every metric it targets; printed and written as CSV."""
     base = [r.summary for r in runs("baseline")]
     found = []
@@ -93,7 +98,7 @@ def effects(runs) -> dict[tuple[str, str], object]:
     rows = table_rows(found)
     print(f"\nPolicy effects vs baseline: reduced shanghai, seeds {list(SEEDS)}, paired 95 % t CI\n")
     print(format_table(TABLE_HEADER, rows))
-    write_csv(EFFECTS_CSV, TABLE_HEADER, rows)
+    write_csv(tables_dir / EFFECTS_CSV, TABLE_HEADER, rows)
     return {(e.policy, e.metric): e for e in found}
 
 
@@ -125,8 +130,8 @@ def test_policy_leaves_alone_what_its_mechanism_does_not_reach(effects, metric):
         f"paired diff {e.diff_mean:.4g} [{e.ci_low:.4g}, {e.ci_high:.4g}]")
 
 
-def test_effect_table_is_written_for_the_report(effects):
-    with EFFECTS_CSV.open() as f:
+def test_effect_table_is_written_as_csv(effects, tables_dir):
+    with (tables_dir / EFFECTS_CSV).open() as f:
         rows = list(csv.DictReader(f))
     assert [r["metric"] for r in rows] == [m.label for m in METRICS]
     assert tuple(rows[0]) == TABLE_HEADER
@@ -477,7 +482,7 @@ def _pooled(pairs, f) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def magnitudes(runs, effects) -> dict[str, float]:
+def magnitudes(runs, effects, tables_dir) -> dict[str, float]:
     """Model figures next to reference/figures.md; printed and written as CSV."""
     pickup = _lane_boxes(runs, "direct_pickup", SHIP_SIDE_PICKUP, IMPORT)
     to_gate = _pooled(pickup, lambda c, b: c["gate_out"] - c["discharge"])
@@ -552,7 +557,7 @@ def magnitudes(runs, effects) -> dict[str, float]:
     header = ("measure", "model (reduced shanghai, pooled seeds)", "reference (figures.md)", "strength")
     print("\nPolicy magnitudes vs reference figures\n")
     print(format_table(header, rows))
-    write_csv(MAGNITUDES_CSV, header, rows)
+    write_csv(tables_dir / MAGNITUDES_CSV, header, rows)
     return values
 
 

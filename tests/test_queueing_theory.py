@@ -19,12 +19,15 @@ a failure is therefore strong evidence of a model error, not bad luck; look at t
 (``pytest -s``) before touching the sizes below.
 
 Run sizes (measured on the shared 2-core box: ~20-25 ms per simulated day of the
-verification network, i.e. 1.5-3 s per 120-day run depending on load):
+verification network, i.e. 1.5-3 s per 120-day run depending on load). Each check runs in two
+sizes: a quick one in the default test suite and the full one in the slow tier
+(``pytest -m slow``):
 
-* verification: 10 replications x the scenario's own 120 days (109 measured days, ~0.9 M
-  consignments in all);
-* power: 12 replications x 60 days with document check 5 % slower (mean 0.525 h instead of
-  the 0.5 h the theory assumes).
+* verification: quick 4 replications x 60 days; full 10 replications x the scenario's own 120
+  days (109 measured days, ~0.9 M consignments in all);
+* power: quick 6 replications x 40 days with document check 20 % slower; full 12 replications
+  x 60 days with document check 5 % slower (mean 0.525 h instead of the 0.5 h the theory
+  assumes).
 
 Power of the 5 % check, estimated from a pilot (10 replications x 120 days of the slower
 model): the doc-check mean sojourn moves from 0.6106 h (theory) to 0.6874 h (M/M/7 at
@@ -57,17 +60,25 @@ from verification_helpers import (
 )
 
 CONFIDENCE = 0.95  # family-wise
-VERIFICATION_SEEDS = range(1, 11)  # 10 replications of the scenario's own horizon
-POWER_SEEDS = range(101, 113)  # 12 further, independent replications
-POWER_HORIZON_DAYS = 60
-DOC_CHECK_ERROR = 1.05  # the power model's doc-check mean is 5 % off
+# (seeds, horizon in days; None: the scenario's own 120 days)
+VERIFICATION_SIZES = [
+    pytest.param((range(1, 5), 60), id="quick"),
+    pytest.param((range(1, 11), None), id="full", marks=pytest.mark.slow),
+]
+# (seeds, horizon in days, factor on the doc-check mean the theory does not know about);
+# seeds independent of the verification runs
+POWER_SIZES = [
+    pytest.param((range(101, 107), 40, 1.20), id="quick"),
+    pytest.param((range(101, 113), 60, 1.05), id="full", marks=pytest.mark.slow),
+]
 
 # Little's law, per replication: L and lambda come from the station's own time averages over
-# warm-up..horizon (110 days), W from the consignments that entered in the measurement window
-# (a day shorter). Edge effects are ~W/T < 0.2 %; the differing windows add ~(1/110) x the
-# relative deviation of the last day's mean sojourn (at most ~50 % at certification, 1.5
-# visits/h): SD ~0.5 %. 3 % is ~6 SD, yet far below any real bookkeeping error (a lost
-# departure or a mis-stamped milestone shifts L or W by whole service times).
+# warm-up..horizon (110 days; 50 in the quick size), W from the consignments that entered in
+# the measurement window (a day shorter). Edge effects are ~W/T < 0.2 %; the differing windows
+# add ~(1/110) x the relative deviation of the last day's mean sojourn (at most ~50 % at
+# certification, 1.5 visits/h): SD ~0.5 % (~1 % over 50 days). 3 % is 3-6 SD, yet far below any
+# real bookkeeping error (a lost departure or a mis-stamped milestone shifts L or W by whole
+# service times).
 LITTLE_REL_TOL = 0.03
 # The stations' integrals against the same integrals rebuilt from the logged milestones over
 # the same window: equal up to float32 milestones (resolution ~1 s at 2,880 h; observed
@@ -86,13 +97,18 @@ def theory(verification_cfg):
     return theory_values(verification_cfg)
 
 
-@pytest.fixture(scope="module")
-def verification_runs(verification_cfg):
-    """Per replication: compared metrics, queueing-station and pass-through accounting."""
+@pytest.fixture(scope="module", params=VERIFICATION_SIZES)
+def verification_runs(request):
+    """Per replication: seed, horizon, compared metrics, queueing-station and pass-through
+    accounting."""
+    seeds, horizon_days = request.param
+    cfg = load_config("verification", [f"run.horizon_days={horizon_days}"] if horizon_days else [])
     runs = []
-    for seed in VERIFICATION_SEEDS:
-        r = run(verification_cfg, seed=seed)
+    for seed in seeds:
+        r = run(cfg, seed=seed)
         runs.append({
+            "seed": seed,
+            "horizon_days": cfg.run.horizon_days,
             "metrics": replication_metrics(r),
             "stations": queueing_station_accounting(r),
             "pass_through": pass_through_accounting(r),
@@ -101,12 +117,15 @@ def verification_runs(verification_cfg):
     return runs
 
 
-@pytest.fixture(scope="module")
-def slower_doc_check_metrics(verification_cfg):
-    mean_h = verification_cfg.customs.doc_check.mean_h * DOC_CHECK_ERROR
-    cfg = load_config("verification", [f"run.horizon_days={POWER_HORIZON_DAYS}",
+@pytest.fixture(scope="module", params=POWER_SIZES)
+def slower_doc_check(request, verification_cfg):
+    """(error factor, horizon in days, per replication the compared metrics) of a model whose
+    doc-check mean is off by the factor."""
+    seeds, horizon_days, error = request.param
+    mean_h = verification_cfg.customs.doc_check.mean_h * error
+    cfg = load_config("verification", [f"run.horizon_days={horizon_days}",
                                        f"customs.doc_check.mean_h={mean_h}"])
-    return [replication_metrics(run(cfg, seed=seed)) for seed in POWER_SEEDS]
+    return error, horizon_days, [replication_metrics(run(cfg, seed=seed)) for seed in seeds]
 
 
 # --------------------------------------------------------------------------- preconditions
@@ -135,7 +154,8 @@ def test_station_waits_and_clearance_times_match_jackson_network(verification_ru
     rows = compare([r["metrics"] for r in verification_runs], theory, CONFIDENCE)
     print()
     print(format_table(
-        f"verification vs Jackson network: {len(verification_runs)} replications x 120 days, "
+        f"verification vs Jackson network: {len(verification_runs)} replications x "
+        f"{verification_runs[0]['horizon_days']} days, "
         f"Bonferroni t intervals, family-wise {CONFIDENCE:.0%} over {len(rows)} comparisons",
         rows))
     assert len(rows) == 12
@@ -143,21 +163,22 @@ def test_station_waits_and_clearance_times_match_jackson_network(verification_ru
     assert not outside, f"theory outside the simulation's interval for: {outside}"
 
 
-def test_check_rejects_model_with_5_percent_slower_document_check(slower_doc_check_metrics, theory):
+def test_check_rejects_model_with_slower_document_check(slower_doc_check, theory):
     """Same procedure, theory still assuming the configured 0.5 h: the check must fail."""
-    rows = compare(slower_doc_check_metrics, theory, CONFIDENCE)
-    n = len(slower_doc_check_metrics)
+    error, horizon_days, metrics = slower_doc_check
+    rows = compare(metrics, theory, CONFIDENCE)
+    n = len(metrics)
     # Power of the doc-check sojourn comparison at the SD observed here (non-central t).
-    x = np.array([m["doc_check sojourn"] for m in slower_doc_check_metrics])
+    x = np.array([m["doc_check sojourn"] for m in metrics])
     t_crit = bonferroni_t(CONFIDENCE, len(rows), n - 1)
     delta = (x.mean() - theory["doc_check sojourn"]) / (x.std(ddof=1) / math.sqrt(n))
     power = stats.nct.sf(t_crit, n - 1, delta) + stats.nct.cdf(-t_crit, n - 1, delta)
     print()
     print(format_table(
-        f"doc check 5 % slower ({n} replications x {POWER_HORIZON_DAYS} days) vs the 0.5 h "
+        f"doc check {error - 1:.0%} slower ({n} replications x {horizon_days} days) vs the 0.5 h "
         f"theory; estimated power of the doc-check sojourn comparison: {power:.5f}", rows))
     rejected = {r.metric: r for r in rows if not r.covers}
-    assert rejected, "the check did not notice a 5 % error in the doc-check service mean"
+    assert rejected, f"the check did not notice a {error - 1:.0%} error in the doc-check service mean"
     # ... and it rejects for the right reason: doc check is slower than the theory says.
     sojourn = rejected.get("doc_check sojourn")
     assert sojourn is not None and sojourn.low > sojourn.theory
@@ -169,7 +190,8 @@ def test_littles_law_holds_at_every_queueing_station(verification_runs):
     print(f"{'seed':>4} {'station':<14}{'L':>8}{'lambda/h':>10}{'W h':>8}{'lambda W':>10}"
           f"{'rel err':>9}")
     failures = []
-    for seed, r in zip(VERIFICATION_SEEDS, verification_runs):
+    for r in verification_runs:
+        seed = r["seed"]
         for name, a in r["stations"].items():
             lw = a["lam"] * a["W"]
             rel = lw / a["L"] - 1

@@ -244,6 +244,7 @@ def test_comparison_files_are_written(tmp_path):
         "diff_mean",
         "pct_change",
         "significant",
+        "direction",
         "welch_half_width",
     } <= set(from_parquet.columns)
     assert from_parquet.loc[1, "diff_mean"] == pytest.approx(-1.5)

@@ -7,7 +7,6 @@ The harness is a bare ``mesa.Model`` with what :class:`BunkerMarket` may read (`
 from __future__ import annotations
 
 import json
-import time
 
 import mesa
 import numpy as np
@@ -289,13 +288,10 @@ def test_daily_series_track_stocks_and_calls(port_config):
     model = Harness(1, port_config)
     market = BunkerMarket(model, bunkering_config(), ON)
     days = [None]
-    start = time.perf_counter()
     for day in range(1, 31):
         model.env.run(until=day * 24.0)
         market.daily_update()
         days.append(market.daily_series())
-    ms_per_day = (time.perf_counter() - start) * 1000 / 30
-    assert ms_per_day < 20, f"{ms_per_day:.1f} ms per simulated day"
     series = pd.DataFrame(days[1:])
     assert (series[["bunker_vlsfo_stock_t", "bunker_hsfo_stock_t", "bunker_lsfo_stock_t"]] >= 0).all().all()
     assert series["bunker_lsfo_stock_t"].nunique() > 10, "component stocks never moved"

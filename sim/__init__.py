@@ -6,8 +6,8 @@ The core API, free of Hydra::
     result = run(load_config("shanghai", ["customs.inspection_teams=40"]), seed=1)
     result.summary["flows"]["import"]["all"]["port_time_h"]["mean"]
 """
-from sim.config import ClearwayConfig, ConfigError
 from sim.loading import load_config
 from sim.run import RunResult, run
+from sim.schema import ClearwayConfig, ConfigError
 
 __all__ = ["ClearwayConfig", "ConfigError", "RunResult", "load_config", "run"]

@@ -13,19 +13,9 @@ exceeds the switching cost (the mirror rule, so firms do not flip back and forth
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-
-@dataclass
-class AdoptionConfig:
-    forced: bool = False  # every eligible firm opts in from the start
-    switching_cost_cny: float = 20000.0  # assumption: one-off cost of joining (per firm)
-    payback_days: float = 90.0  # assumption: horizon over which a firm wants the switch repaid
-    review_prob_per_day: float = 0.05  # assumption: a firm reconsiders about every 20 days
-    prior_saving_cny: float = 0.0  # assumption: firms start agnostic about the saving
-    prior_weight: float = 20.0  # assumption: the prior counts as 20 observed shipments
+from sim.schema.policies import AdoptionConfig
 
 
 class Adoption:

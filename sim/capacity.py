@@ -1,13 +1,14 @@
 """Offered load of every station, computed from the config before a run.
 
-Used by config validation (a steady-state run must have utilisation < 1 everywhere) and by the
+Used by the start-up checks (:mod:`sim.feasibility`: a steady-state run must have utilisation
+< 1 everywhere, once the policies have changed service times and channel shares) and by the
 verification tests (arrival rates of the queueing network). Rates are per hour.
 """
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from sim.config import ClearwayConfig
+from sim.schema import ClearwayConfig
 
 
 class StationRef(NamedTuple):

@@ -1,8 +1,10 @@
-"""``python -m sim``: compose ``configs/`` with Hydra, run once, write the run folder, print a summary.
+"""``python -m sim`` (or ``clearway``): compose ``configs/``, run once, write the run folder, print a summary.
 
-Any Hydra override works, e.g. ``python -m sim scenario=verification customs.doc_officers=8``.
-Before Hydra takes over, the overrides are composed and validated once (``sim.load_config``): a
-wrong config stops here with one line naming the field, exit code 2, no traceback.
+A single run composes the config once (:func:`sim.loading.compose_config`, Hydra's compose API),
+checks it and its output folder, then simulates. ``-m`` runs a Hydra multirun: every combination
+of the sweep is composed and checked first, then Hydra launches the jobs. Any bad input stops
+before anything runs with one line, ``clearway: config error: <field>: <problem and fix>``, and
+exit code 2.
 """
 from __future__ import annotations
 
@@ -13,20 +15,83 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.config import ConfigError
-from sim.loading import CONFIG_DIR, load_config, to_config
+from sim.feasibility import estimate_disk_bytes
+from sim.loading import CONFIG_DIR, compose_config, scenarios, to_config
+from sim.outputs import check_output_dir
 from sim.records import FLOWS
 from sim.run import run
+from sim.schema import ConfigError
+from sim.schema.overrides import expand_sweeps, options
 
 EXIT_CONFIG_ERROR = 2
+MULTIRUN_FLAGS = ("-m", "--multirun")
+HYDRA_FLAGS = ("--hydra-help", "-c", "--cfg", "--info", "-i", "--resolve", "-p", "--package", "--shell-completion")
+
+HELP = """\
+clearway: simulate customs clearance at a container port (Shanghai, Yangshan) and what trade
+facilitation reforms do to clearance time, cost and enforcement.
+
+usage: python -m sim [KEY=VALUE ...]          one run; writes outputs/<scenario>/<date-time>/
+       python -m sim -m [KEY=A,B ...]         a Hydra multirun: one run per combination
+       python -m sim --help                   this page (--hydra-help: Hydra's own options)
+
+main overrides:
+  scenario=NAME              {scenarios}
+  policy=NAME                one reform: {policies}
+  'policy=[A,B]'             several reforms
+  package=NAME               a reform package: {packages}
+  seed=N                     root of every random stream (0 .. 2**63-1)
+  run.horizon_days=N         simulated days (run.warmup_days, run.cooldown_days are left out)
+  run.max_memory_gb=X        refuse a run estimated to need more memory (0: half the RAM)
+  policies.NAME.FIELD=X      a reform's parameter, e.g. policies.direct_pickup.adoption.forced=true
+  SECTION.FIELD=X            any field, e.g. customs.inspection_teams=45, terminal.gate_lanes=18
+  hydra.run.dir=FOLDER       where the run's files go (must not hold an earlier run)
+
+examples:
+  python -m sim seed=7
+  python -m sim policy=direct_pickup
+  python -m sim package=full run.horizon_days=30 hydra.run.dir=my_run
+  python -m sim -m seed=1,2,3 policy=pre_arrival,e_documents
+
+Every field, its unit and its bounds: sim/schema/ (the declared schema); values and sources:
+configs/. A wrong value stops the run before it starts with one line naming the field.
+
+exit codes: 0 done; 2 bad input (config, override, YAML file, output folder); 1 the run failed.
+"""
+
+
+def help_text() -> str:
+    return HELP.format(scenarios=", ".join(scenarios()), policies=", ".join(options(CONFIG_DIR, "policy")),
+                       packages=", ".join(options(CONFIG_DIR, "package")))
 
 
 @hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")
 def hydra_job(cfg: DictConfig) -> None:
-    logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
-    config = to_config(cfg)
+    """One job of a multirun (its config was checked before Hydra launched it)."""
     output_dir = HydraConfig.get().runtime.output_dir
-    result = run(config, output=output_dir)
+    report(run(to_config(cfg), output=output_dir), output_dir)
+
+
+def run_once(overrides: list[str]) -> None:
+    """A single run: compose once, check config and folder, simulate, write, print."""
+    composed = compose_config(overrides, every_key_once=True, with_hydra=True)
+    config = to_config(composed)
+    output_dir = check_output_dir(composed.hydra.run.dir, estimate_disk_bytes(config), field="hydra.run.dir",
+                                  keep_existing_run=True)
+    report(run(config, output=output_dir), output_dir)
+
+
+def check_multirun(overrides: list[str]) -> None:
+    """Compose and check every combination of the sweep, and the sweep folder, before any job starts."""
+    combinations = expand_sweeps(overrides, CONFIG_DIR)
+    for combination in combinations:
+        composed = compose_config(combination, every_key_once=True, with_hydra=True)
+        to_config(composed)
+    sweep_dir = composed.hydra.sweep.dir
+    check_output_dir(sweep_dir, 0.0, field="hydra.sweep.dir")
+
+
+def report(result, output_dir) -> None:
     print(format_summary(result.summary))
     print(f"\nOutputs written to {output_dir}")
 
@@ -81,28 +146,23 @@ def _n(x):
     return "n/a" if x is None else f"{x:,.0f}"
 
 
-def prevalidate(argv: list[str]) -> None:
-    """Compose and validate the overrides of a single run before Hydra starts."""
-    overrides = [a for a in argv if not a.startswith("-") and not a.startswith(("hydra.", "hydra/"))]
-    scenario = "shanghai"
-    rest = []
-    for o in overrides:
-        key, _, value = o.partition("=")
-        if key == "scenario":
-            scenario = value
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if any(a in ("-h", "--help") for a in argv):
+        print(help_text())
+        return
+    logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
+    if any(a in HYDRA_FLAGS or a.startswith("--cfg=") for a in argv):
+        hydra_job()  # Hydra's own inspection flags: its page, its output
+        return
+    overrides = [a for a in argv if a not in MULTIRUN_FLAGS]
+    try:
+        if len(overrides) < len(argv):
+            check_multirun(overrides)
         else:
-            rest.append(o)
-    load_config(scenario, rest)
-
-
-def main() -> None:
-    argv = sys.argv[1:]
-    single_run = not any(a in ("-m", "--multirun", "-h", "--help", "--hydra-help", "-c", "--cfg",
-                               "--info", "-i") for a in argv)
-    if single_run:
-        try:
-            prevalidate(argv)
-        except ConfigError as err:
-            print(f"clearway: config error: {err}", file=sys.stderr)
-            sys.exit(EXIT_CONFIG_ERROR)
+            run_once(overrides)
+            return
+    except ConfigError as err:
+        print(f"clearway: config error: {err}", file=sys.stderr)
+        sys.exit(EXIT_CONFIG_ERROR)
     hydra_job()

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.config import Duration
+from sim.schema.times import Duration
 from sim.distributions import draw
 from sim.records import EXPORT, IMPORT, ConsignmentLog
 from sim.rng import Purpose, stream
 
 if TYPE_CHECKING:
-    from sim.config import ClearwayConfig
+    from sim.schema import ClearwayConfig
 
 
 class Consignment:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import CostConfig
+from sim.schema.port import CostConfig
 from sim.records import IMPORT
 
 COMPONENTS = ("storage", "handling", "inspection", "detention", "brokerage", "truck_waiting", "inventory")

@@ -1,11 +1,11 @@
-"""Vectorised draws of the durations declared in the config (:class:`sim.config.Duration`)."""
+"""Vectorised draws of the durations declared in the config (:class:`sim.schema.times.Duration`)."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
-from sim.config import Duration
+from sim.schema.times import Duration
 
 MIN_CV = 1e-6  # below this a duration is treated as deterministic
 

@@ -1,52 +1,81 @@
 """Compose a typed config from ``configs/`` (Hydra) and turn every failure into a ConfigError.
 
-``load_config("verification", ["customs.doc_officers=4"])`` is what tests and experiment
-runners call; ``python -m sim`` goes through the same function before handing over to Hydra, so
-a wrong config fails at start-up with one line that names the field.
+``load_config("verification", ["customs.doc_officers=4"])`` is what tests, experiment runners
+and ``python -m sim`` call. Before Hydra composes anything the YAML files are read strictly
+(:mod:`sim.schema.yaml_files`) and the overrides checked (:mod:`sim.schema.overrides`); after,
+the typed config goes through :func:`sim.feasibility.validate`. Whatever is wrong comes out as one
+:class:`ConfigError` naming the field (or ``file:line``) and the fix.
 """
 from __future__ import annotations
 
+import difflib
 import re
-import sys
+import typing
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 from hydra import compose, initialize_config_dir
-from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from hydra.errors import HydraException, MissingConfigException
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config import ClearwayConfig, ConfigError, validate
+from sim.feasibility import validate
+from sim.schema import ClearwayConfig, ConfigError
+from sim.schema.overrides import GROUPS, check_overrides, options, parse, unknown_name
+from sim.schema.yaml_files import check_yaml_files
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
-ConfigStore.instance().store(name="clearway_schema", node=ClearwayConfig)
+DEFAULT_SCENARIO = "shanghai"
 
 
 def scenarios() -> list[str]:
-    return sorted(p.stem for p in (CONFIG_DIR / "scenario").glob("*.yaml"))
+    return options(CONFIG_DIR, "scenario")
 
 
-def load_config(scenario: str = "shanghai", overrides: list[str] | tuple[str, ...] = ()) -> ClearwayConfig:
-    """Compose ``configs/`` for ``scenario`` with Hydra-style ``overrides``; validate; return it."""
-    if scenario not in scenarios():
-        raise ConfigError("scenario", f"unknown scenario '{scenario}'; available: {', '.join(scenarios())}")
+def compose_config(overrides: list[str] | tuple[str, ...] = (), scenario: str | None = None,
+                   every_key_once: bool = False, with_hydra: bool = False) -> DictConfig:
+    """Check the YAML files and ``overrides``, then compose ``configs/config.yaml`` with them.
+
+    ``scenario`` is the scenario unless an override names it (giving both is an error unless they
+    agree); ``every_key_once`` refuses any key given twice (the command line), not only config
+    groups; ``with_hydra`` keeps Hydra's own node (run and sweep folders) in the result.
+    """
+    check_yaml_files(CONFIG_DIR)
+    overrides = list(overrides)
+    check_overrides(overrides, CONFIG_DIR, every_key_once)
+    named = [text for text, o in parse(overrides) if o.key_or_group == "scenario"]
+    if scenario is not None:
+        if scenario not in scenarios():
+            raise unknown_name("scenario", scenario, scenarios())
+        if named and named[0] != f"scenario={scenario}":
+            raise ConfigError("scenario", f"given twice ('{scenario}' as argument, then '{named[0]}'); give it once")
+    if not named:
+        overrides.insert(0, f"scenario={scenario or DEFAULT_SCENARIO}")
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            cfg = compose("config", overrides=[f"scenario={scenario}", *overrides])
+            return compose("config", overrides=overrides, return_hydra_config=with_hydra)
     except MissingConfigException as err:
-        raise ConfigError("scenario", f"{_first_line(err)}; available scenarios: {', '.join(scenarios())}") from None
+        raise ConfigError("config", f"{_first_line(err)}; check the config names in configs/") from None
     except (HydraException, OmegaConfBaseException) as err:
         raise _as_config_error(err) from None
     finally:
         GlobalHydra.instance().clear()
-    return to_config(cfg)
+
+
+def load_config(scenario: str | None = None, overrides: list[str] | tuple[str, ...] = ()) -> ClearwayConfig:
+    """Compose ``configs/`` for ``scenario`` (default shanghai) with Hydra-style ``overrides``;
+    validate; return the typed config."""
+    return to_config(compose_config(overrides, scenario))
 
 
 def to_config(cfg: DictConfig) -> ClearwayConfig:
     """Typed, validated config from a composed DictConfig (as Hydra hands it to a job)."""
+    if "hydra" in cfg:
+        cfg = cfg.copy()
+        with open_dict(cfg):
+            del cfg["hydra"]
     try:
         merged = OmegaConf.merge(OmegaConf.structured(ClearwayConfig), cfg)
         typed = OmegaConf.to_object(merged)
@@ -60,16 +89,24 @@ def _allowed_keys(key: str) -> list[str]:
     """Field names of the config section that ``key`` (dotted path) points into."""
     node = ClearwayConfig
     for part in key.split(".")[:-1]:
-        sub = {f.name: f.type for f in fields(node)}.get(part)
-        target = getattr(sys.modules["sim.config"], str(sub), None)
-        if target is None or not is_dataclass(target):
+        sub = typing.get_type_hints(node).get(part)
+        if sub is None or not is_dataclass(sub):
             break
-        node = target
+        node = sub
     return [f.name for f in fields(node)]
 
 
 def _first_line(err: Exception) -> str:
     return str(err).strip().splitlines()[0]
+
+
+def _unknown_key(key: str) -> ConfigError:
+    allowed = _allowed_keys(key)
+    if "." not in key:
+        allowed += [g for g in GROUPS if g not in allowed]
+    close = difflib.get_close_matches(key.rsplit(".", 1)[-1], allowed, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return ConfigError(key, f"unknown key; {hint}allowed here: {', '.join(allowed)}")
 
 
 def _as_config_error(err: Exception) -> ConfigError:
@@ -82,11 +119,16 @@ def _as_config_error(err: Exception) -> ConfigError:
             or re.search(r"Key '([^']+)'", text)
         key = m.group(1) if m else "config"
     if "not in struct" in text or "ConfigKeyError" in type(cause).__name__ or " not in '" in text:
-        return ConfigError(key, f"unknown key; allowed here: {', '.join(_allowed_keys(key))}")
+        return _unknown_key(key)
     if "MissingMandatoryValue" in type(cause).__name__ or "Missing mandatory value" in text:
         return ConfigError(key, "has no value; set it in the scenario file or on the command line")
     if "Error parsing override" in text:
         return ConfigError(key, "cannot parse this override; write key=value, e.g. seed=3")
+    m = re.search(r"Invalid type assigned: \w+ is not a subclass of (\w+)\. value: (.*)", text)
+    if m:
+        section = _allowed_keys(f"{key}.x")
+        return ConfigError(key, f"is a section ({m.group(1)}: {', '.join(section)}), not a single value, "
+                                f"got {m.group(2)}; set one of its fields, e.g. {key}.{section[0]}=...")
     m = re.search(r"Value '([^']*)' of type '(\w+)' could not be converted to (\w+)", text)
     if m:
         return ConfigError(key, f"must be of type {m.group(3).lower()}, got '{m.group(1)}' ({m.group(2)})")

@@ -26,7 +26,6 @@ from sim.agents.terminal import Terminal
 from sim.bonded_zone import BondedZone
 from sim.bunkering import BunkerMarket
 from sim.cohort import open_in_cohort
-from sim.config import ClearwayConfig
 from sim.consignment import draw_batch
 from sim.costs import container_costs
 from sim.flows.poisson_arrivals import start_poisson_arrivals
@@ -35,6 +34,7 @@ from sim.places import Places
 from sim.policies import Measures
 from sim.records import ConsignmentLog
 from sim.rng import Purpose, stream
+from sim.schema import ClearwayConfig
 from sim.stress import inspection_outage
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -15,6 +16,8 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
+
+from sim.schema import ConfigError
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -37,6 +40,45 @@ def atomic_write(path: Path, write) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+RUN_FILES = ("summary.json", "log.parquet", "daily.csv", "provenance.json")
+MB = 1e6
+
+
+def check_output_dir(folder, needed_bytes: float, field: str, keep_existing_run: bool = False) -> Path:
+    """Refuse, before anything is simulated, a run folder that is empty, an existing file, cannot be
+    written or lacks the room the run's files need (``needed_bytes``); with ``keep_existing_run``
+    also one that already holds a run (the command line never overwrites an earlier run).
+
+    The error names ``field`` (``hydra.run.dir`` on the command line, ``output`` in Python). Nothing
+    is created: writability is probed with a temporary file in the nearest existing parent.
+    """
+    if folder is None or not str(folder).strip():
+        raise ConfigError(field, "is empty; give the run's folder, e.g. hydra.run.dir=outputs/my_run")
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise ConfigError(field, f"'{path}' is an existing file, not a folder; choose another path")
+    held = [name for name in RUN_FILES if (path / name).exists()]
+    if keep_existing_run and held:
+        raise ConfigError(field, f"'{path}' already holds a run ({held[0]}); choose a new folder or "
+                                 "move that run away first")
+    parent = next(p for p in (path, *path.parents) if p.exists())
+    if not parent.is_dir():
+        raise ConfigError(field, f"'{parent}' is a file, so '{path}' cannot be created; choose another path")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".clearway-probe-", dir=parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise ConfigError(field, f"cannot write in '{parent}' ({err.strerror or err}); choose a folder "
+                                 "you can write to") from None
+    free = shutil.disk_usage(parent).free
+    if free < needed_bytes:
+        raise ConfigError(field, f"only {free / MB:,.0f} MB free in '{parent}', the run writes about "
+                                 f"{needed_bytes / MB:,.0f} MB; free some space, choose another folder, "
+                                 "or set run.write_log=false")
+    return path
 
 
 def write_json(path: Path, data) -> None:

@@ -15,10 +15,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.config import ClearwayConfig, validate
 from sim.costs import container_costs
+from sim.feasibility import estimate_disk_bytes, validate
 from sim.model import ClearanceModel
-from sim.outputs import atomic_write, provenance, write_json
+from sim.outputs import atomic_write, check_output_dir, provenance, write_json
+from sim.schema import ClearwayConfig
+from sim.schema.fields import check_field
 from sim.summary import horizon_figures, summarise
 
 
@@ -35,9 +37,14 @@ class RunResult:
 
 
 def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | None = None) -> RunResult:
-    """Simulate one run of ``config`` with ``seed`` (default: ``config.seed``)."""
+    """Simulate one run of ``config`` with ``seed`` (default: ``config.seed``) and, with ``output``,
+    write its folder. A config, seed or folder that cannot work raises
+    :class:`sim.schema.ConfigError` before anything is simulated."""
     validate(config)
     seed = config.seed if seed is None else seed
+    check_field(ClearwayConfig, "seed", seed)
+    if output is not None:
+        check_output_dir(output, estimate_disk_bytes(config), field="output")
     started = time.perf_counter()
     model = ClearanceModel(config, seed)
     model.run_horizon()

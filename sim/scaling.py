@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from sim.config import ClearwayConfig
+from sim.schema import ClearwayConfig
 
 VOLUMES = ("imports.boxes_per_day", "exports.boxes_per_day", "vessels.calls_per_day")
 CAPACITIES = ("vessels.berths", "customs.doc_officers", "customs.inspection_teams",

@@ -17,26 +17,12 @@ boxes drawn from a stream of its own, bunching moves arrival times, an outage wi
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-
 import numpy as np
 
 from sim.rng import Purpose, stream
+from sim.schema.stress import StressConfig
 
 SURGE = 3  # stream key (schedule keys: 0, 1 flows, 2 the schedule)
-
-
-@dataclass
-class StressConfig:
-    surge_start_day: float = 0.0
-    surge_days: float = 0.0
-    surge_factor: float = 1.0
-    outage_start_day: float = 0.0
-    outage_days: float = 0.0
-    outage_share: float = 0.0
-    bunching_start_day: float = 0.0
-    bunching_days: float = 0.0
-    bunching_h: float = 24.0
 
 
 def _in_window(t_h: np.ndarray, start_day: float, days: float) -> np.ndarray:

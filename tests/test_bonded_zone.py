@@ -21,13 +21,12 @@ from scipy import stats
 
 from sim import ConfigError, load_config
 from sim.agents.firm import LOW, create_firms
-from sim.bonded_zone import BondedZone, BondedZoneConfig, offered_load, validate_bonded_zone
+from sim.bonded_zone import BondedZone, offered_load
+from sim.bonded_zone.capacity import check_zone_load
 from sim.loading import CONFIG_DIR
-from sim.policies.shared_warehousing import (
-    SharedWarehousingAdoption,
-    SharedWarehousingConfig,
-    validate_shared_warehousing,
-)
+from sim.schema.policies import SharedWarehousingAdoption, SharedWarehousingConfig
+from sim.schema import check
+from sim.schema.bonded_zone import BondedZoneConfig
 from sim.records import DETECTED
 from sim.rng import Purpose, stream
 
@@ -52,7 +51,8 @@ def zone_config(*overrides: str) -> BondedZoneConfig:
     merged = OmegaConf.merge(OmegaConf.structured(BondedZoneConfig), OmegaConf.load(ZONE_YAML),
                              OmegaConf.from_dotlist(list(overrides)))
     cfg = OmegaConf.to_object(merged)
-    validate_bonded_zone(cfg, "bonded_zone")
+    check(cfg, "bonded_zone")
+    check_zone_load(cfg)
     return cfg
 
 
@@ -324,7 +324,7 @@ def test_wrong_type_and_too_many_zone_firms_are_rejected():
     cfg = zone_config()
     cfg.staff.pickers = 2.5
     with pytest.raises(ConfigError, match="must be of type int") as err:
-        validate_bonded_zone(cfg, "bonded_zone")
+        check(cfg, "bonded_zone")
     assert err.value.field_path == "bonded_zone.staff.pickers"
     with pytest.raises(ConfigError) as err:  # a cross-field rule, checked at start-up
         load_config("shanghai", [f"bonded_zone.zone_firms={PORT.firms.count + 1}"])
@@ -338,8 +338,8 @@ def test_wrong_type_and_too_many_zone_firms_are_rejected():
 def test_bad_policy_values_are_rejected_with_their_field(change, field):
     cfg = SharedWarehousingConfig(enabled=True, **change)
     with pytest.raises(ConfigError) as err:
-        validate_shared_warehousing(cfg, "policies.shared_warehousing")
+        check(cfg, "policies.shared_warehousing")
     assert err.value.field_path == f"policies.shared_warehousing.{field}"
     cfg = SharedWarehousingConfig(adoption=SharedWarehousingAdoption(review_prob_per_day=2.0))
-    with pytest.raises(ConfigError, match="probability"):
-        validate_shared_warehousing(cfg, "policies.shared_warehousing")
+    with pytest.raises(ConfigError, match=r"in \[0, 1\]"):
+        check(cfg, "policies.shared_warehousing")

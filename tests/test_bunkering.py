@@ -20,18 +20,15 @@ from scipy import stats
 
 from sim import ConfigError, load_config
 from sim.agents.firm import create_firms
-from sim.bunkering import (
-    BunkeringConfig,
-    BunkerMarket,
-    validate_bonded_blending,
-    validate_bunkering,
-)
+from sim.bunkering import BunkerMarket
 from sim.bunkering.records import BLEND, HSFO, LSFO, PRE_BLENDED
 from sim.bunkering.reference import plausibility_table
 from sim.bunkering.supplier import blend_plan
 from sim.loading import CONFIG_DIR
-from sim.policies.bonded_blending import BondedBlendingConfig
+from sim.schema.policies import BondedBlendingConfig
 from sim.rng import Purpose, stream
+from sim.schema import check
+from sim.schema.bunkering import BunkeringConfig
 
 RUN = ("run.horizon_days=120", "run.warmup_days=20", "run.cooldown_days=5")
 SEEDS = range(1, 9)
@@ -52,7 +49,7 @@ def bunkering_config(*overrides: str) -> BunkeringConfig:
                            OmegaConf.load(CONFIG_DIR / "bunkering" / "yangshan.yaml"),
                            OmegaConf.from_dotlist(list(overrides)))
     cfg = OmegaConf.to_object(node)
-    validate_bunkering(cfg, "bunkering")
+    check(cfg, "bunkering")
     return cfg
 
 
@@ -344,17 +341,16 @@ def test_bad_bunkering_values_name_their_field(override, field):
     assert err.value.field_path == field
 
 
-@pytest.mark.parametrize("policy, field", [
-    (BondedBlendingConfig(sulfur_target_pct=0.55), "policies.bonded_blending.sulfur_target_pct"),
-    (BondedBlendingConfig(sulfur_target_pct=0.1), "policies.bonded_blending.sulfur_target_pct"),
-    (BondedBlendingConfig(blending_cost_usd_per_t=-1), "policies.bonded_blending.blending_cost_usd_per_t"),
+@pytest.mark.parametrize("override, field", [
+    ("policies.bonded_blending.sulfur_target_pct=0.55", "policies.bonded_blending.sulfur_target_pct"),
+    ("policies.bonded_blending.sulfur_target_pct=0.1", "policies.bonded_blending.sulfur_target_pct"),
+    ("policies.bonded_blending.blending_cost_usd_per_t=-1", "policies.bonded_blending.blending_cost_usd_per_t"),
 ])
-def test_bad_blending_values_name_their_field(policy, field):
-    cfg = bunkering_config()
+def test_bad_blending_values_name_their_field(override, field):
     with pytest.raises(ConfigError) as err:
-        validate_bonded_blending(policy, cfg, "policies.bonded_blending")
+        load_config("shanghai", ["policy=bonded_blending", override])
     assert err.value.field_path == field
-    validate_bonded_blending(BondedBlendingConfig(), cfg, "policies.bonded_blending")
+    assert load_config("shanghai", ["policy=bonded_blending"]).policies.bonded_blending.enabled
 
 
 def test_shipped_policy_file_switches_blending_on():

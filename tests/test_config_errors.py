@@ -13,7 +13,7 @@ import pytest
 
 from sim import ConfigError, load_config
 from sim.capacity import offered_utilisation
-from sim.config import validate
+from sim.feasibility import validate
 
 V, S = "verification", "shanghai"
 
@@ -44,7 +44,7 @@ CASES = [
                  id="string-for-duration-mean"),
     pytest.param(V, ["run.steady_state=maybe"], "run.steady_state", ["maybe", "bool"],
                  id="string-for-bool"),
-    pytest.param(V, ["customs.doc_check=5"], "customs.doc_check", ["5", "duration"],
+    pytest.param(V, ["customs.doc_check=5"], "customs.doc_check", ["5", "section", "mean_h"],
                  id="number-for-a-section"),
     # --- capacities and rates: zero or negative
     pytest.param(V, ["customs.doc_officers=0"], "customs.doc_officers", [">= 1", "got 0"],
@@ -182,7 +182,7 @@ def verification_cfg():
         ("customs", "doc_officers", "8", "customs.doc_officers", ["int", "'8'"]),
         ("customs", "doc_officers", 7.0, "customs.doc_officers", ["int", "7.0"]),
         ("run", "horizon_days", True, "run.horizon_days", ["int", "True"]),
-        ("run", "steady_state", "yes", "run.steady_state", ["bool", "'yes'"]),
+        ("run", "steady_state", "yes", "run.steady_state", ["true or false", "'yes'"]),
         ("arrivals", "mode", 1, "arrivals.mode", ["str", "1"]),
     ],
     ids=["str-for-int", "float-for-int", "bool-for-int", "str-for-bool", "int-for-str"],

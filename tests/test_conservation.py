@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import sim.flows.vessel_call
 from sim import run
 from sim.capacity import offered_utilisation
-from sim.config import validate
+from sim.feasibility import validate
 from sim.records import (
     DETECTED, EXPORT, FLOWS, GREEN, IMPORT, MILESTONES, MISSED, NOT_ASSESSED, RED, SHIP_SIDE_PICKUP, YELLOW,
 )

@@ -19,7 +19,7 @@ import pytest
 from conftest import SMALL_SECTION
 
 from sim import ConfigError, load_config
-from sim.config import validate
+from sim.feasibility import validate
 from sim.experiment import ExperimentSpec
 from sim.experiment.runner import resolve_configs
 from sim.experiment.sensitivity import MorrisSettings, Parameter, SensitivityStudy

@@ -11,7 +11,7 @@ import mesa
 import numpy as np
 
 from sim.agents.risk import ConsignmentMix, RiskEngine
-from sim.config import ClearwayConfig
+from sim.schema import ClearwayConfig
 from sim.consignment import Consignment
 from sim.records import COMPLIANT, DETECTED, MISSED, ConsignmentLog
 from sim.station import Station

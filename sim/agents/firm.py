@@ -18,7 +18,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.config import FirmsConfig
+from sim.schema.port import FirmsConfig
 from sim.consignment import FirmTable
 
 AEO, GENERAL, LOW = 0, 1, 2

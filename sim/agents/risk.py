@@ -26,7 +26,8 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.stats import norm
 
-from sim.config import ChannelShares, RiskConfig
+from sim.schema.customs import RiskConfig
+from sim.schema.port import ChannelShares
 from sim.records import GREEN, RED, YELLOW
 
 MIN_RECENT_SCORES = 500  # the daily thresholds look at a day's declarations, and at least this many

@@ -18,7 +18,7 @@ import math
 
 import mesa
 
-from sim.config import ClearwayConfig
+from sim.schema import ClearwayConfig
 from sim.consignment import Consignment
 from sim.places import GATE, INSPECTION, YARD
 from sim.station import Station

@@ -17,7 +17,7 @@ from __future__ import annotations
 import mesa
 
 from sim.bonded_zone.draws import COLLECTIVE, zone_stream
-from sim.config import Duration
+from sim.schema.times import Duration
 from sim.distributions import draw
 from sim.station import Station
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.bonded_zone.config import BondedZoneConfig
-from sim.config import Duration
+from sim.schema.bonded_zone import BondedZoneConfig
+from sim.schema.times import Duration
 from sim.distributions import draw
 from sim.rng import Purpose, stream
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from sim.bonded_zone.config import InboundConfig
+from sim.schema.bonded_zone import InboundConfig
 
 
 class Stock:

@@ -19,7 +19,6 @@ import pyarrow as pa
 
 from sim.adoption import Adoption
 from sim.agents.firm import LOW
-from sim.bonded_zone.config import BondedZoneConfig, class_pallets_per_order
 from sim.bonded_zone.customs import ZoneCustoms
 from sim.bonded_zone.draws import (
     BONDED,
@@ -37,13 +36,14 @@ from sim.bonded_zone.records import COSTS, OrderLog
 from sim.bonded_zone.stock import Stock
 from sim.bonded_zone.summary import zone_summary
 from sim.bonded_zone.warehouse import Warehouse
-from sim.config import Duration
+from sim.schema.times import Duration
 from sim.records import COMPLIANT, DETECTED, MISSED
 from sim.rng import Purpose, stream
+from sim.schema.bonded_zone import BondedZoneConfig
 from sim.station import Station
 
-if TYPE_CHECKING:  # sim.config imports sim.policies
-    from sim.policies.shared_warehousing import SharedWarehousingConfig
+if TYPE_CHECKING:
+    from sim.schema.policies import SharedWarehousingConfig
 
 ADOPTION_KEY = 3  # stream(seed, Purpose.ADOPTION, 3); 1 and 2 are the container fast lanes
 
@@ -60,7 +60,7 @@ class BondedZone:
         self.rate = cfg.orders.per_day * size[self.firm_index] / size[self.firm_index].sum()  # orders/day
         self.offence_rate = np.array([f.offence_rate for f in zone_firms])
         self.eligible = np.array([f.credit != LOW for f in zone_firms])
-        demand = self.rate[:, None] * np.array(class_pallets_per_order(cfg.orders))[None, :]
+        demand = self.rate[:, None] * np.array(cfg.orders.class_pallets())[None, :]
         self.stock = Stock(self.env, demand, cfg.inbound, cfg.trucks.capacity_pallets,
                            zone_stream(model.seed, POPULATION, 1).random(demand.shape))
         self.lot_variates = [[self._lot_variates(zf, g) for g in (BONDED, DOMESTIC)]

@@ -2,10 +2,9 @@
 barge under customs supervision, and blends its fuel itself under ``bonded_blending``.
 
 The model plugs it in with ``BunkerMarket(model, cfg.bunkering, cfg.policies.bonded_blending)``
-after the firms exist; :func:`validate_bunkering` checks ``configs/bunkering/*.yaml`` and
-:func:`validate_bonded_blending` the policy's values against the supplier's fuels.
+after the firms exist; its config is :class:`sim.schema.bunkering.BunkeringConfig`
+(``configs/bunkering/*.yaml``), the policy's :class:`sim.schema.policies.BondedBlendingConfig`.
 """
-from sim.bunkering.config import BunkeringConfig, validate_bonded_blending, validate_bunkering
 from sim.bunkering.market import BunkerMarket
 
-__all__ = ["BunkerMarket", "BunkeringConfig", "validate_bonded_blending", "validate_bunkering"]
+__all__ = ["BunkerMarket"]

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from sim.config import Duration
+from sim.schema.times import Duration
 from sim.distributions import draw
 from sim.rng import Purpose, stream
 

@@ -18,11 +18,11 @@ import mesa
 import numpy as np
 import simpy
 
-from sim.bunkering.config import BunkeringConfig, FuelSource
+from sim.schema.bunkering import BunkeringConfig, FuelSource
 from sim.bunkering.flow import blend_run, purchase
 from sim.bunkering.records import BLEND, HSFO, LSFO, PRE_BLENDED, SUPPLY_COLUMNS, Columns
 from sim.distributions import draw
-from sim.policies.bonded_blending import BondedBlendingConfig
+from sim.schema.policies import BondedBlendingConfig
 from sim.rng import Purpose, stream
 from sim.station import Station
 

@@ -25,10 +25,10 @@ from sim.flows.imports import discharged, import_container
 from sim.places import ON_VESSEL
 from sim.records import DETECTED, EXPORT, IMPORT
 from sim.rng import Purpose, stream
+from sim.schema.port import MANIFEST_LEAD_H
 from sim.stress import bunched, surge_extra_boxes
 
 MAX_LEAD_FACTOR = 4  # export gate-in leads are capped at this many times their mean
-MANIFEST_LEAD_H = 72.0  # the import manifest (and its boxes) is known this long before arrival
 SCHEDULE = 2  # stream key of the call schedule (0 and 1 are the flows)
 
 

@@ -7,36 +7,22 @@ compose: a reform package (``configs/package/``) is a list of them.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.policies.base import Policy
-from sim.policies.bonded_blending import BondedBlendingConfig
-from sim.policies.direct_loading import DirectLoading, DirectLoadingConfig
-from sim.policies.direct_pickup import DirectPickup, DirectPickupConfig
-from sim.policies.e_documents import EDocuments, EDocumentsConfig
-from sim.policies.pre_arrival import PreArrival, PreArrivalConfig
-from sim.policies.risk_management import RiskManagement, RiskManagementConfig
-from sim.policies.shared_warehousing import SharedWarehousingConfig
-from sim.policies.two_step import TwoStep, TwoStepConfig
+from sim.policies.direct_loading import DirectLoading
+from sim.policies.direct_pickup import DirectPickup
+from sim.policies.e_documents import EDocuments
+from sim.policies.pre_arrival import PreArrival
+from sim.policies.risk_management import RiskManagement
+from sim.policies.two_step import TwoStep
+from sim.schema.policies import PoliciesConfig
 
 if TYPE_CHECKING:
-    from sim.config import ClearwayConfig
+    from sim.schema import ClearwayConfig
     from sim.consignment import Consignment
-
-
-@dataclass
-class PoliciesConfig:
-    pre_arrival: PreArrivalConfig = field(default_factory=PreArrivalConfig)
-    e_documents: EDocumentsConfig = field(default_factory=EDocumentsConfig)
-    risk_management: RiskManagementConfig = field(default_factory=RiskManagementConfig)
-    two_step: TwoStepConfig = field(default_factory=TwoStepConfig)
-    direct_pickup: DirectPickupConfig = field(default_factory=DirectPickupConfig)
-    direct_loading: DirectLoadingConfig = field(default_factory=DirectLoadingConfig)
-    shared_warehousing: SharedWarehousingConfig = field(default_factory=SharedWarehousingConfig)
-    bonded_blending: BondedBlendingConfig = field(default_factory=BondedBlendingConfig)
 
 
 CONTAINER_POLICIES: dict[str, type[Policy]] = {

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:  # sim.config imports the policies' config classes
-    from sim.config import ClearwayConfig
+if TYPE_CHECKING:
+    from sim.schema import ClearwayConfig
     from sim.consignment import Consignment
 
 

@@ -33,13 +33,6 @@ Parameters (defaults; change with ``policies.bonded_blending.<name>=...``):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sim.schema.policies import BondedBlendingConfig
 
-
-@dataclass
-class BondedBlendingConfig:
-    """Checked by :func:`sim.bunkering.config.validate_bonded_blending` against the supplier's fuels."""
-
-    enabled: bool = False
-    sulfur_target_pct: float = 0.47  # assumption: 0.50 % limit less a test-reproducibility margin
-    blending_cost_usd_per_t: float = 3.0  # assumption
+__all__ = ["BondedBlendingConfig"]  # read by the bunker market (sim/bunkering/)

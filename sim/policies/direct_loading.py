@@ -19,24 +19,18 @@ Parameters:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sim.policies.fast_lane import FastLane, FastLaneAdoption
+from sim.policies.fast_lane import FastLane
 from sim.records import EXPORT, LOADING_ON_ARRIVAL
+from sim.schema.policies import DirectLoadingConfig
 
 if TYPE_CHECKING:
     from sim.consignment import Consignment
 
 
-@dataclass
-class DirectLoadingConfig:
-    enabled: bool = False
-    gate_in_before_loading_h: float = 3.0
-    adoption: FastLaneAdoption = field(default_factory=FastLaneAdoption)
-
-
 class DirectLoading(FastLane):
+    cfg: DirectLoadingConfig
     name = "direct_loading"
     lane = LOADING_ON_ARRIVAL
     flow = EXPORT

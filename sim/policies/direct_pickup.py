@@ -23,27 +23,19 @@ Parameters:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sim.config import Duration
 from sim.distributions import lognormal_from_normal
-from sim.policies.fast_lane import FastLane, FastLaneAdoption
+from sim.policies.fast_lane import FastLane
 from sim.records import IMPORT, RED, SHIP_SIDE_PICKUP
+from sim.schema.policies import DirectPickupConfig
 
 if TYPE_CHECKING:
     from sim.consignment import Consignment
 
 
-@dataclass
-class DirectPickupConfig:
-    enabled: bool = False
-    advance_lodgement_h: float = 24.0
-    transfer: Duration = field(default_factory=lambda: Duration(mean_h=0.12, dist="lognormal", cv=0.3))
-    adoption: FastLaneAdoption = field(default_factory=FastLaneAdoption)
-
-
 class DirectPickup(FastLane):
+    cfg: DirectPickupConfig
     name = "direct_pickup"
     lane = SHIP_SIDE_PICKUP
     flow = IMPORT

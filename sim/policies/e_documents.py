@@ -16,20 +16,14 @@ Source of the measure: Shanghai digital-trade plan, item 11 (e-B/L and port docu
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from sim.config import ClearwayConfig
-    from sim.consignment import Consignment
 from sim.policies.base import Policy
+from sim.schema.policies import EDocumentsConfig
 
-
-@dataclass
-class EDocumentsConfig:
-    enabled: bool = False
-    doc_check_factor: float = 0.5
-    paper_handover_h: float = 24.0
+if TYPE_CHECKING:
+    from sim.consignment import Consignment
+    from sim.schema import ClearwayConfig
 
 
 class EDocuments(Policy):

@@ -8,19 +8,12 @@ belief about the saving, and firms review their choice.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from sim.adoption import Adoption, AdoptionConfig
+from sim.adoption import Adoption
 from sim.policies.base import Policy
 from sim.records import RED
 from sim.rng import Purpose, stream
-
-
-@dataclass
-class FastLaneAdoption(AdoptionConfig):
-    prior_saving_cny: float = 300.0  # assumption: the saving per box the pilot advertises
 
 
 class FastLane(Policy):

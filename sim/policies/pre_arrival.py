@@ -15,23 +15,16 @@ Parameters:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.policies.base import Policy
 from sim.rng import Purpose, stream
+from sim.schema.policies import PreArrivalConfig
 
 if TYPE_CHECKING:
     from sim.consignment import Consignment
 
 POLICY_ID = 1  # stream key
-
-
-@dataclass
-class PreArrivalConfig:
-    enabled: bool = False
-    lead_h: float = 24.0
-    uptake_share: float = 0.5
 
 
 class PreArrival(Policy):

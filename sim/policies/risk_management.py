@@ -19,24 +19,14 @@ Parameters:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sim.config import ChannelShares
+from sim.policies.base import Policy
+from sim.schema.policies import RiskManagementConfig
+from sim.schema.port import ChannelShares
 
 if TYPE_CHECKING:
-    from sim.config import ClearwayConfig
-from sim.policies.base import Policy
-
-
-@dataclass
-class RiskManagementConfig:
-    enabled: bool = False
-    targeting_power: float = 2.0
-    red_share_import: float = 0.05
-    red_share_export: float = 0.02
-    aeo_score_offset: float = -1.0
-    aeo_priority: bool = True
+    from sim.schema import ClearwayConfig
 
 
 class RiskManagement(Policy):

@@ -50,37 +50,6 @@ Reference magnitudes (figures.md, GACC Ningbo pilot, solid source but a single c
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from sim.schema.policies import SharedWarehousingAdoption, SharedWarehousingConfig
 
-from sim.adoption import AdoptionConfig
-
-
-@dataclass
-class SharedWarehousingAdoption(AdoptionConfig):
-    switching_cost_cny: float = 200000.0  # assumption: stock move, WMS, customs supervision link
-    prior_saving_cny: float = 500.0  # assumption: saving per order the pilot advertises
-
-
-@dataclass
-class SharedWarehousingConfig:
-    enabled: bool = False
-    declaration_period_h: float = 24.0  # assumption: a collective declaration a day
-    consolidation_window_h: float = 4.0  # assumption: a truck waits at most this long to fill
-    ship_before_declaration: bool = True  # assumption: exit note now, collective declaration later
-    adoption: SharedWarehousingAdoption = field(default_factory=SharedWarehousingAdoption)
-
-
-def validate_shared_warehousing(cfg: SharedWarehousingConfig, path: str) -> None:
-    """Raise :class:`sim.config.ConfigError` for the first bad value (field path after ``path``)."""
-    from sim.config import (  # sim.config imports sim.policies
-        _adoption,
-        _at_least,
-        _check_types,
-        _positive,
-    )
-
-    p = f"{path}."
-    _check_types(cfg, p)
-    _positive(p + "declaration_period_h", cfg.declaration_period_h)
-    _at_least(p + "consolidation_window_h", cfg.consolidation_window_h, 0)
-    _adoption(p + "adoption", cfg.adoption)
+__all__ = ["SharedWarehousingAdoption", "SharedWarehousingConfig"]  # read by the bonded zone

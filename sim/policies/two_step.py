@@ -14,22 +14,15 @@ Parameters:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sim.records import IMPORT
-
-LOW_CREDIT = 2  # sim.agents.firm.LOW (imported there would be circular)
+from sim.agents.firm import LOW as LOW_CREDIT
 from sim.policies.base import Policy
+from sim.records import IMPORT
+from sim.schema.policies import TwoStepConfig
 
 if TYPE_CHECKING:
     from sim.consignment import Consignment
-
-
-@dataclass
-class TwoStepConfig:
-    enabled: bool = False
-    preparation_factor: float = 0.5
 
 
 class TwoStep(Policy):

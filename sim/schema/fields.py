@@ -37,6 +37,31 @@ def _type_name(f) -> str:
     return f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
 
 
+def _number(bound) -> str:
+    """A bound as a person writes it: 1, 0.5, 9223372036854775807 (not 9.22337e+18)."""
+    return str(bound) if isinstance(bound, int) else f"{bound:g}"
+
+
+def _bounds_problem(value, meta: dict) -> str | None:
+    """What is wrong with ``value`` against the declared bounds, or None if it is inside them."""
+    low, high = meta.get("ge"), meta.get("le")
+    low_open, high_open = meta.get("gt"), meta.get("lt")
+    low_ok = (low is None or value >= low) and (low_open is None or value > low_open)
+    high_ok = (high is None or value <= high) and (high_open is None or value < high_open)
+    if low_ok and high_ok:
+        return None
+    unit = f" {meta['unit']}" if meta.get("unit") else ""
+    lower = f"[{_number(low)}" if low is not None else f"({_number(low_open)}" if low_open is not None else None
+    upper = f"{_number(high)}]" if high is not None else f"{_number(high_open)})" if high_open is not None else None
+    if lower and upper:
+        return f"must be in {lower}, {upper}{unit}, got {value}"
+    if lower:
+        word = ">=" if low is not None else ">"
+        return f"must be {word} {lower[1:]}{unit}, got {value}"
+    word = "<=" if high is not None else "<"
+    return f"must be {word} {upper[:-1]}{unit}, got {value}"
+
+
 def check_value(path: str, value, meta: dict, type_name: str) -> None:
     """Check one value against its declared type name and metadata; raise ConfigError."""
     expected = _NUMBER_TYPES.get(type_name)
@@ -45,16 +70,13 @@ def check_value(path: str, value, meta: dict, type_name: str) -> None:
             raise ConfigError(path, f"must be of type {type_name}, got {value!r}")
         if not math.isfinite(value):
             raise ConfigError(path, f"must be a finite number, got {value}")
+        problem = _bounds_problem(value, meta)
+        if problem:
+            raise ConfigError(path, problem)
     elif type_name == "bool" and not isinstance(value, bool):
         raise ConfigError(path, f"must be true or false, got {value!r}")
     elif type_name == "str" and not isinstance(value, str):
         raise ConfigError(path, f"must be a string, got {value!r}")
-    unit = f" {meta['unit']}" if meta.get("unit") else ""
-    for key, ok, word in (("ge", lambda v, b: v >= b, ">="), ("gt", lambda v, b: v > b, ">"),
-                          ("le", lambda v, b: v <= b, "<="), ("lt", lambda v, b: v < b, "<")):
-        bound = meta.get(key)
-        if bound is not None and not ok(value, bound):
-            raise ConfigError(path, f"must be {word} {bound:g}{unit}, got {value}")
     choices = meta.get("choices")
     if choices is not None and value not in choices:
         raise ConfigError(path, f"must be one of {', '.join(map(str, choices))}; got {value!r}")
@@ -76,3 +98,20 @@ def check(obj, path: str = "") -> None:
     rule = getattr(obj, "check", None)
     if callable(rule):
         rule(path)
+
+
+def check_shares(obj, path: str) -> None:
+    """Shares of one whole (every field of ``obj``, each in [0, 1] by declaration) must sum to 1."""
+    names = [f.name for f in fields(obj)]
+    values = [getattr(obj, n) for n in names]
+    if abs(sum(values) - 1) > 1e-9:
+        listed = " + ".join(f"{n} {v}" for n, v in zip(names, values))
+        raise ConfigError(path, f"shares must sum to 1, got {listed} = {sum(values):.6g}; "
+                                f"change one so that they do")
+
+
+def check_field(cls, name: str, value, path: str | None = None) -> None:
+    """Check ``value`` against the declaration of field ``name`` of dataclass ``cls`` (e.g. a seed
+    passed apart from its config)."""
+    declared = next(f for f in fields(cls) if f.name == name)
+    check_value(path or name, value, dict(declared.metadata), _type_name(declared))

@@ -1,0 +1,126 @@
+"""Can this config run here? The start-up checks that need the model, not just the schema.
+
+:func:`validate` is what every entry point calls before it allocates anything:
+
+1. the declared schema (:func:`sim.schema.check`: types, NaN/inf, bounds, rules across fields);
+2. stability: in a steady-state run every station's offered utilisation must stay below 1 *after*
+   the enabled policies have changed service times and channel shares (a policy can relieve an
+   overloaded station), and the bonded zone's staff and desk likewise;
+3. memory: the run's estimated peak memory (consignment log, sub-model logs, boxes in the port,
+   firms) must fit in ``run.max_memory_gb`` (0: half this machine's RAM). A run of a million
+   days is refused here, in milliseconds, instead of dying after it has allocated tens of GB.
+"""
+from __future__ import annotations
+
+import os
+from typing import NamedTuple
+
+import numpy as np
+
+from sim.bonded_zone.capacity import check_zone_load
+from sim.bonded_zone.records import SPEC as ZONE_ORDER_SPEC
+from sim.bunkering.records import CALL_COLUMNS
+from sim.capacity import offered_utilisation
+from sim.policies import Measures
+from sim.records import SPEC as CONSIGNMENT_SPEC
+from sim.schema import ClearwayConfig, ConfigError, check
+
+# Peak memory per logged row, as a multiple of the row's bytes: the columns grow by up to 25 %, and
+# at the end the log is copied into an Arrow table with cost columns, and summarised with float64
+# temporaries. Measured on the small shanghai port (1,200 boxes a day, 10 vs 60 days): about 580
+# bytes of peak RSS per logged box (a row is 100 bytes); the rest of these numbers round up too.
+PEAK_BYTES_PER_ROW_BYTE = 6.0
+BYTES_PER_BOX_IN_PORT = 1500  # a consignment's SimPy process, its generator frames and events
+DAYS_IN_PORT = 8.0  # boxes in the port at once ~ boxes a day x days a box stays (p90, shanghai)
+BYTES_PER_FIRM = 4000  # a Mesa agent and its rows in the firm table
+BASE_BYTES = 250e6  # the interpreter with numpy, pandas, pyarrow, scipy, mesa and simpy loaded
+GB = 1e9
+LOG_BYTES_ON_DISK = 80  # a row of log.parquet or zone_orders.parquet (zstd); measured 68-74
+OTHER_FILES_BYTES = 2e6  # summary.json, daily.csv, provenance.json and the sub-model logs' overhead
+
+
+def _row_bytes(spec: dict) -> int:
+    """Bytes of one row of a log declared as ``{column: (dtype, empty value)}``."""
+    return sum(np.dtype(dtype).itemsize for dtype, _ in spec.values())
+
+
+class MemoryEstimate(NamedTuple):
+    total_gb: float
+    log_gb: float  # the consignment log, the part that grows with boxes a day x days
+    boxes_per_day: float
+    bytes_per_box: float
+
+
+def estimate_memory(cfg: ClearwayConfig) -> MemoryEstimate:
+    """Peak memory of one run of ``cfg`` in GB, from its volumes and horizon (before any allocation)."""
+    days = cfg.run.horizon_days + cfg.run.drain_cap_days  # arrivals go on while the cohort drains
+    boxes_per_day = cfg.imports.boxes_per_day + cfg.exports.boxes_per_day
+    per_box = _row_bytes(CONSIGNMENT_SPEC) * PEAK_BYTES_PER_ROW_BYTE
+    log = boxes_per_day * days * per_box
+    subs = 0.0
+    if cfg.bonded_zone.enabled:
+        subs += cfg.bonded_zone.orders.per_day * days * _row_bytes(ZONE_ORDER_SPEC) * PEAK_BYTES_PER_ROW_BYTE
+    if cfg.bunkering.enabled:
+        subs += cfg.bunkering.calls_per_day * days * _row_bytes(CALL_COLUMNS) * PEAK_BYTES_PER_ROW_BYTE
+    in_port = boxes_per_day * DAYS_IN_PORT * BYTES_PER_BOX_IN_PORT
+    firms = cfg.firms.count * BYTES_PER_FIRM
+    return MemoryEstimate((BASE_BYTES + log + subs + in_port + firms) / GB, log / GB, boxes_per_day, per_box)
+
+
+def estimate_disk_bytes(cfg: ClearwayConfig) -> float:
+    """Bytes the run's files take on disk (the Parquet log dominates; none without ``run.write_log``)."""
+    if not cfg.run.write_log:
+        return OTHER_FILES_BYTES
+    days = cfg.run.horizon_days + cfg.run.drain_cap_days
+    boxes = (cfg.imports.boxes_per_day + cfg.exports.boxes_per_day) * days
+    orders = cfg.bonded_zone.orders.per_day * days if cfg.bonded_zone.enabled else 0.0
+    return OTHER_FILES_BYTES + (boxes + orders) * LOG_BYTES_ON_DISK
+
+
+def memory_limit_gb(cfg: ClearwayConfig) -> float:
+    """``run.max_memory_gb``, or half of this machine's RAM when it is 0."""
+    if cfg.run.max_memory_gb > 0:
+        return cfg.run.max_memory_gb
+    return 0.5 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / GB
+
+
+def check_memory(cfg: ClearwayConfig) -> None:
+    """Raise ConfigError if the run's estimated peak memory is above the limit, saying how to shrink it."""
+    est, limit = estimate_memory(cfg), memory_limit_gb(cfg)
+    if est.total_gb <= limit:
+        return
+    run = cfg.run
+    source = "run.max_memory_gb" if run.max_memory_gb > 0 else "half this machine's RAM; set run.max_memory_gb"
+    # name the knob that is furthest from a typical run (60 days, 6,000 boxes a day)
+    flow = "imports" if cfg.imports.boxes_per_day >= cfg.exports.boxes_per_day else "exports"
+    field = "run.horizon_days" if run.horizon_days / 60 >= est.boxes_per_day / 6000 else f"{flow}.boxes_per_day"
+    raise ConfigError(field, f"the run would need about {est.total_gb:,.1f} GB of memory "
+                             f"({est.boxes_per_day:,.0f} boxes a day x {run.horizon_days + run.drain_cap_days:,} days "
+                             f"with the drain x "
+                             f"{est.bytes_per_box:.0f} bytes, plus boxes in the port and firms), more than "
+                             f"the limit of {limit:,.1f} GB ({source}); shorten run.horizon_days or lower "
+                             "imports/exports.boxes_per_day, or raise run.max_memory_gb")
+
+
+def check_stability(cfg: ClearwayConfig) -> None:
+    """Raise ConfigError naming the capacity field of a station offered utilisation >= 1, with the
+    policies applied (a steady-state run only)."""
+    if not cfg.run.steady_state:
+        return
+    effective = Measures(cfg.policies).effective_config(cfg)
+    for station, rho in offered_utilisation(effective).items():
+        if rho >= 1:
+            raise ConfigError(
+                station.field,
+                f"station '{station.name}' has utilisation {rho:.2f} >= 1: it would queue "
+                "without bound. Add capacity, lower demand, or set run.steady_state=false",
+            )
+    if cfg.bonded_zone.enabled:
+        check_zone_load(cfg.bonded_zone)
+
+
+def validate(cfg: ClearwayConfig) -> None:
+    """Raise :class:`ConfigError` naming the first field that cannot run, and how to fix it."""
+    check(cfg)
+    check_stability(cfg)
+    check_memory(cfg)

@@ -1,0 +1,120 @@
+"""Parameters of every trade facilitation reform (``policies.<name>``), all off by default.
+
+Each reform's mechanism, eligibility, parameter sources and defaults are told in its module's
+docstring (``sim/policies/<name>.py``); here only shape, units and bounds. Units: hours (``_h``),
+days (``_days``), CNY (``_cny``), sulfur in % mass (``_pct``), USD per tonne (``_usd_per_t``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sim.schema.fields import param
+from sim.schema.port import MANIFEST_LEAD_H
+from sim.schema.times import Duration
+from sim.schema.errors import ConfigError
+
+
+@dataclass
+class AdoptionConfig:
+    """How firms learn to opt in to a facilitation route (:mod:`sim.adoption`)."""
+
+    forced: bool = param(False, doc="every eligible firm opts in from the start")
+    switching_cost_cny: float = param(20000.0, ge=0, unit="CNY", doc="one-off cost of joining, per firm")
+    payback_days: float = param(90.0, gt=0, unit="days", doc="horizon over which the switch must repay")
+    review_prob_per_day: float = param(0.05, ge=0, le=1, doc="chance a firm reconsiders on a given day")
+    prior_saving_cny: float = param(0.0, unit="CNY", doc="saving per use firms expect before seeing any")
+    prior_weight: float = param(20.0, ge=0, unit="shipments", doc="observations the prior counts as")
+
+
+@dataclass
+class FastLaneAdoption(AdoptionConfig):
+    prior_saving_cny: float = param(300.0, unit="CNY", doc="assumption: the saving per box the pilot advertises")
+
+
+@dataclass
+class SharedWarehousingAdoption(AdoptionConfig):
+    switching_cost_cny: float = param(200000.0, ge=0, unit="CNY",
+                                      doc="assumption: stock move, WMS, customs supervision link")
+    prior_saving_cny: float = param(500.0, unit="CNY", doc="assumption: saving per order the pilot advertises")
+
+
+@dataclass
+class PreArrivalConfig:
+    enabled: bool = False
+    lead_h: float = param(24.0, ge=0, le=MANIFEST_LEAD_H, unit="h",
+                          doc="lodgement before arrival; the manifest is filed 72 h before")
+    uptake_share: float = param(0.5, ge=0, le=1, doc="share of firms that declare in advance")
+
+
+@dataclass
+class EDocumentsConfig:
+    enabled: bool = False
+    doc_check_factor: float = param(0.5, gt=0, doc="multiplies the document check's mean time")
+    paper_handover_h: float = param(24.0, ge=0, unit="h", doc="courier time cut from preparation")
+
+
+@dataclass
+class RiskManagementConfig:
+    enabled: bool = False
+    targeting_power: float = param(2.0, ge=0, doc="std. deviations of separation")
+    red_share_import: float = param(0.05, ge=0, le=1)
+    red_share_export: float = param(0.02, ge=0, le=1)
+    aeo_score_offset: float = param(-1.0, doc="std. deviations")
+    aeo_priority: bool = True
+
+
+@dataclass
+class TwoStepConfig:
+    enabled: bool = False
+    preparation_factor: float = param(0.5, ge=0, le=1, doc="share of preparation a summary declaration needs")
+
+
+@dataclass
+class DirectPickupConfig:
+    enabled: bool = False
+    advance_lodgement_h: float = param(24.0, ge=0, le=MANIFEST_LEAD_H, unit="h")
+    transfer: Duration = field(default_factory=lambda: Duration(mean_h=0.12, dist="lognormal", cv=0.3))
+    adoption: FastLaneAdoption = field(default_factory=FastLaneAdoption)
+
+    def check(self, path: str) -> None:
+        if self.transfer.dist != "lognormal":
+            raise ConfigError(f"{path}.transfer.dist",
+                              f"must be lognormal (drawn from the box's own normal variate), got {self.transfer.dist!r}")
+
+
+@dataclass
+class DirectLoadingConfig:
+    enabled: bool = False
+    gate_in_before_loading_h: float = param(3.0, ge=0, unit="h")
+    adoption: FastLaneAdoption = field(default_factory=FastLaneAdoption)
+
+
+@dataclass
+class SharedWarehousingConfig:
+    enabled: bool = False
+    declaration_period_h: float = param(24.0, gt=0, unit="h", doc="assumption: a collective declaration a day")
+    consolidation_window_h: float = param(4.0, ge=0, unit="h", doc="assumption: longest a truck waits to fill")
+    ship_before_declaration: bool = param(True, doc="assumption: exit note now, collective declaration later")
+    adoption: SharedWarehousingAdoption = field(default_factory=SharedWarehousingAdoption)
+
+
+@dataclass
+class BondedBlendingConfig:
+    """Its sulfur target is checked against the supplier's fuels by the root config."""
+
+    enabled: bool = False
+    sulfur_target_pct: float = param(0.47, gt=0, le=100, unit="% S",
+                                     doc="assumption: 0.50 % limit less a test-reproducibility margin")
+    blending_cost_usd_per_t: float = param(3.0, ge=0, unit="USD/t", doc="assumption")
+
+
+@dataclass
+class PoliciesConfig:
+    pre_arrival: PreArrivalConfig = field(default_factory=PreArrivalConfig)
+    e_documents: EDocumentsConfig = field(default_factory=EDocumentsConfig)
+    risk_management: RiskManagementConfig = field(default_factory=RiskManagementConfig)
+    two_step: TwoStepConfig = field(default_factory=TwoStepConfig)
+    direct_pickup: DirectPickupConfig = field(default_factory=DirectPickupConfig)
+    direct_loading: DirectLoadingConfig = field(default_factory=DirectLoadingConfig)
+    shared_warehousing: SharedWarehousingConfig = field(default_factory=SharedWarehousingConfig)
+    bonded_blending: BondedBlendingConfig = field(default_factory=BondedBlendingConfig)

@@ -1,0 +1,124 @@
+"""The container port: box flows and their control channels, vessel calls, firms, terminal.
+
+Units: hours (``_h``), boxes or TEU, rates per day unless the name says otherwise, CNY (``_cny``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from omegaconf import MISSING
+
+from sim.schema.fields import check_shares, param
+from sim.schema.times import Duration
+
+ARRIVAL_MODES = ("vessel", "poisson")
+MANIFEST_LEAD_H = 72.0  # the import manifest (and its boxes) is known this long before arrival
+
+
+@dataclass
+class ChannelShares:
+    """Target shares of declarations sent to each control channel; they must sum to 1.
+
+    green = automatic release, yellow = document check, red = document check + physical inspection.
+    """
+
+    green: float = param(MISSING, ge=0, le=1)
+    yellow: float = param(MISSING, ge=0, le=1)
+    red: float = param(MISSING, ge=0, le=1)
+
+    def check(self, path: str) -> None:
+        check_shares(self, path)
+
+
+@dataclass
+class CreditShares:
+    """Shares of firms in each customs credit class; they must sum to 1."""
+
+    aeo: float = param(MISSING, ge=0, le=1, doc="AEO advanced certification")
+    general: float = param(MISSING, ge=0, le=1)
+    low: float = param(MISSING, ge=0, le=1)
+
+    def check(self, path: str) -> None:
+        check_shares(self, path)
+
+
+@dataclass
+class ArrivalsConfig:
+    mode: str = param(MISSING, choices=ARRIVAL_MODES,
+                      doc="vessel: boxes come with vessel calls; poisson: one Poisson stream per flow")
+
+
+@dataclass
+class ImportConfig:
+    boxes_per_day: float = param(MISSING, ge=0, unit="boxes/day")
+    channels: ChannelShares = field(default_factory=ChannelShares)
+    # discharge -> declaration lodged, before dividing by the firm's preparation speed
+    # (mean of the result: mean_h x exp(speed sigma^2))
+    preparation: Duration = field(default_factory=Duration)
+    inspection_booking: Duration = field(default_factory=Duration)  # inspection order -> box ready
+    pickup_delay: Duration = field(default_factory=Duration)  # release -> truck slot wanted
+
+
+@dataclass
+class ExportConfig:
+    boxes_per_day: float = param(MISSING, ge=0, unit="boxes/day")
+    channels: ChannelShares = field(default_factory=ChannelShares)
+    preparation: Duration = field(default_factory=Duration)  # gate-in -> declaration lodged
+    inspection_booking: Duration = field(default_factory=Duration)
+    gate_in_lead: Duration = field(default_factory=Duration)  # gate-in before scheduled vessel arrival
+
+
+@dataclass
+class VesselConfig:
+    calls_per_day: float = param(MISSING, gt=0, unit="calls/day", doc="scheduled calls, evenly spaced")
+    delay: Duration = field(default_factory=Duration)  # actual minus scheduled arrival, h (>= 0)
+    berths: int = param(MISSING, ge=1)
+    cranes_per_berth: int = param(MISSING, ge=1)
+    moves_per_crane_h: float = param(MISSING, gt=0, unit="moves/h", doc="gross crane productivity")
+    berthing_h: float = param(MISSING, ge=0, unit="h", doc="berth allocated -> first crane move")
+    departure_h: float = param(MISSING, ge=0, unit="h", doc="last move -> departure")
+
+
+@dataclass
+class FirmsConfig:
+    count: int = param(MISSING, ge=1, unit="firms")
+    size_pareto_shape: float = param(MISSING, gt=0, doc="tail index of consignments per firm")
+    credit: CreditShares = field(default_factory=CreditShares)
+    offence_rate_mean: float = param(MISSING, ge=0, lt=1, doc="mean share of consignments with an offence")
+    offence_rate_concentration: float = param(MISSING, gt=0, doc="Beta a+b across firms")
+    certification_share: float = param(MISSING, ge=0, le=1, doc="share of imports needing certification")
+    cargo_value_median_cny: float = param(MISSING, gt=0, unit="CNY", doc="per container")
+    cargo_value_sigma: float = param(MISSING, ge=0, doc="lognormal sigma of cargo value")
+    share_40ft: float = param(MISSING, ge=0, le=1, doc="share of 40' boxes (2 TEU)")
+    preparation_speed_sigma: float = param(MISSING, ge=0, doc="lognormal spread of declaration speed")
+
+
+@dataclass
+class TerminalConfig:
+    yard_capacity_teu: float = param(MISSING, ge=0, unit="TEU", doc="0 = unlimited")
+    rehandles_at_full_yard: float = param(MISSING, ge=0, doc="extra moves per retrieval, full yard")
+    shuttles: int = param(MISSING, ge=0, doc="yard <-> inspection area trucks; 0 = unlimited")
+    shuttle: Duration = field(default_factory=Duration)  # one trip
+    gate_lanes: int = param(MISSING, ge=0, doc="0 = unlimited")
+    gate_service: Duration = field(default_factory=Duration)
+    appointment_slots_per_h: int = param(MISSING, ge=0, unit="trucks/h", doc="0 = unlimited")
+
+
+@dataclass
+class CostConfig:
+    cny_per_usd: float = param(MISSING, gt=0, unit="CNY/USD")
+    thc_20ft_cny: float = param(MISSING, ge=0, unit="CNY", doc="terminal handling charge per box")
+    thc_40ft_cny: float = param(MISSING, ge=0, unit="CNY")
+    document_fee_cny: float = param(MISSING, ge=0, unit="CNY", doc="per import bill of lading")
+    brokerage_import_cny: float = param(MISSING, ge=0, unit="CNY", doc="per declaration")
+    brokerage_export_cny: float = param(MISSING, ge=0, unit="CNY")
+    free_storage_days: float = param(MISSING, ge=0, unit="days")
+    storage_cny_per_teu_day: float = param(MISSING, ge=0, unit="CNY/TEU/day")
+    rehandle_cny_per_move: float = param(MISSING, ge=0, unit="CNY")
+    inspection_fee_cny: float = param(MISSING, ge=0, unit="CNY", doc="per inspected box")
+    shuttle_cny_per_trip: float = param(MISSING, ge=0, unit="CNY")
+    detention_free_days: float = param(MISSING, ge=0, unit="days")
+    detention_cny_per_teu_day: float = param(MISSING, ge=0, unit="CNY/TEU/day")
+    empty_return_days: float = param(MISSING, ge=0, unit="days", doc="gate-out -> empty box back")
+    truck_wait_cny_per_h: float = param(MISSING, ge=0, unit="CNY/h")
+    inventory_pct_per_day: float = param(MISSING, ge=0, unit="%/day", doc="time cost, % of cargo value")

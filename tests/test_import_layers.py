@@ -1,0 +1,39 @@
+"""Imports run one way: schema -> model -> run -> experiment -> analysis -> report / app.
+
+The contract is ``[tool.importlinter]`` in pyproject.toml (import-linter's ``layers`` contract);
+these tests run it on the package, and on a copy with one upward import to show it can fail.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LINT = ("import sys; from importlinter.cli import lint_imports; "
+        "sys.exit(lint_imports(config_filename='pyproject.toml', no_cache=True))")
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess:
+    """Run the import contract of ``root``/pyproject.toml on ``root``/sim."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run([sys.executable, "-c", LINT], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_every_import_points_down_the_layers():
+    proc = lint_imports(REPO_ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 kept, 0 broken" in proc.stdout, proc.stdout
+
+
+def test_an_upward_import_breaks_the_contract(tmp_path):
+    shutil.copytree(REPO_ROOT / "sim", tmp_path / "sim", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO_ROOT / "pyproject.toml", tmp_path)
+    fields = tmp_path / "sim" / "schema" / "fields.py"
+    fields.write_text(fields.read_text() + "\nimport sim.model  # the schema reaching up into the model\n")
+    proc = lint_imports(tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "sim.schema is not allowed to import sim.model" in proc.stdout, proc.stdout

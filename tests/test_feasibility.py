@@ -1,0 +1,63 @@
+"""The start-up checks that need the model: stability after the policies apply, and memory."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from sim import ConfigError, load_config
+from sim.capacity import offered_utilisation
+from sim.feasibility import estimate_disk_bytes, estimate_memory, memory_limit_gb, validate
+
+V = "verification"
+
+
+@pytest.mark.parametrize(("overloaded", "policy", "station"), [
+    # doc check (20*0.4 + 10*0.25)/h * 0.5 h / 5 = 1.05; e-documents halve the check: 0.53
+    ("customs.doc_officers=5", "e_documents", "doc_check"),
+    # inspection (20*0.1 + 10*0.05)/h * 1.5 h / 3 = 1.25; risk management cuts red to 5 % / 2 %: 0.60
+    ("customs.inspection_teams=3", "risk_management", "inspection"),
+], ids=["e-documents-relieve-the-desk", "risk-management-relieves-inspection"])
+def test_stability_is_checked_after_the_policies_apply(overloaded, policy, station):
+    with pytest.raises(ConfigError) as info:
+        load_config(V, [overloaded])
+    assert f"'{station}'" in str(info.value)
+    cfg = load_config(V, [overloaded, f"policy={policy}"])  # the reform takes the station below 1
+    raw = {ref.name: rho for ref, rho in offered_utilisation(cfg).items()}
+    assert raw[station] >= 1  # before the policy applies it is still overloaded: not a vacuous pass
+
+
+def test_an_overloaded_zone_desk_is_refused_only_in_a_steady_state_run():
+    with pytest.raises(ConfigError) as info:
+        load_config("shanghai", ["bonded_zone.customs.desk_officers=6"])
+    assert info.value.field_path == "bonded_zone.customs.desk_officers"
+    load_config("shanghai", ["bonded_zone.customs.desk_officers=6", "run.steady_state=false"])
+
+
+def test_memory_estimate_grows_with_boxes_and_days():
+    cfg = load_config("shanghai")
+    base = estimate_memory(cfg)
+    longer = estimate_memory(replace(cfg, run=replace(cfg.run, horizon_days=2 * cfg.run.horizon_days)))
+    assert longer.log_gb == pytest.approx(2 * base.log_gb)
+    assert 0.3 < base.total_gb < 2.0  # the default run peaks at a few hundred MB (README, Speed)
+
+
+def test_memory_limit_defaults_to_half_the_ram_and_can_be_set():
+    cfg = load_config("shanghai")
+    assert memory_limit_gb(cfg) > 0.1
+    assert memory_limit_gb(replace(cfg, run=replace(cfg.run, max_memory_gb=3.5))) == 3.5
+    validate(replace(cfg, run=replace(cfg.run, max_memory_gb=base_need(cfg) * 1.01)))
+    with pytest.raises(ConfigError) as info:
+        validate(replace(cfg, run=replace(cfg.run, max_memory_gb=base_need(cfg) * 0.99)))
+    assert "GB of memory" in str(info.value)
+
+
+def base_need(cfg) -> float:
+    return estimate_memory(cfg).total_gb
+
+
+def test_disk_estimate_counts_the_log_only_when_it_is_written():
+    cfg = load_config("shanghai")
+    with_log = estimate_disk_bytes(cfg)
+    without = estimate_disk_bytes(replace(cfg, run=replace(cfg.run, write_log=False)))
+    assert without < 5e6 < with_log

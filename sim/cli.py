@@ -34,10 +34,12 @@ facilitation reforms do to clearance time, cost and enforcement.
 usage: python -m sim [KEY=VALUE ...]          one run; writes outputs/<scenario>/<date-time>/
        python -m sim -m [KEY=A,B ...]         a Hydra multirun: one run per combination
        python -m sim --help                   this page (--hydra-help: Hydra's own options)
+       (clearway ... is the same command)
 
 main overrides:
   scenario=NAME              {scenarios}
-  policy=NAME                one reform: {policies}
+  policy=NAME                one reform, one of:
+                               {policies}
   'policy=[A,B]'             several reforms
   package=NAME               a reform package: {packages}
   seed=N                     root of every random stream (0 .. 2**63-1)

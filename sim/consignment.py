@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.schema.times import Duration
 from sim.distributions import draw
 from sim.records import EXPORT, IMPORT, ConsignmentLog
 from sim.rng import Purpose, stream
+from sim.schema.times import Duration
 
 if TYPE_CHECKING:
     from sim.schema import ClearwayConfig

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.schema.port import CostConfig
 from sim.records import IMPORT
+from sim.schema.port import CostConfig
 
 COMPONENTS = ("storage", "handling", "inspection", "detention", "brokerage", "truck_waiting", "inventory")
 

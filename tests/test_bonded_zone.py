@@ -24,11 +24,11 @@ from sim.agents.firm import LOW, create_firms
 from sim.bonded_zone import BondedZone, offered_load
 from sim.bonded_zone.capacity import check_zone_load
 from sim.loading import CONFIG_DIR
-from sim.schema.policies import SharedWarehousingAdoption, SharedWarehousingConfig
-from sim.schema import check
-from sim.schema.bonded_zone import BondedZoneConfig
 from sim.records import DETECTED
 from sim.rng import Purpose, stream
+from sim.schema import check
+from sim.schema.bonded_zone import BondedZoneConfig
+from sim.schema.policies import SharedWarehousingAdoption, SharedWarehousingConfig
 
 ZONE_YAML = CONFIG_DIR / "bonded_zone" / "yangshan.yaml"
 HORIZON_DAYS, WARMUP_DAYS, COOLDOWN_DAYS = 36, 16, 4

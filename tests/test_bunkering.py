@@ -25,10 +25,10 @@ from sim.bunkering.records import BLEND, HSFO, LSFO, PRE_BLENDED
 from sim.bunkering.reference import plausibility_table
 from sim.bunkering.supplier import blend_plan
 from sim.loading import CONFIG_DIR
-from sim.schema.policies import BondedBlendingConfig
 from sim.rng import Purpose, stream
 from sim.schema import check
 from sim.schema.bunkering import BunkeringConfig
+from sim.schema.policies import BondedBlendingConfig
 
 RUN = ("run.horizon_days=120", "run.warmup_days=20", "run.cooldown_days=5")
 SEEDS = range(1, 9)

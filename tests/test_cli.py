@@ -42,7 +42,7 @@ def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
 )
 def test_bad_config_exits_2_with_one_line_and_no_traceback(tmp_path, args, field, words):
     out_dir = tmp_path / "run"
-    proc = run_cli(*args, f"hydra.run.dir={out_dir}", timeout=30)
+    proc = run_cli(*args, f"hydra.run.dir={out_dir}", timeout=120)
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     lines = proc.stderr.splitlines()
@@ -101,3 +101,14 @@ def test_short_run_keeps_mesa_step_logging_quiet(short_run):
     for text in (proc.stdout, proc.stderr, *(p.read_text() for p in out_dir.glob("*.log"))):
         assert "calling model.step" not in text
         assert "MESA" not in text
+
+
+def test_multirun_runs_one_job_per_combination(tmp_path):
+    sweep = tmp_path / "sweep"
+    proc = run_cli("-m", "scenario=verification", "run.horizon_days=4", "run.warmup_days=1",
+                   "run.cooldown_days=1", "seed=1,2", f"hydra.sweep.dir={sweep}", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    jobs = sorted(p for p in sweep.iterdir() if p.is_dir())
+    assert [p.name[:2] for p in jobs] == ["0_", "1_"], jobs
+    seeds = [json.loads((job / "provenance.json").read_text())["seed"] for job in jobs]
+    assert seeds == [1, 2]

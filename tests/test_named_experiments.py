@@ -19,10 +19,10 @@ import pytest
 from conftest import SMALL_SECTION
 
 from sim import ConfigError, load_config
-from sim.feasibility import validate
 from sim.experiment import ExperimentSpec
 from sim.experiment.runner import resolve_configs
 from sim.experiment.sensitivity import MorrisSettings, Parameter, SensitivityStudy
+from sim.feasibility import validate
 from sim.reference import TARGETS
 
 ROOT = Path(__file__).resolve().parent.parent

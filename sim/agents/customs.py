@@ -11,9 +11,9 @@ import mesa
 import numpy as np
 
 from sim.agents.risk import ConsignmentMix, RiskEngine
-from sim.schema import ClearwayConfig
 from sim.consignment import Consignment
 from sim.records import COMPLIANT, DETECTED, MISSED, ConsignmentLog
+from sim.schema import ClearwayConfig
 from sim.station import Station
 
 AEO = 0

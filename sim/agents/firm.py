@@ -18,8 +18,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.schema.port import FirmsConfig
 from sim.consignment import FirmTable
+from sim.schema.port import FirmsConfig
 
 AEO, GENERAL, LOW = 0, 1, 2
 CREDIT_CLASSES = ("aeo", "general", "low")

@@ -26,9 +26,9 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.stats import norm
 
+from sim.records import GREEN, RED, YELLOW
 from sim.schema.customs import RiskConfig
 from sim.schema.port import ChannelShares
-from sim.records import GREEN, RED, YELLOW
 
 MIN_RECENT_SCORES = 500  # the daily thresholds look at a day's declarations, and at least this many
 

@@ -18,9 +18,9 @@ import math
 
 import mesa
 
-from sim.schema import ClearwayConfig
 from sim.consignment import Consignment
 from sim.places import GATE, INSPECTION, YARD
+from sim.schema import ClearwayConfig
 from sim.station import Station
 
 

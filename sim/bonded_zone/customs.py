@@ -17,8 +17,8 @@ from __future__ import annotations
 import mesa
 
 from sim.bonded_zone.draws import COLLECTIVE, zone_stream
-from sim.schema.times import Duration
 from sim.distributions import draw
+from sim.schema.times import Duration
 from sim.station import Station
 
 

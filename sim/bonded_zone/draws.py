@@ -12,10 +12,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.schema.bonded_zone import BondedZoneConfig
-from sim.schema.times import Duration
 from sim.distributions import draw
 from sim.rng import Purpose, stream
+from sim.schema.bonded_zone import BondedZoneConfig
+from sim.schema.times import Duration
 
 # first element of every WAREHOUSE stream key
 POPULATION, ORDERS, ATTRIBUTES, SERVICE, LOTS, TRUCKS, COLLECTIVE = range(1, 8)

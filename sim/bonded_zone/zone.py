@@ -36,10 +36,10 @@ from sim.bonded_zone.records import COSTS, OrderLog
 from sim.bonded_zone.stock import Stock
 from sim.bonded_zone.summary import zone_summary
 from sim.bonded_zone.warehouse import Warehouse
-from sim.schema.times import Duration
 from sim.records import COMPLIANT, DETECTED, MISSED
 from sim.rng import Purpose, stream
 from sim.schema.bonded_zone import BondedZoneConfig
+from sim.schema.times import Duration
 from sim.station import Station
 
 if TYPE_CHECKING:

@@ -18,9 +18,9 @@ import math
 
 import numpy as np
 
-from sim.schema.times import Duration
 from sim.distributions import draw
 from sim.rng import Purpose, stream
+from sim.schema.times import Duration
 
 CALLS = 0  # stream key of the vessel calls (supply lots use 1)
 

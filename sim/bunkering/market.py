@@ -18,10 +18,10 @@ import math
 import numpy as np
 import pyarrow as pa
 
-from sim.schema.bunkering import BunkeringConfig
 from sim.bunkering.flow import call_arrivals
 from sim.bunkering.records import BLEND, CALL_COLUMNS, PRE_BLENDED, SUPPLY_KINDS, Columns
 from sim.bunkering.supplier import Blender
+from sim.schema.bunkering import BunkeringConfig
 from sim.schema.policies import BondedBlendingConfig
 from sim.station import Station
 from sim.summary import describe

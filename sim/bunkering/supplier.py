@@ -18,12 +18,12 @@ import mesa
 import numpy as np
 import simpy
 
-from sim.schema.bunkering import BunkeringConfig, FuelSource
 from sim.bunkering.flow import blend_run, purchase
 from sim.bunkering.records import BLEND, HSFO, LSFO, PRE_BLENDED, SUPPLY_COLUMNS, Columns
 from sim.distributions import draw
-from sim.schema.policies import BondedBlendingConfig
 from sim.rng import Purpose, stream
+from sim.schema.bunkering import BunkeringConfig, FuelSource
+from sim.schema.policies import BondedBlendingConfig
 from sim.station import Station
 
 SUPPLY = 1  # stream key of supply lots (calls use 0)

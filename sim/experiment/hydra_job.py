@@ -24,7 +24,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
-from sim.schema import ConfigError
+from sim.config import ConfigError
 from sim.experiment.runner import default_workers, run_experiment
 from sim.experiment.spec import ExperimentSpec
 from sim.loading import CONFIG_DIR

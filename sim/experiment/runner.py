@@ -40,7 +40,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.schema import ConfigError
+from sim.config import ConfigError
 from sim.experiment.manifest import (
     RUN_RECORD,
     clear_partial,

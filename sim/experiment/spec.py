@@ -5,7 +5,7 @@ each scenario sees the same arrivals, cargo and draws as the baseline, so the pa
 measures the reform, not the luck of the draw). Named experiments live in
 ``configs/experiment/<name>.yaml`` and load with :meth:`ExperimentSpec.load`.
 
-A wrong spec raises :class:`sim.schema.ConfigError` naming the field, e.g.
+A wrong spec raises :class:`sim.config.ConfigError` naming the field, e.g.
 ``scenarios: must include the baseline 'baseline'``.
 """
 
@@ -16,7 +16,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from sim.schema import ConfigError
+from sim.config import ConfigError
 from sim.kpis import BY_NAME
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")  # used as a folder name

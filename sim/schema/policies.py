@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sim.schema.errors import ConfigError
 from sim.schema.fields import param
 from sim.schema.port import MANIFEST_LEAD_H
 from sim.schema.times import Duration
-from sim.schema.errors import ConfigError
 
 
 @dataclass
@@ -78,8 +78,8 @@ class DirectPickupConfig:
 
     def check(self, path: str) -> None:
         if self.transfer.dist != "lognormal":
-            raise ConfigError(f"{path}.transfer.dist",
-                              f"must be lognormal (drawn from the box's own normal variate), got {self.transfer.dist!r}")
+            raise ConfigError(f"{path}.transfer.dist", "must be lognormal (drawn from the box's own "
+                                                       f"normal variate), got {self.transfer.dist!r}")
 
 
 @dataclass

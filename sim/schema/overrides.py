@@ -80,35 +80,49 @@ def package_policies(config_dir: Path, package: str) -> list[str]:
 
 
 def check_overrides(overrides: list[str], config_dir: Path, every_key_once: bool = False) -> None:
-    """Raise ConfigError for an unknown group name, a group (or, with ``every_key_once``, any key)
-    given twice, or a policy switched both on and off. ``hydra.*`` overrides are not looked at."""
+    """Raise ConfigError for an unknown config name, a config group (or, with ``every_key_once``,
+    any key) given twice, or a policy switched both on and off. ``hydra.*`` overrides are skipped."""
     parsed = [(t, o) for t, o in parse(overrides) if not o.key_or_group.startswith(("hydra.", "hydra/"))]
-    seen: dict[str, str] = {}
+    _check_given_once(parsed, every_key_once)
     switched_on: dict[str, str] = {}  # policy -> the override that switches it on
+    for text, o in parsed:
+        if o.key_or_group not in GROUPS or o.is_delete():
+            continue
+        names = _known_names(o, config_dir)
+        if o.key_or_group == "policy" and not o.is_sweep_override():
+            twice = sorted({n for n in names if names.count(n) > 1})
+            if twice:
+                raise ConfigError("policy", f"lists '{twice[0]}' twice; list each reform once")
+            switched_on.update({n: text for n in names})
+        if o.key_or_group == "package" and not o.is_sweep_override():
+            switched_on.update({p: text for n in names for p in package_policies(config_dir, n)})
+    for _, o in parsed:
+        parts = o.key_or_group.split(".")
+        switched_off = (len(parts) == 3 and parts[0] == "policies" and parts[2] == "enabled"
+                        and not o.is_sweep_override() and o.value() is False)
+        if switched_off and parts[1] in switched_on:
+            raise ConfigError(o.key_or_group, f"false contradicts '{switched_on[parts[1]]}', which switches "
+                                              f"{parts[1]} on; drop one of the two")
+
+
+def _check_given_once(parsed: list[tuple[str, Override]], every_key_once: bool) -> None:
+    """A config group chosen twice silently keeps the last choice: refuse it (any key, if asked)."""
+    seen: dict[str, str] = {}
     for text, o in parsed:
         key = o.key_or_group
         if key in seen and (key in GROUPS or every_key_once):
             raise ConfigError(key, f"given twice ('{seen[key]}', then '{text}'); give it once"
                               + (", e.g. 'policy=[a,b]' for several reforms" if key == "policy" else ""))
         seen[key] = text
-        if key not in GROUPS or o.is_delete():
-            continue
-        choices = _choices(o, config_dir)
-        names = [str(n) for c in choices for n in (c if isinstance(c, list) else [c]) if n is not None]
-        known = options(config_dir, key)
-        for name in names:
-            if name not in known:
-                raise unknown_name(key, name, known)
-        if key == "policy" and not o.is_sweep_override():
-            twice = sorted({n for n in names if names.count(n) > 1})
-            if twice:
-                raise ConfigError("policy", f"lists '{twice[0]}' twice; list each reform once")
-            switched_on.update({n: text for n in names})
-        if key == "package" and not o.is_sweep_override():
-            switched_on.update({p: text for n in names for p in package_policies(config_dir, n)})
-    for _, o in parsed:
-        parts = o.key_or_group.split(".")
-        if len(parts) == 3 and parts[0] == "policies" and parts[2] == "enabled" and not o.is_sweep_override():
-            if parts[1] in switched_on and o.value() is False:
-                raise ConfigError(o.key_or_group, f"false contradicts '{switched_on[parts[1]]}', which switches "
-                                                  f"{parts[1]} on; drop one of the two")
+
+
+def _known_names(override: Override, config_dir: Path) -> list[str]:
+    """The config names a group override chooses, each checked against ``configs/<group>/``."""
+    group = override.key_or_group
+    known = options(config_dir, group)
+    names = [str(n) for choice in _choices(override, config_dir)
+             for n in (choice if isinstance(choice, list) else [choice]) if n is not None]
+    for name in names:
+        if name not in known:
+            raise unknown_name(group, name, known)
+    return names

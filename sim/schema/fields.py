@@ -15,13 +15,14 @@ declared bounds and values not among ``choices``, then calls the section's own `
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import MISSING as _NO_DEFAULT
 from dataclasses import field, fields, is_dataclass
 from typing import Any
 
 from sim.schema.errors import ConfigError
 
-_NUMBER_TYPES = {"int": int, "float": (int, float)}
+_NUMBER_TYPES = {"int": numbers.Integral, "float": numbers.Real}  # numpy's numbers too; bool is refused
 
 
 def param(default: Any = _NO_DEFAULT, *, ge=None, gt=None, le=None, lt=None, unit: str = "",

@@ -68,7 +68,8 @@ def estimate_memory(cfg: ClearwayConfig) -> MemoryEstimate:
 
 
 def estimate_disk_bytes(cfg: ClearwayConfig) -> float:
-    """Bytes the run's files take on disk (the Parquet log dominates; none without ``run.write_log``)."""
+    """Bytes the run's files take on disk: the Parquet logs dominate; without ``run.write_log`` only
+    the summary, daily series and provenance are written."""
     if not cfg.run.write_log:
         return OTHER_FILES_BYTES
     days = cfg.run.horizon_days + cfg.run.drain_cap_days

@@ -205,9 +205,10 @@ def _replace(old: str, new: str):
     return lambda path: path.write_text(path.read_text().replace(old, new, 1))
 
 
+SHANGHAI = (REPO_ROOT / "configs" / "scenario" / "shanghai.yaml").read_text().splitlines()
 YAML_CASES = [
-    pytest.param("scenario/shanghai.yaml", _append("seed: 3\n"), "configs/scenario/shanghai.yaml:103",
-                 "duplicate key 'seed' (first at line 10)", id="duplicate-top-level-key"),
+    pytest.param("scenario/shanghai.yaml", _append("seed: 3\n"), f"configs/scenario/shanghai.yaml:{len(SHANGHAI) + 1}",
+                 f"duplicate key 'seed' (first at line {SHANGHAI.index('seed: 0') + 1})", id="duplicate-top-level-key"),
     pytest.param("bonded_zone/yangshan.yaml", _replace("  line_cv:", "  line_cv: 0.5\n  line_cv:"),
                  "configs/bonded_zone/yangshan.yaml:17", "duplicate key 'line_cv' (first at line 16)",
                  id="duplicate-nested-key"),

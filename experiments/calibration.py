@@ -14,16 +14,22 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sim.experiment import ExperimentSpec, run_experiment
+from sim.experiment import ExperimentSpec, failed_runs, run_runs
 from sim.experiment.analysis import analyse
-from sim.experiment.cli import experiment_args
+from sim.experiment.cli import (
+    EXIT_RUN_FAILED,
+    experiment_parser,
+    guarded,
+    out_dir,
+    run_args,
+    spec_from_args,
+)
 from sim.loading import load_config
 from sim.outputs import atomic_write
 from sim.plots import cdf_plot, cost_breakdown, stage_breakdown
@@ -122,12 +128,12 @@ def calibration_figure(table: pd.DataFrame, path: str | Path, replications: int 
     return save(fig, path, "calibration", title, caption)
 
 
-def run_calibration(spec: ExperimentSpec, out: str | Path, workers: int | None = None,
-                    progress: bool | None = True):
+def run_calibration(spec: ExperimentSpec, out: str | Path, progress: bool | None = True,
+                    **run_kwargs):
     """Run (resuming), write calibration.csv, the calibration figure and the standard report;
     return (calibration table, figure, md, html)."""
-    out = Path(out)
-    run_experiment(spec, out, workers=workers, progress=progress)
+    run_runs(spec, out, progress=progress, **run_kwargs)
+    out = Path(out).expanduser().absolute()
     table, summaries, _ = load_runs(out)
     done = table[table["scenario"] == spec.baseline]
     runs = [summaries[(spec.baseline, int(s))] for s in sorted(done["seed"])]
@@ -168,17 +174,25 @@ def baseline_report(out: Path, spec: ExperimentSpec, calibration_fig: FigureFile
     return Path(md), Path(html)
 
 
-def main(argv: list[str] | None = None, name: str = "calibration") -> None:
-    args, spec, out = experiment_args(name, __doc__, argv)
+def main(argv: list[str] | None = None, name: str = "calibration") -> int:
+    args = experiment_parser(__doc__).parse_args(argv)
+    spec = spec_from_args(args, name)
+    out = Path(out_dir(args, spec)).expanduser().absolute()
     started = time.perf_counter()
-    cal, figure, md, html = run_calibration(spec, out, workers=args.workers)
-    print(f"\n{spec.name}: {spec.base} x {spec.replications} replications in "
+    cal, figure, md, html = run_calibration(spec, out, **run_args(args))
+    quick = " (quick variant: smaller section, shorter horizon)" if spec.is_quick else ""
+    print(f"\n{spec.name}{quick}: {spec.base} x {spec.replications} replications in "
           f"{time.perf_counter() - started:.0f} s")
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(cal.drop(columns="source").round(2).to_string(index=False))
     print(f"\n{figure.title}\nFigure: {figure.png}\nReport: {html}\n        {md}\n"
           f"Table:  {out / OUTPUT}")
+    failures = failed_runs(out)
+    if len(failures):
+        print(f"\nFAILED: {len(failures)} run(s); see {out / 'failures.csv'}")
+        return EXIT_RUN_FAILED
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    guarded(main)

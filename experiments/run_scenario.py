@@ -1,16 +1,34 @@
-"""Run an experiment's scenarios as Hydra jobs: one job per scenario, all replications inside it.
+"""Run any experiment, a named one or your own YAML sweep, to its comparison tables and report.
 
-    python experiments/run_scenario.py -m experiment=policy_comparison
-    python experiments/run_scenario.py -m experiment=policy_comparison \
-        scenario_name=baseline,pre_arrival hydra/launcher=joblib
-    python experiments/run_scenario.py -m experiment=smoke hydra/launcher=submitit_local
-    python experiments/run_scenario.py experiment=policy_comparison \
-        out_dir=results/policy_comparison/run1          # no -m: one job, one pool; resumable
+    python experiments/run_scenario.py inspection_teams --quick          # about a minute
+    python experiments/run_scenario.py my_sweep.yaml --out results/my_sweep/run1   # resumes
+    python experiments/run_scenario.py policy_comparison --executor slurm --workers 64 \\
+        --partition compute --out /scratch/$USER/policy_comparison
 
-See sim/experiment/hydra_job.py and configs/experiment_job.yaml.
+Runs every scenario of the experiment with the same replication seeds (common random numbers),
+then writes comparison.csv, figures/ and report.md/.html into the experiment folder and prints
+the headline: port time, cost and missed offences per scenario against the baseline.
 """
+from __future__ import annotations
 
-from sim.experiment.hydra_job import main
+from sim.experiment import run_experiment
+from sim.experiment.cli import (
+    EXIT_RUN_FAILED,
+    experiment_parser,
+    guarded,
+    out_dir,
+    run_args,
+    spec_from_args,
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = experiment_parser(__doc__, named=False).parse_args(argv)
+    spec = spec_from_args(args, args.experiment)
+    result = run_experiment(spec, out_dir(args, spec), **run_args(args))
+    print(result.console)
+    return 0 if result.ok else EXIT_RUN_FAILED
+
 
 if __name__ == "__main__":
-    main()
+    guarded(main)

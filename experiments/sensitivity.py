@@ -3,6 +3,7 @@
     python experiments/sensitivity.py                                # results/sensitivity/<time>/
     python experiments/sensitivity.py --out results/sensitivity/reference   # resumes
     python experiments/sensitivity.py --trajectories 8 --replications 3     # a finer screening
+    python experiments/sensitivity.py --quick      # 2 trajectories on a small section, 12 days
 
 Samples the Morris design of configs/experiment/sensitivity.yaml (12 parameters with ranges),
 runs every sample point as one scenario with the same seeds (common random numbers; in a process
@@ -12,11 +13,15 @@ ranking tables, one tornado figure per KPI), and prints the ranking.
 """
 from __future__ import annotations
 
-import sys
 import time
+from dataclasses import replace
 
-from sim.experiment.cli import default_out, experiment_parser
+from sim.experiment import failed_runs, run_runs
+from sim.experiment.cli import EXIT_RUN_FAILED, default_out, experiment_parser, guarded, run_args
 from sim.experiment.sensitivity import SensitivityStudy, kpi_axis_label
+from sim.schema.errors import ConfigError
+
+QUICK_TRAJECTORIES = 2
 
 
 def ranking_lines(frames, top: int = 5) -> list[str]:
@@ -30,26 +35,54 @@ def ranking_lines(frames, top: int = 5) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None, name: str = "sensitivity") -> None:
-    ap = experiment_parser(__doc__, replications_help="seeds per sample point")
+def study_from_args(args, name: str) -> SensitivityStudy:
+    """The study with ``--quick`` (the spec's quick section, 2 trajectories), ``--replications``
+    (seeds per point) and ``--trajectories`` applied."""
+    for flag in ("replications", "trajectories", "workers"):
+        value = getattr(args, flag)
+        if value is not None and value < (0 if flag == "workers" else 1):
+            raise ConfigError(f"--{flag}", f"must be >= {0 if flag == 'workers' else 1}, "
+                                           f"got {value}")
+    study = SensitivityStudy.load(name)
+    trajectories, replications, overrides = args.trajectories, args.replications, None
+    if args.quick:
+        quick = study.experiment.as_quick()
+        overrides = quick.overrides
+        trajectories = trajectories or QUICK_TRAJECTORIES
+        replications = replications or quick.replications
+    if trajectories or replications or overrides:
+        study = study.with_options(trajectories=trajectories, replications=replications,
+                                   overrides=overrides)
+    if args.quick:
+        study.spec = replace(study.spec, is_quick=True)
+    return study
+
+
+def main(argv: list[str] | None = None, name: str = "sensitivity") -> int:
+    ap = experiment_parser(__doc__)
     ap.add_argument("--trajectories", type=int, help="Morris trajectories r (points: r (k + 1))")
     args = ap.parse_args(argv)
-    study = SensitivityStudy.load(name)
-    if args.replications or args.trajectories:
-        study = study.with_options(trajectories=args.trajectories, replications=args.replications)
+    study = study_from_args(args, name)
     spec, s = study.spec, study.settings
-    out = args.out or default_out(name)
-    print(f"{spec.name}: Morris screening of {s.k} parameters, {s.trajectories} trajectories x "
-          f"{s.k + 1} points + baseline = {len(spec.scenarios)} scenarios x {spec.replications} "
-          f"seeds = {len(spec.scenarios) * spec.replications} runs")
+    out = args.out or default_out(spec)
+    print(f"{spec.name}{' (quick variant)' if spec.is_quick else ''}: Morris screening of {s.k} "
+          f"parameters, {s.trajectories} trajectories x {s.k + 1} points + baseline = "
+          f"{len(spec.scenarios)} scenarios x {spec.replications} seeds = "
+          f"{len(spec.scenarios) * spec.replications} runs")
     started = time.perf_counter()
-    result = study.run(out, workers=args.workers)
+    run_runs(spec, out, **run_args(args))  # the runs, on the chosen executor
+    result = study.run(out, workers=args.workers)  # resumes them (nothing left) and analyses
     print(f"\n{spec.name}: done in {time.perf_counter() - started:.0f} s. Most influential "
           "parameters (mu*: mean |elementary effect|, KPI change over the parameter's range):")
     print("\n".join(ranking_lines(result.frames)))
     print(f"\nReport: {result.report_html}\n        {result.report_md}\n"
-          f"Tables: {result.morris_csv}, {out / 'design.csv'}, {out / 'summary.csv'}")
+          f"Tables: {result.morris_csv}, {out}/design.csv, {out}/summary.csv")
+    failures = failed_runs(out)
+    if len(failures):
+        print(f"\nFAILED: {len(failures)} run(s); see {out}/failures.csv")
+        return EXIT_RUN_FAILED
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    guarded(main)

@@ -19,15 +19,20 @@ red-channel imports).
 """
 from __future__ import annotations
 
-import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 
-from sim.experiment import ExperimentSpec, run_experiment
-from sim.experiment.analysis import analyse
-from sim.experiment.cli import experiment_args
+from sim.experiment import ExperimentResult, ExperimentSpec, run_experiment
+from sim.experiment.analysis import incomplete_scenarios
+from sim.experiment.cli import (
+    EXIT_RUN_FAILED,
+    experiment_parser,
+    guarded,
+    out_dir,
+    run_args,
+    spec_from_args,
+)
 from sim.outputs import atomic_write
 from sim.stats import finished_runs, kpi_columns, kpi_label, kpi_unit, load_runs, paired_differences
 
@@ -126,30 +131,28 @@ def summary_lines(svr: pd.DataFrame, kpis=HEADLINE_KPIS) -> list[str]:
     return lines
 
 
-def run_stress_test(spec: ExperimentSpec, out: str | Path, workers: int | None = None,
-                    progress: bool | None = True):
-    """Run (resuming), analyse, write ``stress_vs_reform.csv``; return (md, html, comparison,
-    stress_vs_reform frame)."""
-    out = Path(out)
-    run_experiment(spec, out, workers=workers, progress=progress)
-    md, html, comparison = analyse(out, spec)
-    table, summaries, _ = load_runs(out)
+def run_stress_test(spec: ExperimentSpec, out: str | Path, progress: bool | None = True,
+                    **run_kwargs) -> tuple[ExperimentResult, pd.DataFrame]:
+    """Run (resuming) and analyse the experiment, then write ``stress_vs_reform.csv`` over its
+    complete scenarios; return (the experiment's result, the stress_vs_reform frame)."""
+    result = run_experiment(spec, out, progress=progress, **run_kwargs)
+    table, summaries, _ = load_runs(result.out_dir)
+    table = table[~table["scenario"].isin(incomplete_scenarios(table, spec))]
     svr = stress_vs_reform(add_summary_kpis(table, summaries), spec.baseline)
-    atomic_write(out / OUTPUT, lambda p: svr.to_csv(p, index=False))
-    return md, html, comparison, svr
+    atomic_write(result.out_dir / OUTPUT, lambda p: svr.to_csv(p, index=False))
+    return result, svr
 
 
-def main(argv: list[str] | None = None, name: str = "stress_test") -> None:
-    args, spec, out = experiment_args(name, __doc__, argv)
-    started = time.perf_counter()
-    md, html, _, svr = run_stress_test(spec, out, workers=args.workers)
-    print(f"\n{spec.name}: {len(spec.scenarios)} scenarios x {spec.replications} replications "
-          f"in {time.perf_counter() - started:.0f} s (paired over common seeds)")
+def main(argv: list[str] | None = None, name: str = "stress_test") -> int:
+    args = experiment_parser(__doc__).parse_args(argv)
+    spec = spec_from_args(args, name)
+    result, svr = run_stress_test(spec, out_dir(args, spec), **run_args(args))
+    print(result.console)
     with pd.option_context("display.width", 200):
         print("\n".join(summary_lines(svr)))
-    print(f"\nReport: {html}\n        {md}\nTables: {out / OUTPUT}, {out / 'comparison.csv'}, "
-          f"{out / 'summary.csv'}")
+    print(f"Stress against reform: {result.out_dir / OUTPUT}")
+    return 0 if result.ok else EXIT_RUN_FAILED
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    guarded(main)

@@ -6,6 +6,7 @@ target (``os.replace`` is atomic on POSIX): a reader or a resumed sweep never se
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import shutil
@@ -82,12 +83,27 @@ def check_output_dir(folder, needed_bytes: float, field: str, keep_existing_run:
 
 
 def write_json(path: Path, data) -> None:
-    atomic_write(path, lambda p: p.write_text(json.dumps(data, indent=2, default=_plain) + "\n"))
+    """Write ``data`` as strict JSON (RFC 8259): NaN and infinity become null."""
+    atomic_write(path, lambda p: p.write_text(strict_json(data, indent=2) + "\n"))
 
 
-def _plain(value):
-    if hasattr(value, "item"):
-        return value.item()
+def strict_json(data, indent: int | None = None) -> str:
+    """``data`` as JSON that strict parsers accept: NaN and +-inf (no JSON value) become null,
+    numpy scalars plain numbers."""
+    return json.dumps(_finite(data), indent=indent, allow_nan=False)
+
+
+def _finite(value):
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 

@@ -92,6 +92,8 @@ class ExperimentSpec:
         except MissingMandatoryValue as err:
             raise ConfigError(err.full_key or "name", "has no value; set it") from None
         except OmegaConfBaseException as err:
+            if isinstance(err.__context__, ConfigError):  # raised by check() inside to_object
+                raise err.__context__ from None
             raise _as_config_error(err, cls) from None
 
     @classmethod
@@ -106,6 +108,9 @@ class ExperimentSpec:
             mark = getattr(err, "problem_mark", None)
             where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
             problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+            context = getattr(err, "context_mark", None)
+            if context is not None and mark is not None and context.line != mark.line:
+                problem += f" ({getattr(err, 'context', 'started')} at line {context.line + 1})"
             raise ConfigError("experiment", f"{where}: YAML syntax error: {problem}") from None
         except (OmegaConfBaseException, UnicodeDecodeError) as err:
             raise ConfigError("experiment", f"{path}: {str(err).splitlines()[0]}") from None
@@ -187,11 +192,11 @@ class ExperimentSpec:
         if self.baseline not in self.scenarios:
             raise ConfigError("scenarios", f"must include the baseline {self.baseline!r}; got "
                                            f"{', '.join(map(str, self.scenarios))}")
-        if self.seed(self.replication_limit - 1) > MAX_SEED:
-            raise ConfigError("first_seed", f"first_seed + replications must stay <= {MAX_SEED}")
         if self.workers is not None and self.workers < 0:
             raise ConfigError("workers", f"must be >= 0 (0: in this process), got {self.workers}")
         self._check_sequential()
+        if self.seed(self.replication_limit - 1) > MAX_SEED:
+            raise ConfigError("first_seed", f"first_seed + replications must stay <= {MAX_SEED}")
 
     def _check_sequential(self) -> None:
         if self.target_half_width is None:

@@ -48,11 +48,11 @@ def spec_for(runs: int, verification: bool):
 
 
 def case(spec, workers: int) -> dict:
-    from sim.experiment import read_manifest, run_experiment
+    from sim.experiment import read_manifest, run_runs
 
     with tempfile.TemporaryDirectory(prefix="bench_runner_") as tmp:
         started = time.perf_counter()
-        table = run_experiment(spec, tmp, workers=workers, progress=False)
+        table = run_runs(spec, tmp, workers=workers, progress=False)
         wall = time.perf_counter() - started
         sim_s = float(read_manifest(tmp).wall_s.sum())
     return {

@@ -30,6 +30,18 @@ def scaled_overrides(cfg: ClearwayConfig, factor: float) -> list[str]:
     return out
 
 
+def scale_override(override: str, factor: float) -> str:
+    """``customs.inspection_teams=45`` scaled by 0.2 -> ``customs.inspection_teams=9``: a
+    Hydra-style override of a volume or capacity multiplied like :func:`scaled_overrides`
+    does; any other override unchanged."""
+    path, _, value = override.partition("=")
+    if path in VOLUMES:
+        return f"{path}={float(value) * factor:.6g}"
+    if path in CAPACITIES:
+        return f"{path}={math.ceil(int(value) * factor) if int(value) else 0}"
+    return override
+
+
 def _get(cfg, path: str):
     for part in path.split("."):
         cfg = getattr(cfg, part)

@@ -139,8 +139,9 @@ def stress(tmp_path_factory):
     spec = ExperimentSpec.load("stress_test")
     spec = replace(spec, replications=1, overrides=[*TINY_PORT, *STRESS_TIMING])
     out = tmp_path_factory.mktemp("stress_test")
-    _md, _html, comparison, svr = module.run_stress_test(spec, out, workers=2, progress=False)
-    return out, comparison, svr
+    result, svr = module.run_stress_test(spec, out, workers=2, progress=False)
+    assert result.ok
+    return out, result.comparison, svr
 
 
 def test_stress_test_writes_report_and_stress_vs_reform_table(stress):

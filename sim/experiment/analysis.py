@@ -91,7 +91,7 @@ def _signed(x: float, decimals: int) -> str:
 
 
 def _cell(row: pd.Series, label: str, unit: str, decimals: int) -> str:
-    if abs(row["diff_ci_high"] - row["diff_ci_low"]) < 10 ** -decimals * 5:  # a narrow CI
+    if 0 < abs(row["diff_ci_high"] - row["diff_ci_low"]) < 10 ** -decimals * 5:  # a narrow CI
         decimals += 2
     unit = f" {unit}" if unit else ""
     pct = f" ({_signed(row['pct_change'], 0)} %)" if pd.notna(row.get("pct_change")) else ""

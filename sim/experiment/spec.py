@@ -130,19 +130,23 @@ class ExperimentSpec:
         return asdict(self)
 
     def as_quick(self) -> ExperimentSpec:
-        """The quick variant: ``quick.replications`` seeds, the section scaled by ``quick.scale``,
-        ``quick.horizon_days`` (its warm-up and cool-down); the same scenarios and seeds."""
+        """The quick variant: ``quick.replications`` seeds, the section scaled by ``quick.scale``
+        (volumes and capacities, also those a scenario sets, so a scenario keeps its capacity
+        relative to the section), ``quick.horizon_days`` (its warm-up and cool-down); the same
+        scenarios and seeds."""
         if self.is_quick:
             return self
         from sim.loading import load_config
-        from sim.scaling import scaled_overrides
+        from sim.scaling import scale_override, scaled_overrides
 
         q = self.quick
         section = scaled_overrides(load_config(self.base, self.overrides), q.scale)
         horizon = [f"run.horizon_days={q.horizon_days}", f"run.warmup_days={q.warmup_days}",
                    f"run.cooldown_days={q.cooldown_days}"]
-        return replace(self, replications=q.replications, overrides=[*self.overrides, *section,
-                                                                     *horizon], is_quick=True)
+        scenarios = {name: [scale_override(o, q.scale) for o in overrides]
+                     for name, overrides in self.scenarios.items()}
+        return replace(self, replications=q.replications, scenarios=scenarios,
+                       overrides=[*self.overrides, *section, *horizon], is_quick=True)
 
     # ------------------------------------------------------------------ derived values
     def seed(self, replication: int) -> int:

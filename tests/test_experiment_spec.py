@@ -124,6 +124,14 @@ def test_quick_variant_is_smaller_and_says_so():
     assert quick.as_quick() is quick and quick.to_dict()["is_quick"] is True
 
 
+def test_quick_variant_scales_a_scenario_capacity_with_the_section():
+    spec = ExperimentSpec.load("capacity_vs_paperwork")
+    quick = spec.as_quick()
+    assert spec.scenarios["fewer_teams"] == ["customs.inspection_teams=40"]
+    assert quick.scenarios["fewer_teams"] == ["customs.inspection_teams=8"]  # 40 x 0.2
+    assert quick.scenarios["e_documents"] == ["policy=e_documents"]
+
+
 # --------------------------------------------------------------------------- the command line
 
 

@@ -198,3 +198,24 @@ def test_calibration_writes_table_figure_and_report(calibration):
     within = int(written["within"].sum())
     assert figure.title.startswith(f"{within} of {len(written)} reference figures"
                                    if within < len(written) else "All")
+
+
+# ------------------------------------------------------------------ the README's sweep example
+
+
+@pytest.mark.slow
+def test_readme_sweep_quick_ends_in_a_report_with_an_explainable_effect(tmp_path, capsys):
+    """``python experiments/run_scenario.py capacity_vs_paperwork --quick``: e-documents cut
+    import port time; a third fewer inspection teams does not move it measurably."""
+    code = _entry_point("run_scenario").main(["capacity_vs_paperwork", "--quick", "--out",
+                                              str(tmp_path)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "quick variant" in printed and "e_documents: import port time \u2212" in printed
+    assert json.loads((tmp_path / "experiment.json").read_text())["is_quick"] is True
+    _report_files(tmp_path)
+    comparison = pd.read_csv(tmp_path / "comparison.csv").set_index(["scenario", "kpi"])
+    edocs = comparison.loc[("e_documents", "import_port_time_h")]
+    assert edocs["diff_ci_high"] < -5  # hours
+    teams = comparison.loc[("fewer_teams", "import_port_time_h")]
+    assert abs(teams["diff_mean"]) < 1

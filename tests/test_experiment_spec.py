@@ -12,7 +12,7 @@ import pytest
 
 from sim import ConfigError
 from sim.experiment import ExperimentSpec
-from sim.experiment.cli import experiment_parser, guarded, spec_from_args
+from sim.experiment.cli import experiment_parser, guarded, run_args, spec_from_args
 from sim.experiment.runner import resolve_configs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,6 +153,16 @@ def test_bad_command_line_is_a_config_error(argv, field, words):
     assert err.value.field_path == field
     for word in words:
         assert word in str(err.value), str(err.value)
+
+
+@pytest.mark.parametrize("argv, field", [
+    (["--partition", "compute"], "--partition"),
+    (["--executor", "slurm", "--ray-address", "auto"], "--ray-address"),
+])
+def test_an_option_for_another_executor_is_refused(argv, field):
+    with pytest.raises(ConfigError) as err:
+        run_args(experiment_parser("test").parse_args(argv))
+    assert err.value.field_path == field
 
 
 def test_replications_option_replaces_the_spec_value():

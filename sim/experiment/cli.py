@@ -86,6 +86,10 @@ def out_dir(args, spec: ExperimentSpec) -> Path | str:
 
 def run_args(args) -> dict:
     """The keyword arguments of :func:`sim.experiment.run_experiment` the options set."""
+    if args.partition and args.executor != "slurm":
+        raise ConfigError("--partition", f"is for --executor slurm, not {args.executor}")
+    if args.ray_address and args.executor != "ray":
+        raise ConfigError("--ray-address", f"is for --executor ray, not {args.executor}")
     options = {"partition": args.partition, "ray_address": args.ray_address}
     return {"workers": args.workers, "reuse_stale": args.reuse_stale, "executor": args.executor,
             "executor_options": {k: v for k, v in options.items() if v}}

@@ -2,7 +2,9 @@
 
 Every executor runs calls of one function (:func:`sim.experiment.worker.run_one`) with at most
 ``workers`` in flight and yields ``(index, result)`` as each finishes, in any order; a call that
-could not run (a worker killed, a job lost) yields ``(index, exception)`` instead:
+could not run (a worker killed, a job lost) yields ``(index, exception)`` instead. ``admit(i)``
+is asked just before call ``i`` is submitted (the runner claims the run there); a call it
+refuses is skipped:
 
     with make_executor("local", workers=2) as executor:
         for i, outcome in executor.map_unordered(run_one, calls):
@@ -51,14 +53,19 @@ class Executor:
     def __init__(self, workers: int) -> None:
         self.workers = workers
 
-    def map_unordered(self, fn: Callable, calls: list[tuple]) -> Iterator[tuple[int, object]]:
+    def map_unordered(self, fn: Callable, calls: list[tuple],
+                      admit: Callable[[int], bool] = lambda i: True
+                      ) -> Iterator[tuple[int, object]]:
         """Yield ``(index, fn(*calls[index]))`` or ``(index, exception)`` as calls finish."""
         pending = list(enumerate(calls))[::-1]
         running: dict = {}
         while pending or running:
             while pending and len(running) < max(1, self.workers):
                 i, args = pending.pop()
-                running[self._submit(fn, args)] = i
+                if admit(i):
+                    running[self._submit(fn, args)] = i
+            if not running:
+                return
             for handle, outcome in self._finished(list(running)):
                 yield running.pop(handle), outcome
 
@@ -98,15 +105,16 @@ class LocalExecutor(Executor):
         for _ in range(self.workers):  # the pool starts a process per submitted task
             self._pool.submit(os.getpid)
 
-    def map_unordered(self, fn, calls):
+    def map_unordered(self, fn, calls, admit=lambda i: True):
         if self.workers == 0:
             for i, args in enumerate(calls):
-                yield i, fn(*args)
+                if admit(i):
+                    yield i, fn(*args)
             return
         if self._pool is not None and getattr(self._pool, "_broken", False):
             self.close()  # a worker died in an earlier call: start afresh
         self.start()
-        yield from super().map_unordered(fn, calls)
+        yield from super().map_unordered(fn, calls, admit)
 
     def _submit(self, fn, args):
         return self._pool.submit(fn, *args)

@@ -78,9 +78,9 @@ def run_runs(spec: ExperimentSpec, out_dir: str | Path, workers: int | None = No
     ``workers``: runs in flight (default ``spec.workers``, then every CPU this process may use);
     ``0`` runs in this process (local executor). ``executor``: ``"local"``, ``"slurm"``,
     ``"submitit-local"``, ``"ray"`` or an :class:`Executor`; ``executor_options``: its
-    ``partition`` (SLURM) or ``ray_address`` (see :func:`make_executor`). ``progress``: a tqdm bar; ``None``
-    shows it only on a terminal. ``keep_logs``: keep each run's consignment log (default
-    ``spec.keep_logs``). ``reuse_stale``: keep sound runs made by another code version.
+    ``partition`` (SLURM) or ``ray_address`` (see :func:`make_executor`). ``progress``: a tqdm
+    bar; ``None`` shows it only on a terminal. ``keep_logs``: keep each run's consignment log
+    (default ``spec.keep_logs``). ``reuse_stale``: keep sound runs of another code version.
 
     The table has one row per done run, ordered by scenario (spec order) and replication.
     Failed runs are not in it; they are in ``failures.csv`` and ``manifest.jsonl``.
@@ -157,12 +157,9 @@ class _Session:
             todo = [t for t in tasks if not self.sound(t) and not self.finished_during_call(t)]
             if not todo:
                 return
-            mine = [t for t in todo if self._claim(t)]
-            if mine:
-                if self.executor is None:
-                    self.executor = executor() if callable(executor) else executor
-                self._execute(mine)
-            else:  # every run left is claimed by another runner: wait for its records
+            if self.executor is None:
+                self.executor = executor() if callable(executor) else executor
+            if not self._execute(todo):  # every run left is claimed by another runner
                 time.sleep(POLL_S)
             self.bar.n = sum(self.sound(t) or self.finished_during_call(t) for t in tasks)
             self.bar.refresh()
@@ -173,16 +170,20 @@ class _Session:
             self.tokens[t] = token
         return token is not None
 
-    def _execute(self, mine: list[_Task]) -> None:
+    def _execute(self, todo: list[_Task]) -> int:
+        """Run the tasks of ``todo`` this runner can claim (each claimed just before it is
+        submitted, so runners sharing the folder share the work); return how many ran."""
         spec = self.spec
         calls = [(spec.name, t.scenario, t.replication, t.seed, spec.base,
                   spec.scenario_overrides(t.scenario),
                   str(run_dir(self.out_dir, t.scenario, t.seed)), self.keep, self.version)
-                 for t in mine]
-        log.info("experiment %s: %d run(s) on %d worker(s) (%s) -> %s", spec.name, len(mine),
-                 self.executor.workers, self.executor.name, self.out_dir)
-        for i, outcome in self.executor.map_unordered(run_one, calls):
-            t = mine[i]
+                 for t in todo]
+        log.info("experiment %s: up to %d run(s) on %d worker(s) (%s) -> %s", spec.name,
+                 len(todo), self.executor.workers, self.executor.name, self.out_dir)
+        ran = 0
+        admit = lambda i: self._claim(todo[i])  # noqa: E731
+        for i, outcome in self.executor.map_unordered(run_one, calls, admit):
+            t, ran = todo[i], ran + 1
             record = outcome if isinstance(outcome, dict) else self._lost(calls[i], outcome)
             release(run_dir(self.out_dir, t.scenario, t.seed), self.tokens.pop(t))
             if record["status"] != "done":
@@ -191,6 +192,7 @@ class _Session:
                             error_line(record["error"]))
                 self.bar.set_postfix(failed=len(self.failed), refresh=False)
             self.bar.update(1)
+        return ran
 
     @staticmethod
     def _lost(call: tuple, err: BaseException) -> dict:
@@ -240,7 +242,8 @@ def _write_experiment_files(out_dir: Path, spec: ExperimentSpec, configs: dict) 
     refuses a folder that holds another experiment (or the other of full and quick)."""
     previous = out_dir / "experiment.json"
     old = _read_json(previous) if previous.is_file() else {}
-    if old.get("name") not in (None, spec.name) or old.get("is_quick", spec.is_quick) != spec.is_quick:
+    other_name = old.get("name") not in (None, spec.name)
+    if other_name or old.get("is_quick", spec.is_quick) != spec.is_quick:
         held = f"{old.get('name')}{' (quick)' if old.get('is_quick') else ''}"
         raise ConfigError("out_dir", f"{out_dir} holds experiment '{held}', not '{spec.name}"
                                      f"{' (quick)' if spec.is_quick else ''}'; use another folder")

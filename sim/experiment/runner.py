@@ -165,10 +165,17 @@ class _Session:
             self.bar.refresh()
 
     def _claim(self, t: _Task) -> bool:
-        token = claim(self.out_dir, run_dir(self.out_dir, t.scenario, t.seed))
-        if token is not None:
-            self.tokens[t] = token
-        return token is not None
+        """Claim ``t`` if no live runner holds it and it is still to do: another runner may
+        have finished it since ``todo`` was listed (it writes the record, then releases)."""
+        folder = run_dir(self.out_dir, t.scenario, t.seed)
+        token = claim(self.out_dir, folder)
+        if token is None:
+            return False
+        if self.sound(t) or self.finished_during_call(t):
+            release(folder, token)
+            return False
+        self.tokens[t] = token
+        return True
 
     def _execute(self, todo: list[_Task]) -> int:
         """Run the tasks of ``todo`` this runner can claim (each claimed just before it is

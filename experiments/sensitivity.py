@@ -59,12 +59,12 @@ def study_from_args(args, name: str) -> SensitivityStudy:
 
 
 def main(argv: list[str] | None = None, name: str = "sensitivity") -> int:
-    ap = experiment_parser(__doc__)
+    ap = experiment_parser(__doc__, replications_help="seeds per sample point")
     ap.add_argument("--trajectories", type=int, help="Morris trajectories r (points: r (k + 1))")
     args = ap.parse_args(argv)
     study = study_from_args(args, name)
     spec, s = study.spec, study.settings
-    out = args.out or default_out(spec)
+    out = args.out or default_out(spec.name, spec.is_quick)
     print(f"{spec.name}{' (quick variant)' if spec.is_quick else ''}: Morris screening of {s.k} "
           f"parameters, {s.trajectories} trajectories x {s.k + 1} points + baseline = "
           f"{len(spec.scenarios)} scenarios x {spec.replications} seeds = "

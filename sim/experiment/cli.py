@@ -37,7 +37,9 @@ class _Parser(argparse.ArgumentParser):
         raise ConfigError("command line", message)
 
 
-def experiment_parser(description: str, named: bool = True) -> argparse.ArgumentParser:
+def experiment_parser(description: str, named: bool = True,
+                      replications_help: str = "seeds per scenario (overrides the spec)"
+                      ) -> argparse.ArgumentParser:
     """The shared options; ``named=False`` adds the positional EXPERIMENT (name or YAML)."""
     ap = _Parser(description=description, epilog=EPILOG,
                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -48,7 +50,7 @@ def experiment_parser(description: str, named: bool = True) -> argparse.Argument
                                   "existing one resumes")
     ap.add_argument("--workers", type=int, help="runs in parallel (default: every CPU here; "
                                                 "0: one after the other in this process)")
-    ap.add_argument("--replications", type=int, help="seeds per scenario (overrides the spec)")
+    ap.add_argument("--replications", type=int, help=replications_help)
     ap.add_argument("--quick", action="store_true",
                     help="the small variant: the spec's quick section (fewer replications, "
                          "a smaller port section, a shorter horizon)")
@@ -75,13 +77,14 @@ def spec_from_args(args, name: str) -> ExperimentSpec:
     return spec
 
 
-def default_out(spec: ExperimentSpec) -> Path:
+def default_out(name: str, quick: bool = False) -> Path:
+    """``results/<name>/<date-time>`` (``quick_<date-time>`` for the quick variant)."""
     stamp = datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
-    return ROOT / "results" / spec.name / (f"quick_{stamp}" if spec.is_quick else stamp)
+    return ROOT / "results" / name / (f"quick_{stamp}" if quick else stamp)
 
 
 def out_dir(args, spec: ExperimentSpec) -> Path | str:
-    return default_out(spec) if args.out is None else args.out
+    return default_out(spec.name, spec.is_quick) if args.out is None else args.out
 
 
 def run_args(args) -> dict:

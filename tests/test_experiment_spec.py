@@ -24,11 +24,11 @@ SCRIPTS = ["policy_comparison", "stress_test", "calibration", "sensitivity", "ru
 DICT_CASES = [
     pytest.param({"scenarios": {"pre_arrival": ["policy=pre_arrival"]}}, "scenarios",
                  ["baseline"], id="no-baseline-scenario"),
-    pytest.param({"replications": 0}, "replications", [">= 1", "0"], id="replications-0"),
+    pytest.param({"replications": 0}, "replications", ["[1, 10000]", "got 0"], id="replications-0"),
     pytest.param({"replications": 2.5}, "replications", ["2.5"], id="replications-fraction"),
     pytest.param({"replications": "ten"}, "replications", ["ten"], id="replications-text"),
-    pytest.param({"first_seed": -1}, "first_seed", [">= 0"], id="negative-seed"),
-    pytest.param({"first_seed": 2**32}, "first_seed", ["<="], id="seed-beyond-uint32"),
+    pytest.param({"first_seed": -1}, "first_seed", ["[0, 4294967295]", "got -1"], id="negative-seed"),
+    pytest.param({"first_seed": 2**32}, "first_seed", ["4294967295]", "got 4294967296"], id="seed-beyond-uint32"),
     pytest.param({"base": "shangai"}, "base", ["did you mean 'shanghai'"], id="base-typo"),
     pytest.param({"scenarios": {"baseline": "policy=pre_arrival"}}, "scenarios.baseline",
                  ["List"], id="scenario-overrides-not-a-list"),
@@ -58,7 +58,7 @@ DICT_CASES = [
     pytest.param({"keep_logs": "maybe"}, "keep_logs", ["maybe"], id="keep-logs-not-bool"),
     pytest.param({"colour": "blue"}, "colour", ["unknown key", "replications"],
                  id="unknown-key"),
-    pytest.param({"quick": {"scale": 0}}, "quick.scale", ["> 0"], id="quick-scale-0"),
+    pytest.param({"quick": {"scale": 0}}, "quick.scale", ["(0, 1]"], id="quick-scale-0"),
     pytest.param({"quick": {"horizon_days": 3, "warmup_days": 2, "cooldown_days": 1}},
                  "quick.horizon_days", ["longer"], id="quick-horizon-too-short"),
     pytest.param({"quick": {"replication": 2}}, "quick.replication", ["unknown key"],
@@ -141,7 +141,7 @@ def _cli(argv: list[str], name: str = "smoke"):
 
 
 @pytest.mark.parametrize("argv, field, words", [
-    (["--replications", "0"], "replications", [">= 1, got 0"]),
+    (["--replications", "0"], "replications", ["[1, 10000], got 0"]),
     (["--replications", "x"], "command line", ["--replications", "invalid int"]),
     (["--workers", "-2"], "--workers", [">= 0"]),
     (["--executor", "dask"], "command line", ["dask", "local", "ray"]),
@@ -180,7 +180,7 @@ def test_guarded_entry_point_prints_one_line_and_exits_2(capsys):
         guarded(main)
     assert exit_.value.code == 2
     err = capsys.readouterr().err
-    assert err == "clearway: config error: replications: must be >= 1, got 0\n"
+    assert err == "clearway: config error: replications: must be in [1, 10000], got 0\n"
 
 
 def test_run_scenario_with_a_bad_spec_exits_2_with_one_line_and_writes_nothing(tmp_path):

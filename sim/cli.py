@@ -150,6 +150,9 @@ def _n(x):
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["dashboard"]:  # the Solara dashboard (optional extra), imported only here
+        from sim.app.server import main as dashboard
+        sys.exit(dashboard(argv[1:]))
     if any(a in ("-h", "--help") for a in argv):
         print(help_text())
         return

@@ -16,6 +16,8 @@ reference/figures.md in the design folder for the sources of every default).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import mesa
 import numpy as np
 import simpy
@@ -112,10 +114,13 @@ class ClearanceModel(mesa.Model):
         left["cost_cny"] = container_costs(left, self.config.costs)["total"]
         return left
 
-    def run_horizon(self) -> None:
-        """Simulate ``run.horizon_days`` days."""
-        for _ in range(self.config.run.horizon_days):
+    def run_horizon(self, on_day: Callable[[int, int], None] | None = None) -> None:
+        """Simulate ``run.horizon_days`` days; ``on_day(day, horizon_days)`` after each, if given."""
+        horizon = self.config.run.horizon_days
+        for _ in range(horizon):
             self.step()
+            if on_day is not None:
+                on_day(self.steps, horizon)
 
     def drain(self) -> None:
         """After the horizon: go on a day at a time until the cohort is done or the cap is hit."""

@@ -8,6 +8,7 @@ writes the run folder: ``log.parquet`` (one row per consignment), ``summary.json
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,10 +37,12 @@ class RunResult:
     wall_s: float
 
 
-def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | None = None) -> RunResult:
+def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | None = None,
+        on_day: Callable[[int, int], None] | None = None) -> RunResult:
     """Simulate one run of ``config`` with ``seed`` (default: ``config.seed``) and, with ``output``,
     write its folder. A config, seed or folder that cannot work raises
-    :class:`sim.schema.ConfigError` before anything is simulated."""
+    :class:`sim.schema.ConfigError` before anything is simulated. ``on_day(day, horizon_days)``
+    is called after each day of the horizon (e.g. a progress bar); the drain is not counted."""
     validate(config)
     seed = config.seed if seed is None else seed
     check_field(ClearwayConfig, "seed", seed)
@@ -47,7 +50,7 @@ def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | No
         check_output_dir(output, estimate_disk_bytes(config), field="output")
     started = time.perf_counter()
     model = ClearanceModel(config, seed)
-    model.run_horizon()
+    model.run_horizon(on_day)
     at_horizon = horizon_figures(model)
     model.drain()
     summary = summarise(model, at_horizon)

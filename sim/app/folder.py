@@ -41,7 +41,11 @@ class ExperimentFolder:
                               "finished experiment folder, e.g. results/policy_comparison/reference")
         self.comparison = pd.read_csv(self.path / "comparison.csv")
         self.table, _, self.dailies = load_runs(self.path)
-        self._figure_dir = Path(tempfile.mkdtemp(prefix="clearway-dashboard-"))
+
+    @cached_property
+    def figure_dir(self) -> Path:
+        """Where this folder's figures are drawn (a temporary folder, made on first use)."""
+        return Path(tempfile.mkdtemp(prefix="clearway-dashboard-"))
 
     @cached_property
     def spec(self) -> dict:
@@ -115,7 +119,7 @@ def _draw(folder: ExperimentFolder, kind: str, scenarios: tuple[str, ...]) -> by
     keep = {folder.baseline, *scenarios}
     comparison = folder.comparison[folder.comparison["scenario"].isin(keep)]
     table = folder.table[folder.table["scenario"].isin(keep)]
-    out = folder._figure_dir / f"{kind}-{abs(hash(scenarios)):x}"
+    out = folder.figure_dir / f"{kind}-{abs(hash(scenarios)):x}"
     if kind == "comparison":
         if not scenarios:
             return None

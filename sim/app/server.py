@@ -52,14 +52,14 @@ def main(argv: list[str]) -> int:
     if not 0 < args.port < 65536:
         print(f"clearway: config error: --port: must be 1-65535, got {args.port}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
-    if importlib.util.find_spec("solara") is None:
-        print("clearway: the dashboard needs Solara: pip install -e '.[dashboard]'", file=sys.stderr)
-        return 1
     try:
         ExperimentFolder(args.folder)
     except FolderError as err:
         print(f"clearway: config error: EXPERIMENT_FOLDER: {err}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
+    if importlib.util.find_spec("solara") is None:
+        print("clearway: the dashboard needs Solara: pip install -e '.[dashboard]'", file=sys.stderr)
+        return 1
     print(f"Clearway dashboard on http://{args.host}:{args.port}/ (folder {args.folder}); "
           "Ctrl-C stops it.", flush=True)
     child = subprocess.Popen(server_command(args.host, args.port),

@@ -96,14 +96,14 @@ def WhatIfResultView(result: WhatIfResult):
         f"### Result beside the baseline\nSection {lv.section_pct} %, {lv.horizon_days} days, "
         f"seed {lv.seed}; {lv.inspection_teams} inspection teams, {lv.doc_officers} document "
         f"officers; {on}.", classes=["whatif-result"])
-    Prose(whatif_table(result.table()))
-    with solara.Columns([1, 1]):
-        WhatIfFigure(result, "stage_breakdown")
-        WhatIfFigure(result, "cost_breakdown")
+    Prose(whatif_table(result.table()), classes=["whatif-table"])
+    WhatIfFigure(result, "stage_breakdown")
+    WhatIfFigure(result, "cost_breakdown")
 
 
 @solara.component
 def WhatIfFigure(result: WhatIfResult, kind: str):
     png = solara.use_memo(lambda: result.figure(kind, FIGURE_DIR), dependencies=[result, kind])
     if png is not None:
-        solara.Image(png, width="100%", classes=["clearway-chart", f"whatif-{kind}"])
+        with solara.Div(style={"max-width": "1100px"}):
+            solara.Image(png, width="100%", classes=["clearway-chart", f"whatif-{kind}"])

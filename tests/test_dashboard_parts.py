@@ -1,0 +1,132 @@
+"""The dashboard's parts without a browser: what it reads from a folder, the what-if pair, the
+reform pages' content, the command line, and that ``import sim`` stays free of Solara."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim import ConfigError
+from sim.app import reforms
+from sim.app.folder import ExperimentFolder, FolderError
+from sim.app.tables import robustness_table
+from sim.app.whatif import Levers, run_pair
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "results" / "policy_comparison" / "reference"
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sim", "dashboard", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_import_sim_does_not_import_solara():
+    code = "import sys, sim, sim.run, sim.plots; assert 'solara' not in sys.modules, 'solara imported'"
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)
+
+
+def test_only_the_app_package_imports_solara():
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "sim").rglob("*.py")
+                 if "solara" in p.read_text() and p.parent.name != "app"]
+    assert offenders == []
+
+
+def test_reference_folder_names_baseline_scenarios_and_what_is_missing():
+    folder = ExperimentFolder(REFERENCE)
+    assert folder.baseline == "baseline"
+    assert folder.scenarios[0] == "pre_arrival" and "full" in folder.scenarios
+    assert "baseline" not in folder.scenarios
+    notes = " ".join(folder.missing())
+    assert "daily.csv" in notes and "robustness.csv" in notes  # the reference keeps neither
+    diffs = folder.differences("direct_pickup")
+    port = diffs.set_index("kpi").loc["import_port_time_h"]
+    assert port["diff_ci_low"] < port["diff_mean"] < port["diff_ci_high"] < 0
+
+
+def test_a_folder_without_a_comparison_table_is_refused(tmp_path):
+    with pytest.raises(FolderError, match="comparison.csv"):
+        ExperimentFolder(tmp_path)
+
+
+def _folder_with_robustness(tmp_path, rows: pd.DataFrame) -> ExperimentFolder:
+    for name in ("comparison.csv", "summary.csv", "experiment.json"):
+        shutil.copy(REFERENCE / name, tmp_path / name)
+    rows.to_csv(tmp_path / "robustness.csv", index=False)
+    return ExperimentFolder(tmp_path)
+
+
+def test_robustness_bands_of_a_reform_are_shown_side_by_side(tmp_path):
+    rows = pd.DataFrame([
+        {"scenario": "direct_pickup", "kpi": "import_port_time_h", "nominal": -54.4,
+         "noise_low": -63.6, "noise_high": -45.1, "assumption_low": -80.0,
+         "assumption_high": 3.0, "sign_flips": 0.12},
+        {"scenario": "pre_arrival", "kpi": "import_port_time_h", "nominal": -31.6,
+         "noise_low": -36.9, "noise_high": -26.2, "assumption_low": -40.0,
+         "assumption_high": -20.0, "sign_flips": 0.0},
+    ])
+    folder = _folder_with_robustness(tmp_path, rows)
+    mine = reforms.robustness(folder.robustness, "direct_pickup")
+    assert list(mine["scenario"]) == ["direct_pickup"]
+    text = robustness_table(mine, {"import_port_time_h": "h"}, {"import_port_time_h": "port time"})
+    assert "| port time | \u221263.6 h to \u221245.1 h | \u221280.0 h to +3.0 h | 12 % |" in text
+    assert "robustness.csv" not in " ".join(folder.missing())
+
+
+def test_robustness_file_without_its_columns_is_refused(tmp_path):
+    folder = _folder_with_robustness(tmp_path, pd.DataFrame({"scenario": ["x"], "kpi": ["y"]}))
+    with pytest.raises(FolderError, match="noise_low"):
+        folder.robustness
+
+
+def test_reform_page_reads_the_policy_docstring_and_its_config_section():
+    text = reforms.mechanism("direct_pickup")
+    assert text.startswith("Ship-side direct pickup") and ":mod:" not in text
+    assert "\n\n- ``advance_lodgement_h``" in text  # a blank line before the list: it renders
+    params = reforms.assumptions("direct_pickup").set_index("parameter")["value"]
+    assert params["policies.direct_pickup.advance_lodgement_h"] == 24.0
+    assert "policies.direct_pickup.enabled" not in params.index
+    assert set(reforms.REFORMS) >= {"pre_arrival", "two_step", "bonded_blending"}
+
+
+def test_whatif_without_changed_levers_equals_its_baseline_day_by_day():
+    seen = []
+    result = run_pair(Levers(section_pct=5, horizon_days=6, seed=3), lambda f, t: seen.append(f))
+    assert result.table()["difference"].fillna(0).abs().max() == 0  # same seed, same config
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) >= 2 * 6
+
+
+def test_whatif_reform_changes_the_result_against_the_same_baseline():
+    levers = Levers(section_pct=5, horizon_days=6, seed=3, policies=("e_documents",))
+    table = run_pair(levers).table().set_index("kpi")
+    assert table.loc["import_clearance_time_h", "difference"] < 0  # paper hand-over removed
+
+
+def test_whatif_with_too_few_inspection_teams_fails_before_simulating():
+    calls = []
+    with pytest.raises(ConfigError, match="inspection"):
+        run_pair(Levers(section_pct=50, horizon_days=6, inspection_teams=1), lambda f, t: calls.append(f))
+    assert calls == []
+
+
+def test_cli_refuses_a_folder_that_is_not_an_experiment(tmp_path):
+    done = _cli(str(tmp_path))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"clearway: config error: EXPERIMENT_FOLDER: {tmp_path}: no comparison.csv here; point "
+        "the dashboard at a finished experiment folder, e.g. results/policy_comparison/reference"]
+
+
+def test_cli_refuses_a_port_out_of_range():
+    done = _cli("--port", "70000")
+    assert done.returncode == 2 and "--port" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_cli_help_names_the_folder_and_the_port():
+    done = _cli("--help")
+    assert done.returncode == 0
+    assert "EXPERIMENT_FOLDER" in done.stdout and "--port" in done.stdout

@@ -13,16 +13,12 @@ import pytest
 from sim import ConfigError
 from sim.app import reforms
 from sim.app.folder import ExperimentFolder, FolderError
+from sim.app.server import main as dashboard_main
 from sim.app.tables import robustness_table
 from sim.app.whatif import Levers, run_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "results" / "policy_comparison" / "reference"
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim", "dashboard", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
 
 
 def test_import_sim_does_not_import_solara():
@@ -114,19 +110,38 @@ def test_whatif_with_too_few_inspection_teams_fails_before_simulating():
 
 
 def test_cli_refuses_a_folder_that_is_not_an_experiment(tmp_path):
-    done = _cli(str(tmp_path))
+    done = subprocess.run([sys.executable, "-m", "sim", "dashboard", str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         f"clearway: config error: EXPERIMENT_FOLDER: {tmp_path}: no comparison.csv here; point "
         "the dashboard at a finished experiment folder, e.g. results/policy_comparison/reference"]
 
 
-def test_cli_refuses_a_port_out_of_range():
-    done = _cli("--port", "70000")
-    assert done.returncode == 2 and "--port" in done.stderr and "Traceback" not in done.stderr
+def test_cli_refuses_a_port_out_of_range(capsys):
+    assert dashboard_main(["--port", "70000"]) == 2
+    assert capsys.readouterr().err == "clearway: config error: --port: must be 1-65535, got 70000\n"
 
 
-def test_cli_help_names_the_folder_and_the_port():
-    done = _cli("--help")
-    assert done.returncode == 0
-    assert "EXPERIMENT_FOLDER" in done.stdout and "--port" in done.stdout
+def test_cli_help_names_the_folder_and_the_port(capsys):
+    with pytest.raises(SystemExit) as stop:
+        dashboard_main(["--help"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    assert "EXPERIMENT_FOLDER" in out and "--port" in out
+
+
+def test_adoption_is_drawn_from_the_daily_series_when_the_folder_kept_them(tmp_path):
+    from sim import load_config, run
+
+    for name in ("comparison.csv", "summary.csv", "experiment.json"):
+        shutil.copy(REFERENCE / name, tmp_path / name)
+    for scenario, policies in (("baseline", ()), ("direct_pickup", ("direct_pickup",))):
+        levers = Levers(section_pct=5, horizon_days=6, policies=policies)
+        daily = run(load_config("shanghai", levers.whatif_overrides()), seed=1).daily
+        (tmp_path / "runs" / scenario / "1").mkdir(parents=True)
+        daily.to_csv(tmp_path / "runs" / scenario / "1" / "daily.csv", index=False)
+    folder = ExperimentFolder(tmp_path)
+    assert "daily series" not in " ".join(folder.missing())
+    png = folder.figure("adoption", ("direct_pickup",))
+    assert png is not None and png.startswith(b"\x89PNG")

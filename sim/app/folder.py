@@ -75,15 +75,13 @@ class ExperimentFolder:
         return frame
 
     def missing(self) -> list[str]:
-        """Plain sentences on what this folder lacks for the dashboard's views."""
+        """What this folder lacks for the dashboard's views, and what the views do instead."""
         notes = []
         if not self.dailies:
-            notes.append("The daily series (runs/<scenario>/<seed>/daily.csv) were not kept in "
-                         "this folder, so adoption over time cannot be redrawn per scenario: the "
-                         "figure the experiment drew for all scenarios is shown instead, if any.")
+            notes.append("the daily series (runs/<scenario>/<seed>/daily.csv), so adoption over "
+                         "time is the figure the experiment drew, for all its scenarios")
         if self.robustness is None:
-            notes.append("No robustness.csv: the reform pages show simulation noise only "
-                         "(run the robustness experiment for assumption bands).")
+            notes.append("robustness.csv, so the reform pages show simulation noise only")
         return notes
 
     @cached_property

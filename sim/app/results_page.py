@@ -42,8 +42,8 @@ def ResultsPage(folder: ExperimentFolder):
         f"**{scenario_label(folder.baseline)}**, {spec.get('replications', '?')} replications "
         f"each on the same seeds (base scenario `{spec.get('base', '?')}`)."
     )
-    for note in folder.missing():
-        solara.Info(note, dense=True)
+    if folder.missing():
+        solara.Info("Not in this folder: " + "; ".join(folder.missing()) + ".", dense=True)
     with solara.Card("Scenarios beside the baseline", margin=0, classes=["mb-2"]):
         with solara.Row(classes=["flex-wrap"], gap="0 24px"):
             for s in folder.scenarios:

@@ -58,7 +58,8 @@ def server():
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 os.killpg(proc.pid, 15)
-                pytest.fail(f"dashboard server did not start:\n{proc.stdout.read().decode()[-2000:]}")
+                log = proc.stdout.read().decode()[-2000:]
+                pytest.fail(f"dashboard server did not start:\n{log}")
             time.sleep(0.5)
     yield url
     os.killpg(proc.pid, 15)  # the launcher and its solara child
@@ -127,7 +128,8 @@ def test_switching_a_scenario_off_redraws_the_chart(server, browser, shot):
     before = chart.get_attribute("src")
     height_before = chart.size["height"]
     _css(browser, ".scenario-full").click()  # hide the full package
-    _wait(browser, CHART_S, lambda b: _css(b, "img.chart-comparison").get_attribute("src") != before)
+    _wait(browser, CHART_S,
+          lambda b: _css(b, "img.chart-comparison").get_attribute("src") != before)
     chart = _css(browser, "img.chart-comparison")
     _wait(browser, CHART_S, lambda _: _image_loaded(chart))
     assert chart.size["height"] < height_before  # one bar fewer per panel
@@ -140,8 +142,9 @@ def test_whatif_run_completes_beside_the_baseline(server, browser, shot):
     browser.get(server + "what-if")
     _css(browser, ".run-whatif", SERVER_START_S)
     for slider in ("Port section", "Horizon"):  # the smallest section and horizon, by keyboard
-        thumb = browser.find_element("xpath", f"//label[contains(., '{slider}')]/following-sibling"
-                                              "::div[contains(@class, 'v-slider')]//*[@role='slider']")
+        thumb = browser.find_element(
+            "xpath", f"//label[contains(., '{slider}')]/following-sibling::div"
+                     "[contains(@class, 'v-slider')]//*[@role='slider']")
         thumb.send_keys(Keys.HOME)
     _css(browser, ".reform-pre_arrival").click()
     _css(browser, ".run-whatif").click()

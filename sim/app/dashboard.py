@@ -12,8 +12,8 @@ from functools import lru_cache
 import solara
 
 from sim.app.folder import DEFAULT_FOLDER, FOLDER_VARIABLE, ExperimentFolder
+from sim.app.reform_info import REFORMS
 from sim.app.reform_page import ReformsPage
-from sim.app.reforms import REFORMS
 from sim.app.results_page import ResultsPage
 from sim.app.whatif_page import WhatIfPage
 from sim.plots import scenario_label
@@ -59,8 +59,9 @@ def Layout(children=[]):
         with solara.AppBar():
             for r in routes:
                 with solara.Link(solara.resolve_path(r)):
+                    name = r.path.strip("/") or "results"
                     solara.Button(r.label, text=True, outlined=r is route,
-                                  style={"color": "white"}, classes=[f"nav-{r.path.strip('/') or 'results'}"])
+                                  style={"color": "white"}, classes=[f"nav-{name}"])
         solara.Column(children=children)
 
 
@@ -68,5 +69,6 @@ routes = [
     solara.Route(path="/", component=Results, label="Results", layout=Layout),
     solara.Route(path="what-if", component=WhatIf, label="What-if"),
     solara.Route(path="reforms", label="Reforms",
-                 children=[solara.Route(path="/", component=Reforms)] + [reform_route(r) for r in REFORMS]),
+                 children=[solara.Route(path="/", component=Reforms),
+                           *(reform_route(r) for r in REFORMS)]),
 ]

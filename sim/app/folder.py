@@ -38,7 +38,8 @@ class ExperimentFolder:
         self.path = Path(path)
         if not (self.path / "comparison.csv").is_file():
             raise FolderError(f"{self.path}: no comparison.csv here; point the dashboard at a "
-                              "finished experiment folder, e.g. results/policy_comparison/reference")
+                              "finished experiment folder, e.g. "
+                              "results/policy_comparison/reference")
         self.comparison = pd.read_csv(self.path / "comparison.csv")
         self.table, _, self.dailies = load_runs(self.path)
 
@@ -55,7 +56,8 @@ class ExperimentFolder:
 
     @cached_property
     def baseline(self) -> str:
-        return str(self.comparison.loc[self.comparison["is_baseline"].astype(bool), "scenario"].iloc[0])
+        rows = self.comparison[self.comparison["is_baseline"].astype(bool)]
+        return str(rows["scenario"].iloc[0])
 
     @cached_property
     def scenarios(self) -> list[str]:
@@ -64,7 +66,7 @@ class ExperimentFolder:
 
     @cached_property
     def robustness(self) -> pd.DataFrame | None:
-        """``robustness.csv`` (noise and assumption bands per reform effect), if the folder has it."""
+        """``robustness.csv`` (noise and assumption bands per reform effect), if there is one."""
         path = self.path / "robustness.csv"
         if not path.is_file():
             return None
@@ -97,7 +99,7 @@ class ExperimentFolder:
         return scenario_label(scenario)
 
     def differences(self, scenario: str) -> pd.DataFrame:
-        """Rows of the comparison table for ``scenario``: one per KPI, with the paired difference."""
+        """The comparison table's rows of ``scenario``: one per KPI, with the paired difference."""
         rows = self.comparison[self.comparison["scenario"] == scenario]
         return rows[rows["diff_mean"].notna()].reset_index(drop=True)
 

@@ -25,5 +25,6 @@ CSS = """
 def Prose(text: str, classes: list[str] = []):
     """``text`` (Markdown, tables allowed) as HTML."""
     solara.Style(CSS)
-    html = solara.use_memo(lambda: markdown.markdown(text, extensions=["tables"]), dependencies=[text])
+    html = solara.use_memo(lambda: markdown.markdown(text, extensions=["tables"]),
+                           dependencies=[text])
     solara.HTML(tag="div", unsafe_innerHTML=html, classes=["clearway-prose", *classes])

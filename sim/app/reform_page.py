@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import solara
 
-from sim.app import reforms
+from sim.app import reform_info
 from sim.app.folder import ExperimentFolder
 from sim.app.prose import Prose
 from sim.app.tables import differences_table, markdown_table, robustness_table
@@ -18,7 +18,7 @@ ROBUST_KPIS = ("import_port_time_h", "export_port_time_h", "import_cost_total_cn
 def ReformsPage(folder: ExperimentFolder, reform: str | None):
     """Links to every reform's page, then ``reform``'s page (or a pointer to pick one)."""
     with solara.Row(classes=["flex-wrap", "mb-2"], gap="4px"):
-        for r in reforms.REFORMS:
+        for r in reform_info.REFORMS:
             with solara.Link(f"/reforms/{r}"):
                 solara.Button(scenario_label(r), text=r != reform, outlined=r == reform,
                               color="primary", classes=[f"reform-link-{r}"])
@@ -30,13 +30,12 @@ def ReformsPage(folder: ExperimentFolder, reform: str | None):
 
 @solara.component
 def ReformView(folder: ExperimentFolder, reform: str):
-    article = reforms.tfa_article(reform)
+    article = reform_info.tfa_article(reform)
     Prose(f"## {scenario_label(reform)}\n" + (
         f"**WTO Trade Facilitation Agreement:** {article}" if article else
-        "**WTO Trade Facilitation Agreement:** no article mapping installed (the report "
-        "layer's TFA module is missing)."))
+        "**WTO Trade Facilitation Agreement:** no article mapping found (module `sim.reforms`)."))
     with solara.Card("Mechanism (from the policy module)", margin=0, classes=["mb-2"]):
-        Prose(reforms.mechanism(reform))
+        Prose(reform_info.mechanism(reform))
     with solara.Card("Assumptions: its parameters in this experiment's base scenario", margin=0,
                      classes=["mb-2"]):
         AssumptionsView(folder, reform)
@@ -47,7 +46,7 @@ def ReformView(folder: ExperimentFolder, reform: str):
 @solara.component
 def AssumptionsView(folder: ExperimentFolder, reform: str):
     base = folder.spec.get("base", "shanghai")
-    frame = reforms.assumptions(reform, base, tuple(folder.spec.get("overrides", ())))
+    frame = reform_info.assumptions(reform, base, tuple(folder.spec.get("overrides", ())))
     frame = frame.assign(parameter=[f"`{p}`" for p in frame["parameter"]])
     header = {"parameter": "parameter", "value": "value", "unit": "unit", "bounds": "bounds",
               "doc": "meaning"}
@@ -62,7 +61,7 @@ def RobustnessView(folder: ExperimentFolder, reform: str):
     diffs = folder.differences(reform)
     units = dict(zip(diffs["kpi"], diffs["unit"]))
     labels = dict(zip(diffs["kpi"], diffs["label"]))
-    bands = reforms.robustness(folder.robustness, reform)
+    bands = reform_info.robustness(folder.robustness, reform)
     if bands is None:
         Prose("**Simulation noise only** (paired 95 % CIs over the experiment's seeds; "
                         "this folder has no `robustness.csv`, so how far each effect rests on "

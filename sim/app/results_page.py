@@ -13,9 +13,8 @@ from sim.app.tables import differences_table
 from sim.plots import scenario_label
 
 VIEWS = {  # view -> (button label, what the figure shows)
-    "comparison": ("Comparison", "Each scenario's mean difference from the baseline over the same "
-                   "seeds (common random numbers), with its paired 95 % confidence interval. "
-                   "Hatched bars are not distinguishable from zero."),
+    "comparison": ("Comparison", "Each scenario's change from the baseline over the same seeds "
+                   "(common random numbers), with its paired 95 % confidence interval."),
     "stage_breakdown": ("Stages", "Mean hours per container in each stage of the journey "
                         "(WCO Time Release Study stages), stacked; whisker: 95 % CI of the total."),
     "cost_breakdown": ("Cost", "Mean cost per container by component (CNY), stacked; inventory "

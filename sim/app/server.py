@@ -58,7 +58,8 @@ def main(argv: list[str]) -> int:
         print(f"clearway: config error: EXPERIMENT_FOLDER: {err}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
     if importlib.util.find_spec("solara") is None:
-        print("clearway: the dashboard needs Solara: pip install -e '.[dashboard]'", file=sys.stderr)
+        print("clearway: the dashboard needs Solara: pip install -e '.[dashboard]'",
+              file=sys.stderr)
         return 1
     print(f"Clearway dashboard on http://{args.host}:{args.port}/ (folder {args.folder}); "
           "Ctrl-C stops it.", flush=True)

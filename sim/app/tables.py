@@ -26,7 +26,7 @@ def differences_table(diffs: pd.DataFrame) -> str:
     for r in diffs.itertuples():
         unit = r.unit if isinstance(r.unit, str) else ""
         du = _diff_unit(unit)
-        ci = f"{fmt_value(r.diff_ci_low, du, True)} to {fmt_value(r.diff_ci_high, du, True)}"
+        ci = _band(r.diff_ci_low, r.diff_ci_high, du)
         pct = f"{fmt(r.pct_change, 0, True)} %" if _finite(r.pct_change) else ""
         mark = "yes" if str(r.significant).lower() == "true" else "no"
         rows.append([r.label, fmt_value(r.baseline_mean, unit), fmt_value(r.scenario_mean, unit),
@@ -38,7 +38,8 @@ def differences_table(diffs: pd.DataFrame) -> str:
 def whatif_table(table: pd.DataFrame) -> str:
     """The what-if's KPIs beside the baseline's (one seed each, same random numbers)."""
     rows = [[r.label, fmt_value(r.baseline, r.unit), fmt_value(r.whatif, r.unit),
-             f"**{fmt_value(r.difference, _diff_unit(r.unit), True)}**"] for r in table.itertuples()]
+             f"**{fmt_value(r.difference, _diff_unit(r.unit), True)}**"]
+            for r in table.itertuples()]
     return markdown_table(["KPI", "baseline", "what-if", "difference"], rows)
 
 
@@ -47,12 +48,15 @@ def robustness_table(rows: pd.DataFrame, units: dict[str, str], labels: dict[str
     out = []
     for r in rows.itertuples():
         du = _diff_unit(units.get(r.kpi, ""))
-        out.append([labels.get(r.kpi, r.kpi),
-                    f"{fmt_value(r.noise_low, du, True)} to {fmt_value(r.noise_high, du, True)}",
-                    f"{fmt_value(r.assumption_low, du, True)} to {fmt_value(r.assumption_high, du, True)}",
+        out.append([labels.get(r.kpi, r.kpi), _band(r.noise_low, r.noise_high, du),
+                    _band(r.assumption_low, r.assumption_high, du),
                     f"{fmt(100 * r.sign_flips, 0)} %"])
     return markdown_table(["KPI", "simulation noise (95 % CI)", "assumptions (5-95 %)",
                            "sign flips"], out)
+
+
+def _band(low: float, high: float, unit: str) -> str:
+    return f"{fmt_value(low, unit, True)} to {fmt_value(high, unit, True)}"
 
 
 def _finite(x) -> bool:

@@ -58,8 +58,9 @@ class Levers:
 
 def calibrated_capacity(section_pct: int) -> dict[str, int]:
     """Inspection teams and document officers of the calibrated port at this section."""
-    cfg = load_config(BASE_SCENARIO, scaled_overrides(load_config(BASE_SCENARIO), section_pct / 100))
-    return {"inspection_teams": cfg.customs.inspection_teams, "doc_officers": cfg.customs.doc_officers}
+    section = scaled_overrides(load_config(BASE_SCENARIO), section_pct / 100)
+    customs = load_config(BASE_SCENARIO, section).customs
+    return {"inspection_teams": customs.inspection_teams, "doc_officers": customs.doc_officers}
 
 
 @dataclass
@@ -82,9 +83,10 @@ class WhatIfResult:
         return pd.DataFrame(rows)
 
     def figure(self, kind: str, folder: Path) -> bytes | None:
-        """PNG of the stage (``kind="stage_breakdown"``) or cost breakdown, baseline beside what-if."""
+        """PNG of the stage (``kind="stage_breakdown"``) or cost breakdown: baseline, what-if."""
         seed = self.levers.seed
-        table = table_from_summaries({("baseline", seed): self.baseline, ("what-if", seed): self.whatif})
+        table = table_from_summaries({("baseline", seed): self.baseline,
+                                      ("what-if", seed): self.whatif})
         draw = {"stage_breakdown": stage_breakdown, "cost_breakdown": cost_breakdown}[kind]
         files = draw(table, folder / f"whatif-{kind}-{abs(hash(self.levers)):x}", "baseline")
         return files.png.read_bytes() if files.png else None
@@ -100,7 +102,9 @@ def run_pair(levers: Levers, progress: Progress | None = None) -> WhatIfResult:
     report = progress or (lambda fraction, text: None)
 
     def on_day(offset: int, what: str):
-        return lambda day, horizon: report((offset + day) / (2 * days), f"{what}: day {day} of {horizon}")
+        def tell(day: int, horizon: int) -> None:
+            report((offset + day) / (2 * days), f"{what}: day {day} of {horizon}")
+        return tell
 
     baseline = _baseline_summary(tuple(levers.run_overrides()), levers.seed, on_day(0, "baseline"))
     whatif = run(whatif_config, seed=levers.seed, on_day=on_day(days, "what-if")).summary
@@ -111,7 +115,8 @@ def run_pair(levers: Levers, progress: Progress | None = None) -> WhatIfResult:
 def _baseline_summary(overrides: tuple[str, ...], seed: int, on_day) -> dict:
     key = (overrides, seed)
     if key not in _BASELINES:
-        _BASELINES[key] = run(load_config(BASE_SCENARIO, list(overrides)), seed=seed, on_day=on_day).summary
+        config = load_config(BASE_SCENARIO, list(overrides))
+        _BASELINES[key] = run(config, seed=seed, on_day=on_day).summary
     return _BASELINES[key]
 
 

@@ -9,7 +9,7 @@ import solara
 import solara.lab
 
 from sim.app.prose import Prose
-from sim.app.reforms import REFORMS
+from sim.app.reform_info import REFORMS
 from sim.app.tables import whatif_table
 from sim.app.whatif import Levers, WhatIfResult, calibrated_capacity, run_pair
 from sim.plots import scenario_label
@@ -34,7 +34,8 @@ def WhatIfPage():
     section = solara.use_reactive(Levers.section_pct)
     days = solara.use_reactive(Levers.horizon_days)
     seed = solara.use_reactive(Levers.seed)
-    calibrated = solara.use_memo(lambda: calibrated_capacity(section.value), dependencies=[section.value])
+    calibrated = solara.use_memo(lambda: calibrated_capacity(section.value),
+                                 dependencies=[section.value])
     teams = solara.use_reactive(calibrated["inspection_teams"])
     officers = solara.use_reactive(calibrated["doc_officers"])
     reforms = solara.use_reactive([])

@@ -6,7 +6,8 @@
   scenario, one row per parameter, with unit and bounds where the field declares them;
 - robustness: its rows of the folder's ``robustness.csv`` (simulation-noise band next to the
   assumption band, and the share of assumption points where the effect changes sign);
-- its WTO Trade Facilitation Agreement article, from the report layer's mapping when installed.
+- its WTO Trade Facilitation Agreement article, from ``sim.reforms`` (the mapping the report and
+  brief use) when that module is there.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from sim.loading import load_config
 from sim.policies import PoliciesConfig
 
 REFORMS: tuple[str, ...] = tuple(f.name for f in fields(PoliciesConfig))
-TFA_MODULES = ("sim.tfa", "sim.report.tfa", "sim.brief.tfa")  # where the report layer may put it
+BOUNDS = (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"))  # field metadata key, sign
 
 
 def mechanism(reform: str) -> str:
@@ -32,7 +33,8 @@ def mechanism(reform: str) -> str:
                   inspect.getdoc(importlib.import_module(f"sim.policies.{reform}")) or "")
     lines: list[str] = []
     for line in text.splitlines():
-        if line.startswith("- ") and lines and lines[-1].strip() and not lines[-1].startswith(("- ", "  ")):
+        after_prose = lines and lines[-1].strip() and not lines[-1].startswith(("- ", "  "))
+        if line.startswith("- ") and after_prose:
             lines.append("")
         lines.append(line)
     return "\n".join(lines)
@@ -43,13 +45,15 @@ def _policies(base: str, overrides: tuple[str, ...]) -> PoliciesConfig:
     return load_config(base, list(overrides)).policies
 
 
-def assumptions(reform: str, base: str = "shanghai", overrides: tuple[str, ...] = ()) -> pd.DataFrame:
+def assumptions(reform: str, base: str = "shanghai",
+                overrides: tuple[str, ...] = ()) -> pd.DataFrame:
     """Every parameter of ``policies.<reform>`` (except the on/off switch): path, value, unit,
     bounds and doc where declared."""
     section = getattr(_policies(base, overrides), reform)
-    rows = [row for row in _flatten(section, f"policies.{reform}") if not row["parameter"].endswith(".enabled")]
+    rows = [row for row in _flatten(section, f"policies.{reform}")
+            if not row["parameter"].endswith(".enabled")]
     frame = pd.DataFrame(rows, columns=["parameter", "value", "unit", "bounds", "doc"])
-    return frame[[c for c in frame.columns if (frame[c].astype(str) != "").any()]]  # no empty columns
+    return frame[[c for c in frame.columns if (frame[c].astype(str) != "").any()]]  # drop empty
 
 
 def _flatten(obj, path: str) -> list[dict]:
@@ -60,8 +64,8 @@ def _flatten(obj, path: str) -> list[dict]:
             rows += _flatten(value, f"{path}.{f.name}")
             continue
         meta = dict(f.metadata)
-        bounds = ", ".join(f"{word} {meta[key]:g}" for key, word in
-                           (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")) if meta.get(key) is not None)
+        bounds = ", ".join(f"{word} {meta[key]:g}" for key, word in BOUNDS
+                           if meta.get(key) is not None)
         rows.append({"parameter": f"{path}.{f.name}", "value": value, "unit": meta.get("unit", ""),
                      "bounds": bounds, "doc": meta.get("doc", "")})
     return rows
@@ -75,23 +79,13 @@ def robustness(frame: pd.DataFrame | None, reform: str) -> pd.DataFrame | None:
 
 
 def tfa_article(reform: str) -> str | None:
-    """The TFA article the reform implements (e.g. "Art. 7.1 Pre-arrival processing"), from the
-    report layer's mapping module if it is installed; None otherwise."""
-    for name in TFA_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        mapping = next((v for v in vars(module).values() if isinstance(v, dict) and reform in v), None)
-        if mapping is not None:
-            return _tag_text(mapping[reform])
-    return None
-
-
-def _tag_text(tag) -> str:
-    if isinstance(tag, str):
-        return tag
-    if isinstance(tag, (list, tuple)):
-        return "; ".join(_tag_text(t) for t in tag)
-    parts = [getattr(tag, a) for a in ("article", "title") if getattr(tag, a, None)]
-    return " ".join(map(str, parts)) if parts else str(tag)
+    """The WTO TFA article(s) the reform implements, with the mapping's note (e.g. "TFA Art. 7.1
+    Pre-arrival Processing"), from the report layer's ``sim.reforms``; None where that module or
+    its entry for ``reform`` is missing."""
+    try:
+        mapping = importlib.import_module("sim.reforms")
+    except ImportError:
+        return None
+    tag = getattr(mapping, "tfa_tag", lambda name: "")(reform)
+    note = getattr(getattr(mapping, "REFORMS", {}).get(reform), "note", "")
+    return (f"{tag} ({note})" if note else tag) or None

@@ -147,9 +147,11 @@ def test_whatif_run_completes_beside_the_baseline(server, browser, shot):
                      "[contains(@class, 'v-slider')]//*[@role='slider']")
         thumb.send_keys(Keys.HOME)
     _css(browser, ".reform-pre_arrival").click()
+    chosen = "Section 5 %, 6 days, seed 1; 3 inspection teams, 3 document officers; Pre arrival"
+    _wait(browser, CHART_S, lambda b: chosen in _css(b, ".whatif-next").text)  # the server has them
     _css(browser, ".run-whatif").click()
     result = _css(browser, ".whatif-result", RUN_S)
-    assert "Section 5 %, 6 days" in result.text and "Pre arrival" in result.text
+    assert chosen in result.text
     table = browser.find_element("css selector", ".whatif-table table").text
     assert "baseline" in table and "what-if" in table and "import port time" in table
     chart = _css(browser, "img.whatif-stage_breakdown")

@@ -15,7 +15,7 @@ from sim.app import reform_info
 from sim.app.folder import ExperimentFolder, FolderError
 from sim.app.server import main as dashboard_main
 from sim.app.tables import robustness_table
-from sim.app.whatif import Levers, run_pair
+from sim.app.whatif import Levers, progress_text, run_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "results" / "policy_comparison" / "reference"
@@ -91,9 +91,14 @@ def test_reform_page_reads_the_policy_docstring_and_its_config_section():
 
 def test_whatif_without_changed_levers_equals_its_baseline_day_by_day():
     seen = []
-    result = run_pair(Levers(section_pct=5, horizon_days=6, seed=3), lambda f, t: seen.append(f))
+    result = run_pair(Levers(section_pct=5, horizon_days=6, seed=3), seen.append)
     assert result.table()["difference"].fillna(0).abs().max() == 0  # same seed, same config
     assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) >= 2 * 6
+
+
+def test_progress_names_the_run_and_its_day():
+    assert progress_text(0.25, 6) == "baseline: day 3 of 6"
+    assert progress_text(0.75, 6) == "what-if: day 3 of 6"
 
 
 def test_whatif_reform_changes_the_result_against_the_same_baseline():
@@ -105,8 +110,7 @@ def test_whatif_reform_changes_the_result_against_the_same_baseline():
 def test_whatif_with_too_few_inspection_teams_fails_before_simulating():
     calls = []
     with pytest.raises(ConfigError, match="inspection"):
-        run_pair(Levers(section_pct=50, horizon_days=6, inspection_teams=1),
-                 lambda f, t: calls.append(f))
+        run_pair(Levers(section_pct=50, horizon_days=6, inspection_teams=1), calls.append)
     assert calls == []
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from sim import load_config, run
 from sim.kpis import KPIS, kpi_row
-from sim.plots import cost_breakdown, stage_breakdown
+from sim.plots import cost_breakdown, scenario_label, stage_breakdown
 from sim.scaling import scaled_overrides
 from sim.stats import table_from_summaries
 
@@ -25,7 +25,7 @@ SHOWN_KPIS = ("import_port_time_h", "import_clearance_time_h", "import_cost_tota
               "import_inspected_share", "import_offences_missed", "import_fast_lane_share",
               "export_port_time_h", "export_clearance_time_h", "export_cost_total_cny",
               "export_offences_missed", "export_fast_lane_share")
-Progress = Callable[[float, str], None]  # (fraction done 0-1, what is running)
+Progress = Callable[[float], None]  # called with the fraction done (0-1) after each day
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,14 @@ class Levers:
         return [*scaled_overrides(load_config(BASE_SCENARIO), self.section_pct / 100),
                 f"run.horizon_days={self.horizon_days}", f"run.warmup_days={quiet_days}",
                 f"run.cooldown_days={quiet_days}", "run.write_log=false"]
+
+    def describe(self) -> str:
+        """``Section 5 %, 6 days, seed 1; 3 inspection teams, 3 document officers; Pre arrival``."""
+        teams = self.inspection_teams or "calibrated"
+        officers = self.doc_officers or "calibrated"
+        on = ", ".join(scenario_label(p) for p in self.policies) or "no reform"
+        return (f"Section {self.section_pct} %, {self.horizon_days} days, seed {self.seed}; "
+                f"{teams} inspection teams, {officers} document officers; {on}")
 
     def whatif_overrides(self) -> list[str]:
         out = self.run_overrides()
@@ -99,17 +107,23 @@ def run_pair(levers: Levers, progress: Progress | None = None) -> WhatIfResult:
     """
     whatif_config = load_config(BASE_SCENARIO, levers.whatif_overrides())  # validate first
     days = levers.horizon_days
-    report = progress or (lambda fraction, text: None)
+    report = progress or (lambda fraction: None)
 
-    def on_day(offset: int, what: str):
-        def tell(day: int, horizon: int) -> None:
-            report((offset + day) / (2 * days), f"{what}: day {day} of {horizon}")
-        return tell
+    def after(offset: int):  # the baseline's days come first, then the what-if's
+        return lambda day, horizon: report((offset + day) / (2 * days))
 
-    baseline = _baseline_summary(tuple(levers.run_overrides()), levers.seed, on_day(0, "baseline"))
-    whatif = run(whatif_config, seed=levers.seed, on_day=on_day(days, "what-if")).summary
-    report(1.0, "done")
+    baseline = _baseline_summary(tuple(levers.run_overrides()), levers.seed, after(0))
+    whatif = run(whatif_config, seed=levers.seed, on_day=after(days)).summary
+    report(1.0)
     return WhatIfResult(levers, baseline, whatif)
+
+
+def progress_text(fraction: float, horizon_days: int) -> str:
+    """``baseline: day 3 of 14`` or ``what-if: day 2 of 14`` for the fraction of the pair done."""
+    day = round(fraction * 2 * horizon_days)
+    if day <= horizon_days:
+        return f"baseline: day {day} of {horizon_days}"
+    return f"what-if: day {day - horizon_days} of {horizon_days}"
 
 
 def _baseline_summary(overrides: tuple[str, ...], seed: int, on_day) -> dict:

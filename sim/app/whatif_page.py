@@ -11,20 +11,19 @@ import solara.lab
 from sim.app.prose import Prose
 from sim.app.reform_info import REFORMS
 from sim.app.tables import whatif_table
-from sim.app.whatif import Levers, WhatIfResult, calibrated_capacity, run_pair
+from sim.app.whatif import Levers, WhatIfResult, calibrated_capacity, progress_text, run_pair
 from sim.plots import scenario_label
 from sim.schema.errors import ConfigError
 
 FIGURE_DIR = Path(tempfile.mkdtemp(prefix="clearway-whatif-"))
-progress_text = solara.reactive("")
+started = solara.reactive(Levers())  # the levers of the running (or last) what-if
 
 
 @solara.lab.task
 def whatif_run(levers: Levers) -> WhatIfResult:
     """Runs in a thread: the baseline, then the what-if, reporting each simulated day."""
-    def report(fraction: float, text: str) -> None:
+    def report(fraction: float) -> None:
         whatif_run.progress = 100 * fraction
-        progress_text.value = text
 
     return run_pair(levers, report)
 
@@ -71,8 +70,14 @@ def WhatIfPage():
                 solara.Button(scenario_label(r), value=r, classes=[f"reform-{r}"])
     levers = Levers(section.value, days.value, teams.value, officers.value, tuple(reforms.value),
                     seed.value)
+    solara.Text(f"Next run: {levers.describe()}.", classes=["whatif-next"])
+
+    def start() -> None:
+        started.value = levers
+        whatif_run(levers)
+
     solara.Button("Run what-if", color="primary", icon_name="mdi-play", classes=["run-whatif"],
-                  disabled=whatif_run.pending, on_click=lambda: whatif_run(levers))
+                  disabled=whatif_run.pending, on_click=start)
     WhatIfStatus()
 
 
@@ -80,7 +85,8 @@ def WhatIfPage():
 def WhatIfStatus():
     if whatif_run.pending:
         solara.ProgressLinear(whatif_run.progress or True)
-        solara.Text(f"Running: {progress_text.value}", classes=["whatif-progress"])
+        where = progress_text((whatif_run.progress or 0) / 100, started.value.horizon_days)
+        solara.Text(f"Running: {where}", classes=["whatif-progress"])
     elif whatif_run.error:
         err = whatif_run.exception
         message = f"clearway: config error: {err}" if isinstance(err, ConfigError) else repr(err)
@@ -91,12 +97,8 @@ def WhatIfStatus():
 
 @solara.component
 def WhatIfResultView(result: WhatIfResult):
-    lv = result.levers
-    on = ", ".join(scenario_label(r) for r in lv.policies) or "no reform"
-    Prose(
-        f"### Result beside the baseline\nSection {lv.section_pct} %, {lv.horizon_days} days, "
-        f"seed {lv.seed}; {lv.inspection_teams} inspection teams, {lv.doc_officers} document "
-        f"officers; {on}.", classes=["whatif-result"])
+    Prose(f"### Result beside the baseline\n{result.levers.describe()}.",
+          classes=["whatif-result"])
     Prose(whatif_table(result.table()), classes=["whatif-table"])
     WhatIfFigure(result, "stage_breakdown")
     WhatIfFigure(result, "cost_breakdown")

@@ -53,16 +53,17 @@ def reform_route(reform: str) -> solara.Route:
 def Layout(children=[]):
     """The app bar with the three pages, then the page."""
     route, routes = solara.use_route()
-    with solara.AppLayout(navigation=False, sidebar_open=False):
-        with solara.AppBarTitle():
-            solara.Text("Clearway: port clearance reforms")
+    with solara.AppLayout(navigation=False):  # one child besides the app bar: no side drawer
         with solara.AppBar():
             for r in routes:
                 with solara.Link(solara.resolve_path(r)):
                     name = r.path.strip("/") or "results"
                     solara.Button(r.label, text=True, outlined=r is route,
                                   style={"color": "white"}, classes=[f"nav-{name}"])
-        solara.Column(children=children)
+        with solara.Column():
+            with solara.AppBarTitle():
+                solara.Text("Clearway: port clearance reforms")
+            solara.Column(children=children)
 
 
 routes = [

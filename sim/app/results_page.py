@@ -46,7 +46,7 @@ def ResultsPage(folder: ExperimentFolder):
     with solara.Card("Scenarios beside the baseline", margin=0, classes=["mb-2"]):
         with solara.Row(classes=["flex-wrap"], gap="0 24px"):
             for s in folder.scenarios:
-                with solara.Div(classes=[f"scenario-{s}"]):
+                with solara.Div(classes=[f"scenario-{s}"], style={"margin-right": "20px"}):
                     solara.Checkbox(label=scenario_label(s), value=s in shown.value,
                                     on_value=lambda on, s=s: _toggle(shown, s, on))
     with solara.ToggleButtonsSingle(view, classes=["my-2"]):

@@ -7,7 +7,8 @@
 - robustness: its rows of the folder's ``robustness.csv`` (simulation-noise band next to the
   assumption band, and the share of assumption points where the effect changes sign);
 - its WTO Trade Facilitation Agreement article, from ``sim.reforms`` (the mapping the report and
-  brief use) when that module is there.
+  brief use) when that module is there;
+- an overview of all reforms: TFA article and largest clear change on a headline KPI.
 """
 from __future__ import annotations
 
@@ -19,10 +20,16 @@ from functools import lru_cache
 
 import pandas as pd
 
+from sim.app.folder import ExperimentFolder
+from sim.app.tables import markdown_table
 from sim.loading import load_config
+from sim.plots import fmt, fmt_value, scenario_label
 from sim.policies import PoliciesConfig
 
 REFORMS: tuple[str, ...] = tuple(f.name for f in fields(PoliciesConfig))
+HEADLINE_KPIS = ("import_port_time_h", "export_port_time_h", "import_cost_total_cny",
+                 "export_cost_total_cny", "import_offences_missed", "export_offences_missed",
+                 "zone_cost_per_order_cny", "bunker_price_cny_per_t")  # shown per reform
 BOUNDS = (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"))  # field metadata key, sign
 
 
@@ -89,3 +96,23 @@ def tfa_article(reform: str) -> str | None:
     tag = getattr(mapping, "tfa_tag", lambda name: "")(reform)
     note = getattr(getattr(mapping, "REFORMS", {}).get(reform), "note", "")
     return (f"{tag} ({note})" if note else tag) or None
+
+
+def overview_table(folder: ExperimentFolder) -> str:
+    """One row per reform: its TFA article and, among the headline KPIs (:data:`HEADLINE_KPIS`),
+    its largest change (in % of the baseline) whose paired CI excludes zero."""
+    rows = []
+    for r in REFORMS:
+        diffs = folder.differences(r) if r in folder.scenarios else None
+        largest = "not in this folder"
+        if diffs is not None:
+            clear = diffs[(diffs["significant"].astype(str).str.lower() == "true")
+                          & diffs["kpi"].isin(HEADLINE_KPIS) & diffs["pct_change"].notna()]
+            if len(clear):
+                top = clear.loc[clear["pct_change"].abs().idxmax()]
+                change = fmt_value(top["diff_mean"], top["unit"], sign=True)
+                largest = f"{top['label']}: {change} ({fmt(top['pct_change'], 0, True)} %)"
+            else:
+                largest = "no change distinguishable from zero"
+        rows.append([scenario_label(r), tfa_article(r) or "n/a", largest])
+    return markdown_table(["reform", "WTO TFA article", "largest clear change vs baseline"], rows)

@@ -9,10 +9,6 @@ from sim.app.prose import Prose
 from sim.app.tables import differences_table, markdown_table, robustness_table
 from sim.plots import scenario_label
 
-ROBUST_KPIS = ("import_port_time_h", "export_port_time_h", "import_cost_total_cny",
-               "export_cost_total_cny", "import_offences_missed", "export_offences_missed",
-               "zone_cost_per_order_cny", "bunker_price_cny_per_t")
-
 
 @solara.component
 def ReformsPage(folder: ExperimentFolder, reform: str | None):
@@ -23,7 +19,8 @@ def ReformsPage(folder: ExperimentFolder, reform: str | None):
                 solara.Button(scenario_label(r), text=r != reform, outlined=r == reform,
                               color="primary", classes=[f"reform-link-{r}"])
     if reform is None:
-        Prose("Pick a reform to see its mechanism, assumptions and robustness.")
+        Prose("Pick a reform to see its mechanism, assumptions and robustness. In this folder:\n\n"
+              + reform_info.overview_table(folder))
     else:
         ReformView(folder, reform)
 
@@ -76,4 +73,4 @@ def RobustnessView(folder: ExperimentFolder, reform: str):
                             if len(flips) else "No effect changes sign across the assumptions."))
         Prose(robustness_table(bands, units, labels))
         Prose("Paired differences at the nominal assumptions:")
-    Prose(differences_table(diffs[diffs["kpi"].isin(ROBUST_KPIS)]))
+    Prose(differences_table(diffs[diffs["kpi"].isin(reform_info.HEADLINE_KPIS)]))

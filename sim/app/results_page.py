@@ -5,6 +5,8 @@ the view. Figures are the project's own (:mod:`sim.plots`), drawn for the picked
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import solara
 
 from sim.app.folder import ExperimentFolder
@@ -37,7 +39,7 @@ def ResultsPage(folder: ExperimentFolder):
     spec = folder.spec
     Prose(
         f"## {spec.get('name', folder.path.name).replace('_', ' ').capitalize()}\n"
-        f"Folder `{folder.path}`: {len(folder.scenarios)} scenarios against "
+        f"Folder `{_shown_path(folder.path)}`: {len(folder.scenarios)} scenarios against "
         f"**{scenario_label(folder.baseline)}**, {spec.get('replications', '?')} replications "
         f"each on the same seeds (base scenario `{spec.get('base', '?')}`)."
     )
@@ -57,6 +59,12 @@ def ResultsPage(folder: ExperimentFolder):
         DifferencesView(folder, [s for s in folder.scenarios if s in shown.value], focus)
     else:
         FigureView(folder, view.value, tuple(shown.value))
+
+
+def _shown_path(path: Path) -> Path:
+    """``path`` relative to the working directory when it lies below it."""
+    path = path.resolve()
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
 
 
 def _toggle(shown: solara.Reactive, scenario: str, on: bool) -> None:

@@ -17,7 +17,6 @@ from pathlib import Path
 import pandas as pd
 
 from sim import plots
-from sim.plots.style import scenario_label
 from sim.stats import load_runs
 
 ROBUSTNESS_COLUMNS = ("scenario", "kpi", "noise_low", "noise_high", "assumption_low",
@@ -94,9 +93,6 @@ class ExperimentFolder:
             if key == "run.warmup_days":
                 return float(value)
         return None
-
-    def label(self, scenario: str) -> str:
-        return scenario_label(scenario)
 
     def differences(self, scenario: str) -> pd.DataFrame:
         """The comparison table's rows of ``scenario``: one per KPI, with the paired difference."""

@@ -84,7 +84,8 @@ def FigureView(folder: ExperimentFolder, kind: str, shown: tuple[str, ...]):
                        "not apply: the daily series are not in this folder).", dense=True)
         solara.Image(committed, width="100%", classes=["clearway-chart", f"chart-{kind}"])
     elif kind == "comparison":
-        solara.Warning("Pick at least one scenario to compare with the baseline.")
+        solara.Warning("Pick at least one scenario to compare with the baseline."
+                       if folder.scenarios else "This folder has only the baseline.")
     else:
         solara.Warning(f"This folder has no data for the {VIEWS[kind][0].lower()} view.")
 

@@ -82,7 +82,7 @@ class WhatIfResult:
         base, new = kpi_row(self.baseline), kpi_row(self.whatif)
         labels = {k.name: (k.label, k.unit) for k in KPIS}
         rows = []
-        for kpi in SHOWN_KPIS:
+        for kpi in (k for k in SHOWN_KPIS if k in labels):  # as the KPI registry names them
             b, w = base.get(kpi), new.get(kpi)
             label, unit = labels[kpi]
             diff = None if b is None or w is None else w - b

@@ -101,10 +101,12 @@ def test_progress_names_the_run_and_its_day():
     assert progress_text(0.75, 6) == "what-if: day 3 of 6"
 
 
-def test_whatif_reform_changes_the_result_against_the_same_baseline():
+def test_whatif_reform_changes_the_result_against_the_same_baseline(tmp_path):
     levers = Levers(section_pct=5, horizon_days=6, seed=3, policies=("e_documents",))
-    table = run_pair(levers).table().set_index("kpi")
+    result = run_pair(levers)
+    table = result.table().set_index("kpi")
     assert table.loc["import_clearance_time_h", "difference"] < 0  # paper hand-over removed
+    assert result.figure("adoption", tmp_path) is None  # e-documents: nobody decides to join
 
 
 def test_whatif_with_too_few_inspection_teams_fails_before_simulating():

@@ -16,7 +16,7 @@ import pandas as pd
 
 from sim import load_config, run
 from sim.kpis import KPIS, kpi_row
-from sim.plots import cost_breakdown, scenario_label, stage_breakdown
+from sim.plots import adoption_plot, cost_breakdown, scenario_label, stage_breakdown
 from sim.scaling import scaled_overrides
 from sim.stats import table_from_summaries
 
@@ -38,9 +38,14 @@ class Levers:
     policies: tuple[str, ...] = field(default=())  # reforms switched on
     seed: int = 1
 
+    @property
+    def quiet_days(self) -> int:
+        """Warm-up and cool-down (days each): a fifth of the horizon, at least one."""
+        return max(1, self.horizon_days // 5)
+
     def run_overrides(self) -> list[str]:
         """The section and horizon: shared by the baseline and the what-if."""
-        quiet_days = max(1, self.horizon_days // 5)  # warm-up and cool-down (days)
+        quiet_days = self.quiet_days
         return [*scaled_overrides(load_config(BASE_SCENARIO), self.section_pct / 100),
                 f"run.horizon_days={self.horizon_days}", f"run.warmup_days={quiet_days}",
                 f"run.cooldown_days={quiet_days}", "run.write_log=false"]
@@ -76,6 +81,7 @@ class WhatIfResult:
     levers: Levers
     baseline: dict  # run summary of the baseline
     whatif: dict  # run summary of the what-if
+    whatif_daily: pd.DataFrame  # the what-if's daily series (adoption shares among them)
 
     def table(self) -> pd.DataFrame:
         """One row per shown KPI: label, unit, baseline, whatif, difference."""
@@ -91,12 +97,20 @@ class WhatIfResult:
         return pd.DataFrame(rows)
 
     def figure(self, kind: str, folder: Path) -> bytes | None:
-        """PNG of the stage (``kind="stage_breakdown"``) or cost breakdown: baseline, what-if."""
-        seed = self.levers.seed
-        table = table_from_summaries({("baseline", seed): self.baseline,
-                                      ("what-if", seed): self.whatif})
-        draw = {"stage_breakdown": stage_breakdown, "cost_breakdown": cost_breakdown}[kind]
-        files = draw(table, folder / f"whatif-{kind}-{abs(hash(self.levers)):x}", "baseline")
+        """PNG of the stage (``kind="stage_breakdown"``) or cost breakdown, baseline beside
+        what-if, or of the what-if's fast-lane ``adoption`` (None if no reform on learns)."""
+        seed, path = self.levers.seed, folder / f"whatif-{kind}-{abs(hash(self.levers)):x}"
+        if kind == "adoption":  # the lanes someone joined (a lane never joined reads as noise)
+            daily = self.whatif_daily
+            idle = [c for c in daily.columns
+                    if c.endswith("_adoption") and not (daily[c] > 0).any()]
+            files = adoption_plot({("what-if", seed): daily.drop(columns=idle)}, path, "baseline",
+                                  self.levers.quiet_days)
+        else:
+            table = table_from_summaries({("baseline", seed): self.baseline,
+                                          ("what-if", seed): self.whatif})
+            draw = {"stage_breakdown": stage_breakdown, "cost_breakdown": cost_breakdown}[kind]
+            files = draw(table, path, "baseline")
         return files.png.read_bytes() if files.png else None
 
 
@@ -113,9 +127,9 @@ def run_pair(levers: Levers, progress: Progress | None = None) -> WhatIfResult:
         return lambda day, horizon: report((offset + day) / (2 * days))
 
     baseline = _baseline_summary(tuple(levers.run_overrides()), levers.seed, after(0))
-    whatif = run(whatif_config, seed=levers.seed, on_day=after(days)).summary
+    whatif = run(whatif_config, seed=levers.seed, on_day=after(days))
     report(1.0)
-    return WhatIfResult(levers, baseline, whatif)
+    return WhatIfResult(levers, baseline, whatif.summary, whatif.daily)
 
 
 def progress_text(fraction: float, horizon_days: int) -> str:

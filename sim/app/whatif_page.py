@@ -102,6 +102,7 @@ def WhatIfResultView(result: WhatIfResult):
     Prose(whatif_table(result.table()), classes=["whatif-table"])
     WhatIfFigure(result, "stage_breakdown")
     WhatIfFigure(result, "cost_breakdown")
+    WhatIfFigure(result, "adoption")
 
 
 @solara.component

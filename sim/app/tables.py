@@ -6,10 +6,7 @@ import math
 import pandas as pd
 
 from sim.plots import fmt, fmt_value
-
-
-def _diff_unit(unit: str) -> str:
-    return "share_pp" if unit == "share" else unit  # a difference of shares is in points
+from sim.plots.style import diff_unit
 
 
 def _row(cells) -> str:
@@ -25,7 +22,7 @@ def differences_table(diffs: pd.DataFrame) -> str:
     rows = []
     for r in diffs.itertuples():
         unit = r.unit if isinstance(r.unit, str) else ""
-        du = _diff_unit(unit)
+        du = diff_unit(unit)
         ci = _band(r.diff_ci_low, r.diff_ci_high, du)
         pct = f"{fmt(r.pct_change, 0, True)} %" if _finite(r.pct_change) else ""
         mark = "yes" if str(r.significant).lower() == "true" else "no"
@@ -38,7 +35,7 @@ def differences_table(diffs: pd.DataFrame) -> str:
 def whatif_table(table: pd.DataFrame) -> str:
     """The what-if's KPIs beside the baseline's (one seed each, same random numbers)."""
     rows = [[r.label, fmt_value(r.baseline, r.unit), fmt_value(r.whatif, r.unit),
-             f"**{fmt_value(r.difference, _diff_unit(r.unit), True)}**"]
+             f"**{fmt_value(r.difference, diff_unit(r.unit), True)}**"]
             for r in table.itertuples()]
     return markdown_table(["KPI", "baseline", "what-if", "difference"], rows)
 
@@ -47,7 +44,7 @@ def robustness_table(rows: pd.DataFrame, units: dict[str, str], labels: dict[str
     """Per KPI: the simulation-noise band beside the assumption band, and the sign-flip share."""
     out = []
     for r in rows.itertuples():
-        du = _diff_unit(units.get(r.kpi, ""))
+        du = diff_unit(units.get(r.kpi, ""))
         out.append([labels.get(r.kpi, r.kpi), _band(r.noise_low, r.noise_high, du),
                     _band(r.assumption_low, r.assumption_high, du),
                     f"{fmt(100 * r.sign_flips, 0)} %"])

@@ -159,12 +159,6 @@ def test_adoption_is_drawn_from_the_daily_series_when_the_folder_kept_them(tmp_p
 
 def test_reforms_overview_names_each_reforms_largest_clear_change():
     table = reform_info.overview_table(ExperimentFolder(REFERENCE))
-    assert "| Direct pickup | " in table
+    assert "| Pre-arrival processing | TFA Art. 7.1 Pre-arrival Processing |" in table
     assert "import port time (mean): \u221254.4 h (\u221240 %) |" in table  # README's figure
     assert table.count("\n") == 1 + len(reform_info.REFORMS)
-
-
-def test_reform_page_shows_the_tfa_article_of_the_shared_mapping():
-    pytest.importorskip("sim.reforms", reason="the TFA mapping (sim/reforms.py) is not merged yet")
-    assert reform_info.tfa_article("pre_arrival").startswith("TFA Art. 7.1 Pre-arrival Processing")
-    assert "closest article" in reform_info.tfa_article("bonded_blending")

@@ -14,6 +14,7 @@ CSS = """
     text-align: left; vertical-align: top; }
 .clearway-prose th { background: #f3f5f8; }
 .clearway-prose td:not(:first-child) { white-space: nowrap; }
+.clearway-prose.wrap td { white-space: normal; }
 .clearway-prose code { background: #f3f5f8; padding: 0 3px; border-radius: 3px; }
 .clearway-prose p { margin-bottom: 8px; }
 .clearway-prose h2 { margin: 4px 0 8px; font-weight: 500; }

@@ -6,8 +6,8 @@
   scenario, one row per parameter, with unit and bounds where the field declares them;
 - robustness: its rows of the folder's ``robustness.csv`` (simulation-noise band next to the
   assumption band, and the share of assumption points where the effect changes sign);
-- its WTO Trade Facilitation Agreement article, from ``sim.reforms`` (the mapping the report and
-  brief use) when that module is there;
+- its WTO Trade Facilitation Agreement article: :mod:`sim.reforms`, the mapping the report and
+  the brief use;
 - an overview of all reforms: TFA article and largest clear change on a headline KPI.
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ from sim.app.tables import markdown_table
 from sim.loading import load_config
 from sim.plots import fmt, fmt_value, scenario_label
 from sim.policies import PoliciesConfig
+from sim.reforms import tfa_tag
 
 REFORMS: tuple[str, ...] = tuple(f.name for f in fields(PoliciesConfig))
 HEADLINE_KPIS = ("import_port_time_h", "export_port_time_h", "import_cost_total_cny",
@@ -85,19 +86,6 @@ def robustness(frame: pd.DataFrame | None, reform: str) -> pd.DataFrame | None:
     return frame[frame["scenario"] == reform].reset_index(drop=True)
 
 
-def tfa_article(reform: str) -> str | None:
-    """The WTO TFA article(s) the reform implements, with the mapping's note (e.g. "TFA Art. 7.1
-    Pre-arrival Processing"), from the report layer's ``sim.reforms``; None where that module or
-    its entry for ``reform`` is missing."""
-    try:
-        mapping = importlib.import_module("sim.reforms")
-    except ImportError:
-        return None
-    tag = getattr(mapping, "tfa_tag", lambda name: "")(reform)
-    note = getattr(getattr(mapping, "REFORMS", {}).get(reform), "note", "")
-    return (f"{tag} ({note})" if note else tag) or None
-
-
 def overview_table(folder: ExperimentFolder) -> str:
     """One row per reform: its TFA article and, among the headline KPIs (:data:`HEADLINE_KPIS`),
     its largest change (in % of the baseline) whose paired CI excludes zero."""
@@ -114,5 +102,5 @@ def overview_table(folder: ExperimentFolder) -> str:
                 largest = f"{top['label']}: {change} ({fmt(top['pct_change'], 0, True)} %)"
             else:
                 largest = "no change distinguishable from zero"
-        rows.append([scenario_label(r), tfa_article(r) or "n/a", largest])
+        rows.append([scenario_label(r), tfa_tag(r) or "n/a", largest])
     return markdown_table(["reform", "WTO TFA article", "largest clear change vs baseline"], rows)

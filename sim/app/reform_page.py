@@ -8,6 +8,8 @@ from sim.app.folder import ExperimentFolder
 from sim.app.prose import Prose
 from sim.app.tables import differences_table, markdown_table, robustness_table
 from sim.plots import scenario_label
+from sim.reforms import REFORMS as TFA_REFORMS
+from sim.reforms import tfa_tag
 
 
 @solara.component
@@ -20,17 +22,17 @@ def ReformsPage(folder: ExperimentFolder, reform: str | None):
                               color="primary", classes=[f"reform-link-{r}"])
     if reform is None:
         Prose("Pick a reform to see its mechanism, assumptions and robustness. In this folder:\n\n"
-              + reform_info.overview_table(folder))
+              + reform_info.overview_table(folder), classes=["wrap"])
     else:
         ReformView(folder, reform)
 
 
 @solara.component
 def ReformView(folder: ExperimentFolder, reform: str):
-    article = reform_info.tfa_article(reform)
-    Prose(f"## {scenario_label(reform)}\n" + (
-        f"**WTO Trade Facilitation Agreement:** {article}" if article else
-        "**WTO Trade Facilitation Agreement:** no article mapping found (module `sim.reforms`)."))
+    mapped = TFA_REFORMS.get(reform)
+    note = f": {mapped.note}" if mapped is not None and mapped.note else ""
+    Prose(f"## {scenario_label(reform)}\n**WTO Trade Facilitation Agreement:** "
+          f"{tfa_tag(reform)[len('TFA '):] or 'no article mapped'}{note}.")
     with solara.Card("Mechanism (from the policy module)", margin=0, classes=["mb-2"]):
         Prose(reform_info.mechanism(reform))
     with solara.Card("Assumptions: its parameters in this experiment's base scenario", margin=0,

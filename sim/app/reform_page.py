@@ -30,7 +30,7 @@ def ReformsPage(folder: ExperimentFolder, reform: str | None):
 @solara.component
 def ReformView(folder: ExperimentFolder, reform: str):
     mapped = TFA_REFORMS.get(reform)
-    note = f": {mapped.note}" if mapped is not None and mapped.note else ""
+    note = f" ({mapped.note})" if mapped is not None and mapped.note else ""
     Prose(f"## {scenario_label(reform)}\n**WTO Trade Facilitation Agreement:** "
           f"{tfa_tag(reform)[len('TFA '):] or 'no article mapped'}{note}.")
     with solara.Card("Mechanism (from the policy module)", margin=0, classes=["mb-2"]):

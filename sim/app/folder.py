@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -110,8 +111,16 @@ class ExperimentFolder:
         return path.read_bytes() if path.is_file() else None
 
 
+_DRAWING = threading.Lock()  # one figure at a time: the dashboard draws in worker threads
+
+
 @lru_cache(maxsize=64)
 def _draw(folder: ExperimentFolder, kind: str, scenarios: tuple[str, ...]) -> bytes | None:
+    with _DRAWING:
+        return _draw_unlocked(folder, kind, scenarios)
+
+
+def _draw_unlocked(folder: ExperimentFolder, kind: str, scenarios: tuple[str, ...]) -> bytes | None:
     keep = {folder.baseline, *scenarios}
     comparison = folder.comparison[folder.comparison["scenario"].isin(keep)]
     table = folder.table[folder.table["scenario"].isin(keep)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import solara
+import solara.lab
 
 from sim.app.folder import ExperimentFolder
 from sim.app.prose import Prose
@@ -58,7 +59,7 @@ def ResultsPage(folder: ExperimentFolder):
     if view.value == "table":
         DifferencesView(folder, [s for s in folder.scenarios if s in shown.value], focus)
     else:
-        FigureView(folder, view.value, tuple(shown.value))
+        FigureView(folder, view.value, tuple(shown.value)).key(view.value)  # one per view
 
 
 def _shown_path(path: Path) -> Path:
@@ -73,7 +74,12 @@ def _toggle(shown: solara.Reactive, scenario: str, on: bool) -> None:
 
 @solara.component
 def FigureView(folder: ExperimentFolder, kind: str, shown: tuple[str, ...]):
-    png = solara.use_memo(lambda: folder.figure(kind, shown), dependencies=[kind, shown])
+    drawing = solara.lab.use_task(lambda: folder.figure(kind, shown), dependencies=[kind, shown])
+    if drawing.pending:  # drawn in a thread: the page stays live while matplotlib works
+        solara.ProgressLinear(True)
+        if drawing.latest is None:
+            return
+    png = drawing.value if drawing.finished else drawing.latest
     if png is not None:
         with solara.Div(style={"max-width": "1100px"}):
             solara.Image(png, width="100%", classes=["clearway-chart", f"chart-{kind}"])

@@ -134,7 +134,8 @@ def test_switching_a_scenario_off_redraws_the_chart(server, browser, shot):
 
     def redrawn(b) -> bool:
         images = b.find_elements("css selector", "img.chart-comparison")
-        return bool(images) and _image_loaded(images[0]) and images[0].size["height"] < height_before
+        return (bool(images) and _image_loaded(images[0])
+                and images[0].size["height"] < height_before)
 
     _wait(browser, CHART_S, redrawn)
     shot("results_without_full_package")

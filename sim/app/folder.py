@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import tempfile
 import threading
+from collections.abc import Callable
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -100,10 +101,15 @@ class ExperimentFolder:
         rows = self.comparison[self.comparison["scenario"] == scenario]
         return rows[rows["diff_mean"].notna()].reset_index(drop=True)
 
-    def figure(self, kind: str, scenarios: tuple[str, ...]) -> bytes | None:
+    def figure(self, kind: str, scenarios: tuple[str, ...],
+               still_wanted: Callable[[], bool] = lambda: True) -> bytes | None:
         """PNG of figure ``kind`` (one of :data:`FIGURES`) for the baseline and ``scenarios``;
-        None if the data for it is not in the folder."""
-        return _draw(self, kind, tuple(s for s in self.scenarios if s in scenarios))
+        None if the data for it is not in the folder, or if ``still_wanted()`` says, once it is
+        this request's turn to draw, that a newer request has replaced it."""
+        with _DRAWING:
+            if not still_wanted():
+                return None
+            return _draw(self, kind, tuple(s for s in self.scenarios if s in scenarios))
 
     def committed_figure(self, name: str) -> bytes | None:
         """A PNG the experiment itself wrote to ``figures/``, if present."""
@@ -116,11 +122,6 @@ _DRAWING = threading.Lock()  # one figure at a time: the dashboard draws in work
 
 @lru_cache(maxsize=64)
 def _draw(folder: ExperimentFolder, kind: str, scenarios: tuple[str, ...]) -> bytes | None:
-    with _DRAWING:
-        return _draw_unlocked(folder, kind, scenarios)
-
-
-def _draw_unlocked(folder: ExperimentFolder, kind: str, scenarios: tuple[str, ...]) -> bytes | None:
     keep = {folder.baseline, *scenarios}
     comparison = folder.comparison[folder.comparison["scenario"].isin(keep)]
     table = folder.table[folder.table["scenario"].isin(keep)]

@@ -74,7 +74,11 @@ def _toggle(shown: solara.Reactive, scenario: str, on: bool) -> None:
 
 @solara.component
 def FigureView(folder: ExperimentFolder, kind: str, shown: tuple[str, ...]):
-    drawing = solara.lab.use_task(lambda: folder.figure(kind, shown), dependencies=[kind, shown])
+    wanted = solara.use_ref((kind, shown))
+    wanted.current = (kind, shown)  # the latest request; older ones waiting to draw are dropped
+    drawing = solara.lab.use_task(
+        lambda: folder.figure(kind, shown, lambda: wanted.current == (kind, shown)),
+        dependencies=[kind, shown])
     if drawing.pending:  # drawn in a thread: the page stays live while matplotlib works
         solara.ProgressLinear(True)
         if drawing.latest is None:

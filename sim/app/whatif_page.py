@@ -47,8 +47,8 @@ def WhatIfPage():
         "## What if?\nA short run of a section of the calibrated Shanghai port with your levers, "
         "beside the baseline (the same section, calibrated capacities, no reform) on the **same "
         "seed**, so both runs see the same ships, boxes and firms (common random numbers). One "
-        "seed is one replication: use the experiment folder for confidence intervals. On a short "
-        "horizon only the journeys that finish count, so long stages read short."
+        "seed is one replication: use the experiment folder for confidence intervals. The boxes "
+        "that arrive within the horizon are followed to the end of their journey."
     )
     with solara.Columns([1, 1]):
         with solara.Card("Port and run", margin=0):

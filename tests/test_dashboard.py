@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -57,12 +58,12 @@ def server():
             break
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                os.killpg(proc.pid, 15)
+                os.killpg(proc.pid, signal.SIGTERM)
                 log = proc.stdout.read().decode()[-2000:]
                 pytest.fail(f"dashboard server did not start:\n{log}")
             time.sleep(0.5)
     yield url
-    os.killpg(proc.pid, 15)  # the launcher and its solara child
+    os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C: the launcher and its solara child stop cleanly
     proc.wait(timeout=30)
 
 

@@ -9,7 +9,9 @@ what is missing; :meth:`ExperimentFolder.figure` draws one of the project's figu
 """
 from __future__ import annotations
 
+import atexit
 import json
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable
@@ -26,6 +28,13 @@ ROBUSTNESS_COLUMNS = ("scenario", "kpi", "noise_low", "noise_high", "assumption_
 FOLDER_VARIABLE = "CLEARWAY_DASHBOARD_FOLDER"  # how the server tells the app its folder
 DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "results" / "policy_comparison" / "reference"
 FIGURES = ("comparison", "stage_breakdown", "cost_breakdown", "frontier", "adoption")
+
+
+def temporary_folder(prefix: str) -> Path:
+    """A new temporary folder, removed with its files when the program exits."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 class FolderError(ValueError):
@@ -46,8 +55,9 @@ class ExperimentFolder:
 
     @cached_property
     def figure_dir(self) -> Path:
-        """Where this folder's figures are drawn (a temporary folder, made on first use)."""
-        return Path(tempfile.mkdtemp(prefix="clearway-dashboard-"))
+        """Where this folder's figures are drawn (a temporary folder, made on first use and
+        removed when the program exits)."""
+        return temporary_folder("clearway-dashboard-")
 
     @cached_property
     def spec(self) -> dict:

@@ -2,12 +2,10 @@
 beside the baseline (same seed: common random numbers)."""
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import solara
 import solara.lab
 
+from sim.app.folder import temporary_folder
 from sim.app.prose import Prose
 from sim.app.reform_info import REFORMS
 from sim.app.tables import whatif_table
@@ -15,7 +13,7 @@ from sim.app.whatif import Levers, WhatIfResult, calibrated_capacity, progress_t
 from sim.plots import scenario_label
 from sim.schema.errors import ConfigError
 
-FIGURE_DIR = Path(tempfile.mkdtemp(prefix="clearway-whatif-"))
+FIGURE_DIR = temporary_folder("clearway-whatif-")
 started = solara.reactive(Levers())  # the levers of the running (or last) what-if
 
 

@@ -206,6 +206,7 @@ def _replace(old: str, new: str):
 
 
 SHANGHAI = (REPO_ROOT / "configs" / "scenario" / "shanghai.yaml").read_text().splitlines()
+SMOKE_LINES = len((REPO_ROOT / "configs" / "experiment" / "smoke.yaml").read_text().splitlines())
 YAML_CASES = [
     pytest.param("scenario/shanghai.yaml", _append("seed: 3\n"), f"configs/scenario/shanghai.yaml:{len(SHANGHAI) + 1}",
                  f"duplicate key 'seed' (first at line {SHANGHAI.index('seed: 0') + 1})", id="duplicate-top-level-key"),
@@ -218,7 +219,7 @@ YAML_CASES = [
                  "without BOM", id="byte-order-mark"),
     pytest.param("package/full.yaml", _append("oops: [1, 2\n"), "configs/package/full.yaml:14",
                  "while parsing a flow sequence at line 13", id="unclosed-bracket"),
-    pytest.param("experiment/smoke.yaml", _append("name: a: b\n"), "configs/experiment/smoke.yaml:17",
+    pytest.param("experiment/smoke.yaml", _append("name: a: b\n"), f"configs/experiment/smoke.yaml:{SMOKE_LINES + 1}",
                  "YAML syntax error", id="colon-in-value"),
 ]
 

@@ -70,9 +70,16 @@ class PolicyRuns:
         return self._runs[name]
 
     def cols(self, name: str, k: int) -> dict[str, np.ndarray]:
-        """Log columns of the ``k``-th seed's run of ``name``."""
+        """Log columns of the ``k``-th seed's run of ``name``, cut to the boxes every scenario's
+        run of that seed created.
+
+        Under common random numbers the same boxes arrive in the same order in every scenario,
+        but each run drains for as long as its own cohort needs, so the runs create different
+        numbers of boxes after the horizon; the first ``common_rows`` rows are the same boxes.
+        """
         if (name, k) not in self._cols:
-            self._cols[(name, k)] = columns(self(name)[k])
+            n = min(self(other)[k].log.num_rows for other in SCENARIOS)
+            self._cols[(name, k)] = {c: v[:n] for c, v in columns(self(name)[k]).items()}
         return self._cols[(name, k)]
 
 

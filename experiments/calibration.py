@@ -2,6 +2,7 @@
 
     python experiments/calibration.py                            # results/calibration/<time>/
     python experiments/calibration.py --out results/calibration/reference   # resumes
+    python experiments/calibration.py --fit          # fit the unsourced behaviour to 2017 first
 
 Runs the unchanged baseline (full scale, 60 days) with 5 replications (configs/experiment/
 calibration.yaml), then writes ``calibration.csv`` (:func:`sim.reference.calibration_table`: per
@@ -21,6 +22,9 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment import ExperimentSpec, failed_runs, run_runs
+from sim.fitting import TARGETS as FIT_TARGETS
+from sim.fitting import fit
+from sim.scaling import scaled_overrides
 from sim.experiment.analysis import analyse
 from sim.experiment.cli import (
     EXIT_RUN_FAILED,
@@ -174,8 +178,37 @@ def baseline_report(out: Path, spec: ExperimentSpec, calibration_fig: FigureFile
     return Path(md), Path(html)
 
 
+FIT_SCALE = 0.5  # the fit runs a half-size section (capacities scaled with it: same waits)
+FIT_RUN = ["run.horizon_days=16", "run.warmup_days=4", "run.cooldown_days=3",
+           "bonded_zone.enabled=false", "bunkering.enabled=false", "run.write_log=false"]
+FIT_SEEDS = [1, 2]
+
+
+def fit_behaviour() -> None:
+    """``--fit``: the procedure of :mod:`sim.fitting`, then the model-vs-reference table of the
+    fitted figures, and the values to put into configs/scenario/shanghai.yaml."""
+    base = scaled_overrides(load_config(), FIT_SCALE) + FIT_RUN
+    print(f"Fitting on a {FIT_SCALE:g}x section, seeds {FIT_SEEDS}, common random numbers")
+    values, figures = fit(base, FIT_SEEDS)
+    print("\nfigure                                 reference      model   error  tolerance")
+    for t in FIT_TARGETS:
+        error = figures[t.figure] / t.reference - 1
+        tol = 0.25 if t.unit == "USD" else 0.15
+        print(f"{t.figure:38s} {t.reference:9.1f} {t.unit:3s} {figures[t.figure]:8.1f} "
+              f"{100 * error:+6.1f} %   +-{100 * tol:.0f} %  {'ok' if abs(error) <= tol else 'OUTSIDE'}")
+    print("\nFitted values (put them into configs/scenario/shanghai.yaml, labelled calibrated):")
+    for path, value in values.items():
+        print(f"  {path}: {value:.4g}")
+
+
 def main(argv: list[str] | None = None, name: str = "calibration") -> int:
-    args = experiment_parser(__doc__).parse_args(argv)
+    parser = experiment_parser(__doc__)
+    parser.add_argument("--fit", action="store_true",
+                        help="fit the behavioural parameters without a source to the 2017 figures")
+    args = parser.parse_args(argv)
+    if args.fit:
+        fit_behaviour()
+        return 0
     spec = spec_from_args(args, name)
     out = Path(out_dir(args, spec)).expanduser().absolute()
     started = time.perf_counter()

@@ -10,6 +10,7 @@ to the columnar :class:`sim.records.ConsignmentLog` under its ``id``.
 """
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,35 +21,49 @@ from sim.rng import Purpose, stream
 from sim.schema.times import Duration
 
 if TYPE_CHECKING:
+    from sim.agents.traders import FirmTable
     from sim.schema import ClearwayConfig
 
 
 class Consignment:
-    """One container in the system. Times in hours."""
+    """One container in the system. Times in hours; ``_h`` durations are this box's own draws."""
 
     __slots__ = (
         "id", "flow", "firm", "credit", "teu", "needs_certification", "offence", "channel",
-        "preparation_h", "inspection_booking_h", "pickup_delay_h",
-        "doc_check_h", "inspection_h", "certification_h", "shuttle_out_h", "shuttle_back_h",
-        "gate_h", "risk_noise", "random_check_u", "doc_detect_u", "inspection_detect_u", "policy_z",
-        "call", "waiting", "ship_side", "declared_in_advance",
+        "lane", "sailing_h", "bl_issue_h", "courier_h", "need_lag_h", "duty_funds_h",
+        "broker_work_h", "rework_h", "error_u", "delivery_order_h", "truck_u", "ready_lead_h",
+        "inspection_booking_h", "doc_check_h", "inspection_h", "certification_h", "shuttle_out_h",
+        "shuttle_back_h", "gate_h", "risk_noise", "random_check_u", "doc_detect_u",
+        "inspection_detect_u", "policy_z",
+        "call", "arrival_h", "discharge_h", "ready_h", "waiting", "ship_side", "delivery_order",
     )
 
-    def __init__(self, id, flow, firm, credit, teu, needs_certification, offence,
-                 preparation_h, inspection_booking_h, pickup_delay_h, doc_check_h, inspection_h,
-                 certification_h, shuttle_out_h, shuttle_back_h, gate_h, risk_noise,
+    def __init__(self, id, flow, firm, credit, teu, needs_certification, offence, lane, sailing_h,
+                 bl_issue_h, courier_h, need_lag_h, duty_funds_h, broker_work_h, rework_h, error_u,
+                 delivery_order_h, truck_u, ready_lead_h, inspection_booking_h, doc_check_h,
+                 inspection_h, certification_h, shuttle_out_h, shuttle_back_h, gate_h, risk_noise,
                  random_check_u, doc_detect_u, inspection_detect_u, policy_z):
         self.id = id
         self.flow = flow
-        self.firm = firm
+        self.firm = firm  # global trader index (sim.agents.traders)
         self.credit = credit
         self.teu = teu
         self.needs_certification = needs_certification
         self.offence = offence
         self.channel = -1  # not yet assessed
-        self.preparation_h = preparation_h
+        self.lane = lane  # import: trade lane (0 short-sea, 1 intra-Asia, 2 deep-sea)
+        self.sailing_h = sailing_h  # import: last origin port -> arrival
+        self.bl_issue_h = bl_issue_h  # import: origin departure -> original B/L issued
+        self.courier_h = courier_h  # import: paper B/L issued -> in the consignee's hands
+        self.need_lag_h = need_lag_h  # import: vessel arrival -> goods needed
+        self.duty_funds_h = duty_funds_h  # import: arranging the duty payment
+        self.broker_work_h = broker_work_h  # declarant work for a full declaration
+        self.rework_h = rework_h  # declarant work to correct a returned declaration
+        self.error_u = error_u  # uniform: the declaration is returned if below the error rate
+        self.delivery_order_h = delivery_order_h  # import: carrier's counter work for the D/O
+        self.truck_u = truck_u  # uniform: when in the fleet's working day its truck comes
+        self.ready_lead_h = ready_lead_h  # export: stuffed this long before the cut-off
         self.inspection_booking_h = inspection_booking_h
-        self.pickup_delay_h = pickup_delay_h
         self.doc_check_h = doc_check_h
         self.inspection_h = inspection_h
         self.certification_h = certification_h
@@ -60,21 +75,13 @@ class Consignment:
         self.doc_detect_u = doc_detect_u
         self.inspection_detect_u = inspection_detect_u
         self.policy_z = policy_z  # standard normal for policy-specific durations
-        self.call = None  # export: the vessel call the box is booked on
+        self.call = None  # the vessel call that brings it (import) or that it is booked on (export)
+        self.arrival_h = math.nan  # import: its vessel's arrival
+        self.discharge_h = math.nan  # import: put down by the quay crane
+        self.ready_h = math.nan  # export: stuffed at the factory
         self.waiting = None  # SimPy event while the process waits for the box to reach the terminal
         self.ship_side = None  # import: hours of ship-side transfer onto a truck, if it goes that way
-        self.declared_in_advance = False  # its journey starts at lodgement, before the box arrives
-
-
-class FirmTable:
-    """Per-firm arrays the batch draw needs (the firm agents own them; see sim.agents.firm)."""
-
-    def __init__(self, size_weight, credit, offence_rate, certification_share, preparation_speed):
-        self.probabilities = np.asarray(size_weight) / np.sum(size_weight)
-        self.credit = np.asarray(credit, dtype=np.int8)
-        self.offence_rate = np.asarray(offence_rate)
-        self.certification_share = np.asarray(certification_share)
-        self.preparation_speed = np.asarray(preparation_speed)
+        self.delivery_order = None  # import: the carrier's D/O process (a SimPy event once started)
 
 
 def draw_batch(cfg: ClearwayConfig, seed: int, firms: FirmTable, log: ConsignmentLog,
@@ -89,7 +96,8 @@ def draw_batch(cfg: ClearwayConfig, seed: int, firms: FirmTable, log: Consignmen
         return draw(rng(purpose, variate), d, n).tolist()
 
     a = Purpose.ATTRIBUTES
-    firm = rng(a, 1).choice(len(firms.probabilities), size=n, p=firms.probabilities)
+    probabilities = firms.probabilities[flow]
+    firm = firms.first[flow] + rng(a, 1).choice(len(probabilities), size=n, p=probabilities)
     teu = np.where(rng(a, 2).random(n) < cfg.firms.share_40ft, 2, 1)
     value = cfg.firms.cargo_value_median_cny * np.exp(cfg.firms.cargo_value_sigma * rng(a, 3).standard_normal(n))
     offence = rng(a, 4).random(n) < firms.offence_rate[firm]
@@ -104,14 +112,30 @@ def draw_batch(cfg: ClearwayConfig, seed: int, firms: FirmTable, log: Consignmen
     log.offence[rows] = offence
     log.needs_certification[rows] = needs_certification
 
-    s, r, b, c, t = Purpose.SERVICE, Purpose.RISK, Purpose.BEHAVIOUR, cfg.customs, cfg.terminal
-    preparation = (np.asarray(duration(b, 1, flow_cfg.preparation)) / firms.preparation_speed[firm]).tolist()
+    b, behaviour = Purpose.BEHAVIOUR, cfg.behaviour
+    lanes = behaviour.lanes
+    lane_list = (lanes.short_sea, lanes.intra_asia, lanes.deep_sea)
+    lane = rng(a, 6).choice(3, size=n, p=[x.share for x in lane_list])
+    log.lane[rows] = lane
+    sailing = np.zeros(n)
+    for k, x in enumerate(lane_list):  # each lane its own stream: its boxes keep their draws
+        sailing[lane == k] = draw(rng(b, 20 + k), x.sailing, n)[lane == k]
+    s, r, c, t = Purpose.SERVICE, Purpose.RISK, cfg.customs, cfg.terminal
     columns = dict(  # in the order of Consignment's parameters
         firm=firm.tolist(), credit=firms.credit[firm].tolist(), teu=teu.tolist(),
         needs_certification=needs_certification.tolist(), offence=offence.tolist(),
-        preparation_h=preparation,
+        lane=lane.tolist(), sailing_h=sailing.tolist(),
+        bl_issue_h=duration(b, 4, behaviour.documents.bl_issue),
+        courier_h=duration(b, 5, behaviour.documents.courier),
+        need_lag_h=duration(b, 3, behaviour.consignees.need_lag),
+        duty_funds_h=duration(b, 6, behaviour.consignees.duty_funds),
+        broker_work_h=duration(b, 7, behaviour.brokers.work),
+        rework_h=duration(b, 8, behaviour.brokers.rework),
+        error_u=rng(b, 9).random(n).tolist(),
+        delivery_order_h=duration(b, 10, behaviour.carriers.delivery_order),
+        truck_u=rng(b, 11).random(n).tolist(),
+        ready_lead_h=duration(b, 12, behaviour.shippers.ready_lead),
         inspection_booking_h=duration(b, 2, flow_cfg.inspection_booking),
-        pickup_delay_h=(duration(b, 3, cfg.imports.pickup_delay) if flow == IMPORT else [0.0] * n),
         doc_check_h=duration(s, 1, c.doc_check),
         inspection_h=duration(s, 2, c.inspection),
         certification_h=duration(s, 3, c.certification),
@@ -127,4 +151,4 @@ def draw_batch(cfg: ClearwayConfig, seed: int, firms: FirmTable, log: Consignmen
     return [Consignment(first + k, flow, *values) for k, values in enumerate(zip(*columns.values()))]
 
 
-__all__ = ["Consignment", "FirmTable", "draw_batch", "IMPORT", "EXPORT"]
+__all__ = ["Consignment", "draw_batch", "IMPORT", "EXPORT"]

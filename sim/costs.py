@@ -6,15 +6,19 @@
 - ``inspection``: inspection fee + two shuttle trips, for physically inspected boxes.
 - ``detention``: carrier detention, days the box is out of the carrier's hands beyond
   ``detention_free_days`` x tariff x TEU. Import: discharge -> gate-out + ``empty_return_days``.
-- ``brokerage``: broker's declaration fee (+ the carrier's document fee for import B/Ls).
-- ``truck_waiting``: hours the pickup truck spends from its appointment to the gate-out x rate.
+- ``brokerage``: broker's fee per declaration + declarant hours billed (rework included).
+- ``documents``: the carrier's document (D/O) fee for an import B/L, + the courier for a paper
+  B/L.
+- ``port_fees``: other port and agency fees per box (calibrated: see the scenario config).
+- ``truck_waiting``: hours trucks wait for the box x rate: from the pickup appointment to the
+  gate-out, and at the ship side for a direct pickup.
 - ``inventory``: time cost of the cargo, cargo value x ``inventory_pct_per_day`` x days from
   vessel arrival to gate-out (import) or from the box being ready at the factory to vessel
   departure (export: a box kept at the factory for direct loading still waits).
 
-``border_documentary`` = storage + handling + inspection + brokerage: the cost the World Bank's
-Doing Business "border + documentary compliance" measures (time value, detention and trucking
-excluded), to compare with the DB2020 figure.
+``border_documentary`` = storage + handling + inspection + brokerage + documents + port fees:
+the cost the World Bank's Doing Business "border + documentary compliance" measures (time value,
+detention and trucking excluded), to compare with the 2017 figure.
 """
 from __future__ import annotations
 
@@ -23,7 +27,8 @@ import numpy as np
 from sim.records import IMPORT
 from sim.schema.port import CostConfig
 
-COMPONENTS = ("storage", "handling", "inspection", "detention", "brokerage", "truck_waiting", "inventory")
+COMPONENTS = ("storage", "handling", "inspection", "detention", "brokerage", "documents",
+              "port_fees", "truck_waiting", "inventory")
 
 
 def container_costs(log: dict[str, np.ndarray], cfg: CostConfig) -> dict[str, np.ndarray]:
@@ -49,9 +54,14 @@ def container_costs(log: dict[str, np.ndarray], cfg: CostConfig) -> dict[str, np
                          np.maximum(np.ceil(out_days) - cfg.detention_free_days, 0)
                          * cfg.detention_cny_per_teu_day * teu, 0.0)
 
-    brokerage = np.where(is_import, cfg.brokerage_import_cny + cfg.document_fee_cny, cfg.brokerage_export_cny)
+    brokerage = (np.where(is_import, cfg.brokerage_import_cny, cfg.brokerage_export_cny)
+                 + log["broker_work_h"].astype(np.float64) * cfg.broker_cny_per_work_h)
+    documents = np.where(is_import, cfg.document_fee_cny + log["paper_bl"] * cfg.courier_cny, 0.0)
+    port_fees = np.where(is_import, cfg.port_fees_import_cny, cfg.port_fees_export_cny)
 
-    truck_waiting = np.nan_to_num(f64["gate_out"] - f64["pickup_appointment"]) * cfg.truck_wait_cny_per_h
+    truck_hours = (np.nan_to_num(f64["gate_out"] - f64["pickup_appointment"])
+                   + log["ship_side_wait_h"].astype(np.float64))
+    truck_waiting = truck_hours * cfg.truck_wait_cny_per_h
 
     waiting_since = np.where(is_import, f64["vessel_arrival"], np.fmin(f64["ready"], f64["gate_in"]))
     leave = np.where(is_import, f64["gate_out"], f64["vessel_departure"])
@@ -59,7 +69,8 @@ def container_costs(log: dict[str, np.ndarray], cfg: CostConfig) -> dict[str, np
     inventory = log["cargo_value_cny"].astype(np.float64) * cfg.inventory_pct_per_day / 100 * days
 
     costs = dict(storage=storage, handling=handling, inspection=inspection, detention=detention,
-                 brokerage=brokerage, truck_waiting=truck_waiting, inventory=inventory)
-    costs["border_documentary"] = storage + handling + inspection + brokerage
+                 brokerage=brokerage, documents=documents, port_fees=port_fees,
+                 truck_waiting=truck_waiting, inventory=inventory)
+    costs["border_documentary"] = storage + handling + inspection + brokerage + documents + port_fees
     costs["total"] = sum(costs[c] for c in COMPONENTS)
     return costs

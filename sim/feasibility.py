@@ -63,7 +63,8 @@ def estimate_memory(cfg: ClearwayConfig) -> MemoryEstimate:
     if cfg.bunkering.enabled:
         subs += cfg.bunkering.calls_per_day * days * _row_bytes(CALL_COLUMNS) * PEAK_BYTES_PER_ROW_BYTE
     in_port = boxes_per_day * DAYS_IN_PORT * BYTES_PER_BOX_IN_PORT
-    firms = cfg.firms.count * BYTES_PER_FIRM
+    per_100 = cfg.behaviour.consignees.per_100_boxes_per_day + cfg.behaviour.shippers.per_100_boxes_per_day
+    firms = max(cfg.imports.boxes_per_day, cfg.exports.boxes_per_day) * per_100 / 100 * BYTES_PER_FIRM
     return MemoryEstimate((BASE_BYTES + log + subs + in_port + firms) / GB, log / GB, boxes_per_day, per_box)
 
 

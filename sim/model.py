@@ -22,21 +22,29 @@ import mesa
 import numpy as np
 import simpy
 
+from sim.agents.broker import brokerages, create_brokers
+from sim.agents.carrier import create_carriers
+from sim.agents.consignee import Consignee
 from sim.agents.customs import Customs
-from sim.agents.firm import create_firms, firm_table
+from sim.agents.shipper import Shipper
 from sim.agents.terminal import Terminal
+from sim.agents.traders import FirmTable, draw_traits
+from sim.agents.trucker import create_fleets
 from sim.bonded_zone import BondedZone
 from sim.bunkering import BunkerMarket
 from sim.cohort import open_in_cohort
 from sim.consignment import draw_batch
 from sim.costs import container_costs
+from sim.flows.exports import export_container
+from sim.flows.imports import collect
 from sim.flows.poisson_arrivals import start_poisson_arrivals
 from sim.flows.vessel_call import start_vessel_traffic
 from sim.places import Places
 from sim.policies import Measures
-from sim.records import ConsignmentLog
+from sim.records import EXPORT, IMPORT, ConsignmentLog
 from sim.rng import Purpose, stream
 from sim.schema import ClearwayConfig
+from sim.schema.behaviour import firms_in_section
 from sim.stress import inspection_outage
 
 
@@ -63,9 +71,11 @@ class ClearanceModel(mesa.Model):
         self.warmup_h = config.run.warmup_days * 24.0
         self.draining = False  # True after the horizon, while the cohort finishes
         self.places = Places()  # boxes held at each place (vessels, yard, inspection, gate, trucks)
-        self.firms = create_firms(self, config.firms, stream(seed, Purpose.POPULATION))
-        self.firm_table = firm_table(self.firms)
-        self.customs = Customs(self, config, self.firm_table.credit, self.firm_table.probabilities,
+        self.behaviour = config.behaviour.enabled  # False: the verification network, no agents' timing
+        self.electronic_documents = config.behaviour.documents.electronic
+        self.create_port_users(config, seed)
+        self.customs = Customs(self, config, self.firm_table.credit,
+                               self.firm_table.box_weight(self.boxes_per_day),
                                self.firm_table.offence_rate)
         self.terminal = Terminal(self, config)
         self.sub_models = build_sub_models(self)  # name -> bonded zone, bunker market (if enabled)
@@ -81,13 +91,63 @@ class ClearanceModel(mesa.Model):
         self._busy_at_day_start = {s.name: 0.0 for s in self.stations}
         self.datacollector = mesa.DataCollector(model_reporters=self._daily_reporters())
 
+    def create_port_users(self, config: ClearwayConfig, seed: int) -> None:
+        """Consignees and shippers, scaled with the section's traffic (see
+        :mod:`sim.agents.traders`), and the brokers, carriers and trucking fleets they use, each
+        sized to its clients."""
+        b = config.behaviour
+        self.boxes_per_day = {IMPORT: config.imports.boxes_per_day, EXPORT: config.exports.boxes_per_day}
+        total = sum(self.boxes_per_day.values())
+        rng = stream(seed, Purpose.POPULATION)
+        n_brokers, n_fleets = brokerages(b.brokers, total), b.truckers.fleets
+        n_import = firms_in_section(b.consignees.per_100_boxes_per_day, self.boxes_per_day[IMPORT])
+        n_export = firms_in_section(b.shippers.per_100_boxes_per_day, self.boxes_per_day[EXPORT])
+        traits = [draw_traits(config, IMPORT, n_import, 0, n_brokers, n_fleets, rng),
+                  draw_traits(config, EXPORT, n_export, n_import, n_brokers, n_fleets, rng)]
+        boxes = np.concatenate([t["size_weight"] / t["size_weight"].sum() * self.boxes_per_day[flow]
+                                for flow, t in zip((IMPORT, EXPORT), traits)])
+        broker, fleet = (np.concatenate([t[k] for t in traits]) for k in ("broker", "fleet"))
+        self.brokers = create_brokers(self, b.brokers, np.bincount(broker, boxes, n_brokers))
+        self.fleets = create_fleets(self, b.truckers, np.bincount(fleet, boxes, n_fleets))
+        self.carriers = create_carriers(self, b.carriers, self.boxes_per_day[IMPORT])
+        for t in traits:
+            t["broker"] = [self.brokers[k] for k in t["broker"]]
+            t["fleet"] = [self.fleets[k] for k in t["fleet"]]
+        self.consignees = list(Consignee.create_agents(self, n_import, *traits[0].values()))
+        self.shippers = list(Shipper.create_agents(self, n_export, *traits[1].values()))
+        self.traders = self.consignees + self.shippers  # by global firm index
+        self.firm_table = FirmTable(self.consignees, self.shippers)
+
+    def trader(self, firm: int):
+        """The consignee or shipper with global index ``firm``."""
+        return self.traders[firm]
+
     def new_consignments(self, flow: int, batch: int, n: int):
         """Create ``n`` consignments of ``flow`` (batch ``batch``), attributes drawn and logged."""
         return draw_batch(self.config, self.seed, self.firm_table, self.log, flow, batch, n)
 
+    def start_pickup(self, c, at_h: float) -> None:
+        """A consignee's truck is booked: it comes for ``c`` at ``at_h``."""
+        self.env.process(collect(self, c, at_h))
+
+    def start_export(self, c, at_h: float, at_factory: bool) -> None:
+        """A shipper's box starts its journey at ``at_h``: at the gate, or at the factory."""
+        self.env.process(self._export_at(c, at_h, at_factory))
+
+    def _export_at(self, c, at_h: float, at_factory: bool):
+        if at_h > self.env.now:
+            yield self.env.timeout(at_h - self.env.now)
+        yield from export_container(self, c, at_factory)
+
     def step(self) -> None:
-        """Simulate one day, then let agents adapt and record the day."""
+        """Simulate one day, then let agents adapt and decide for the next day, and record it."""
         self.env.run(until=self.steps * 24.0)
+        today = int(self.steps)  # the day about to start
+        if self.behaviour:
+            self.agents_by_type[Consignee].shuffle_do("book_pickups", today)
+            self.agents_by_type[Shipper].shuffle_do("send_boxes", today)
+            for fleet in self.fleets:
+                fleet.forget_before(today)
         if self.env.now == self.warmup_h:
             for station in self.stations:
                 station.reset_statistics()

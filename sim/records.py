@@ -1,7 +1,7 @@
 """Columnar per-consignment log: one preallocated numpy column per field, one row per consignment.
 
-No Python object is kept per finished consignment: a row costs 100 bytes (19 float32
-milestones plus a few small integers); the columns are sized for the expected arrivals and
+No Python object is kept per finished consignment: a row costs about 120 bytes (21
+float32 milestones plus a few small numbers); the columns are sized for the expected arrivals and
 grow by 25 % if needed. Milestones are hours
 since the start of the run, stored as float32 (resolution about 2 s after one year); a
 milestone that does not apply stays NaN (the WCO Time Release Study way: any stage duration is
@@ -24,12 +24,14 @@ OUTCOMES = ("compliant", "detected", "missed")
 
 MILESTONES = (
     "vessel_arrival", "berth", "discharge",  # import: ship side
-    "ready", "gate_in",  # export: box ready at the factory (planned delivery); delivered to the terminal
-    "declaration_lodged", "risk_assessed",
+    "ready", "gate_in",  # export: box stuffed at the factory; delivered to the terminal
+    "clearance_started",  # the trader hands the declaration to its broker
+    "declaration_lodged", "risk_assessed",  # first lodgement; accepted and risk-assessed
     "doc_check_start", "doc_check_end",
     "inspection_queued", "inspection_start", "inspection_end",
     "certification_start", "certification_end",
     "release",
+    "delivery_order",  # import: the carrier's D/O issued
     "pickup_appointment", "gate_out",  # import: land side
     "load", "vessel_departure",  # export: ship side
 )
@@ -47,6 +49,12 @@ ATTRIBUTES = {  # column -> dtype; filled when the consignment is created or dec
     "rehandles": np.float32,  # extra yard moves at retrieval (expected value)
     "rolled_over": np.int8,  # export: calls missed because not released in time
     "fast_lane": np.int8,  # route past the yard: USUAL_ROUTE, SHIP_SIDE_PICKUP, LOADING_ON_ARRIVAL
+    "lane": np.int8,  # import trade lane: 0 short-sea, 1 intra-Asia, 2 deep-sea
+    "paper_bl": np.bool_,  # import: the original B/L travelled by courier
+    "broker_work_h": np.float32,  # declarant hours the declaration took, rework included
+    "reworks": np.int8,  # times customs returned the declaration for correction
+    "truck_refusals": np.int8,  # bookings the trucking company refused (full that day)
+    "ship_side_wait_h": np.float32,  # import: hours a booked ship-side truck waited for the box
 }
 
 

@@ -61,7 +61,7 @@ class Customs(mesa.Agent):
         return 0 if (self.aeo_priority and c.credit == AEO) else 1
 
     def lodge(self, c: Consignment) -> int:
-        """The declaration is lodged and risk-assessed at once; returns its channel."""
+        """The declaration is accepted and risk-assessed at once; returns its channel."""
         now = self.model.env.now
         log = self.log
         log.declaration_lodged[c.id] = now

@@ -126,3 +126,43 @@ def _mixture_threshold(p_above: float, power: float, aeo_offset: float, mix: Con
         return sum(w * norm.sf(t - m) for w, m in zip(weights, means)) - p_above
 
     return brentq(excess, -20, 20 + power + abs(aeo_offset))
+
+
+def shares_after_retargeting(shares: ChannelShares, offence_rate: float, power_before: float,
+                             power_after: float, red_odds_factor: float) -> None:
+    """Channel shares (changed in place) when customs' targeting changes.
+
+    Customs' thresholds are read as the odds of an offence at which a declaration was checked
+    before (the score of a clean declaration is N(0, 1), an offending one's N(power, 1), a share
+    ``offence_rate`` offend): the red bar is raised ``red_odds_factor`` times, the yellow bar
+    kept, and the shares are those of scores above the same odds under ``power_after``. With no
+    targeting before (power 0) the thresholds say nothing about odds: the shares are kept.
+    """
+    pi = offence_rate
+    if power_before <= 0 or power_after <= 0 or not 0 < pi < 1:
+        return
+    prior_log_odds = math.log(pi / (1 - pi))
+
+    def share_above(t: float, k: float) -> float:
+        return (1 - pi) * norm.sf(t) + pi * norm.sf(t - k)
+
+    def threshold(share: float, k: float) -> float:
+        if share >= 1:
+            return -math.inf
+        return brentq(lambda t: share_above(t, k) - share, -20, 20 + k) if share > 0 else math.inf
+
+    def odds_to_threshold(log_odds: float, k: float) -> float:
+        return (log_odds - prior_log_odds + k * k / 2) / k
+
+    def threshold_to_odds(t: float, k: float) -> float:
+        return prior_log_odds + k * t - k * k / 2
+
+    red_t = threshold(shares.red, power_before)
+    yellow_t = threshold(shares.red + shares.yellow, power_before)
+    if not (math.isfinite(red_t) and math.isfinite(yellow_t)):
+        return
+    red_odds = threshold_to_odds(red_t, power_before) + math.log(red_odds_factor)
+    yellow_odds = threshold_to_odds(yellow_t, power_before)
+    red = share_above(odds_to_threshold(red_odds, power_after), power_after)
+    checked = max(share_above(odds_to_threshold(yellow_odds, power_after), power_after), red)
+    shares.red, shares.yellow, shares.green = red, checked - red, 1 - checked

@@ -21,7 +21,7 @@ from sim.records import Columns
 MILESTONES = ("ordered", "allocated", "pick_start", "pick_end", "declared", "cleared", "shipped")
 
 ATTRIBUTES = {
-    "firm": np.int32,  # index in model.firms
+    "firm": np.int32,  # index in model.consignees
     "kind": np.int8,  # 0 domestic sale, 1 re-export, 2 cross-border e-commerce (config.KINDS)
     "bonded_pallets": np.float32,
     "domestic_pallets": np.float32,  # non-bonded (domestic-trade) goods

@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from sim.adoption import Adoption
-from sim.agents.firm import LOW
+from sim.agents.traders import LOW
 from sim.bonded_zone.customs import ZoneCustoms
 from sim.bonded_zone.draws import (
     BONDED,
@@ -51,11 +51,11 @@ ADOPTION_KEY = 3  # stream(seed, Purpose.ADOPTION, 3); 1 and 2 are the container
 class BondedZone:
     def __init__(self, model, cfg: BondedZoneConfig, policy_cfg: SharedWarehousingConfig):
         self.model, self.env, self.cfg, self.policy = model, model.env, cfg, policy_cfg
-        firms = model.firms  # config validation ensures zone_firms <= len(firms)
+        firms = model.consignees  # config validation ensures zone_firms <= len(firms)
         size = np.array([f.size_weight for f in firms])
         pick = zone_stream(model.seed, POPULATION, 0).choice(len(firms), cfg.zone_firms, replace=False,
                                                               p=size / size.sum())
-        self.firm_index = np.sort(pick)  # zone firm -> index in model.firms
+        self.firm_index = np.sort(pick)  # zone firm -> index in model.consignees
         zone_firms = [firms[i] for i in self.firm_index]
         self.rate = cfg.orders.per_day * size[self.firm_index] / size[self.firm_index].sum()  # orders/day
         self.offence_rate = np.array([f.offence_rate for f in zone_firms])

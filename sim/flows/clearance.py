@@ -1,12 +1,13 @@
-"""Customs clearance of one declaration, the part import and export journeys share.
+"""Declaration and customs clearance, the part import and export journeys share.
 
-Lodge and risk-assess; yellow and red: document check; red: the declarant books an inspection,
-the box is shuttled to the inspection area, inspected and shuttled back; imported goods that
-need it are certified; then release. A declaration lodged before its box reaches the terminal
-(pre-arrival, advance export declaration) goes through the document stages at once, and its
-physical controls wait for ``box_at_terminal`` (a sub-process of the journey that returns when
-the box is on the ground). Returns ``True`` if released, ``False`` if an offence was found (the
-box is detained).
+:func:`declare`: the trader's broker keys and lodges the declaration (with a rework if customs
+returns it). :func:`clear`: customs risk-assesses it; yellow and red: document check; red: the
+declarant books an inspection, the box is shuttled to the inspection area, inspected and shuttled
+back; imported goods that need it are certified; then release. A declaration lodged before its
+box reaches the terminal (pre-arrival, direct loading) goes through the document stages at once,
+and its physical controls wait for ``box_at_terminal`` (a sub-process of the journey that returns
+when the box is on the ground). :func:`clear` returns ``True`` if released, ``False`` if an
+offence was found (the box is detained).
 """
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ def pause(env, hours: float):
     """Let ``hours`` pass; a zero pause costs no SimPy event (the verification network has many)."""
     if hours > 0:
         yield env.timeout(hours)
+
+
+def declare(model, c: Consignment, summary: bool, electronic_data: bool):
+    """The trader's broker keys and lodges ``c``'s declaration (see :mod:`sim.agents.broker`)."""
+    yield from model.trader(c.firm).broker.declare(c, summary, electronic_data)
 
 
 def clear(model, c: Consignment, box_at_terminal):

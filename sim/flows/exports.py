@@ -1,10 +1,11 @@
 """The journey of one export container, from the factory to release for loading.
 
-Started when the box is ready at the factory (its planned gate-in, milestone ``ready``). Usually
-a truck delivers it at once, it is stacked, declared and cleared. A firm that loads on arrival
-(direct loading) keeps the box at the factory while it is declared; once released, it is
-trucked in through a dedicated lane in the hours before its vessel starts loading (a box that
-customs wants to inspect is trucked in at once through the normal gate).
+Started by the shipper (:mod:`sim.agents.shipper`): usually when its booked truck reaches the
+terminal; the box is stacked, then declared through the shipper's broker and cleared. A shipper
+that loads on arrival (direct loading) starts it at the factory once the box is stuffed: the box
+is declared from there, and once released it is trucked in through a dedicated lane in the hours
+before its vessel starts loading (a box that customs wants to inspect is trucked in at once
+through the normal gate).
 
 Loading is the vessel call's work: at the start of loading it takes every box booked on it that
 is released and in the yard, and rolls the others over to the next call (see
@@ -15,23 +16,24 @@ from __future__ import annotations
 import math
 
 from sim.consignment import Consignment
-from sim.flows.clearance import clear, pause
+from sim.flows.clearance import clear, declare, pause
 from sim.records import LOADING_ON_ARRIVAL
 
 
-def export_container(model, c: Consignment):
+def export_container(model, c: Consignment, at_factory: bool):
     env, log, terminal = model.env, model.log, model.terminal
-    log.ready[c.id] = env.now
-    gate_in_before_loading_h = model.measures.loads_on_arrival(c) if c.call is not None else None
-    if gate_in_before_loading_h is None:
-        yield from deliver(model, c)  # truck delivers the box now
-    yield from pause(env, model.measures.preparation_h(c, c.preparation_h))
+    log.ready[c.id] = c.ready_h if not math.isnan(c.ready_h) else env.now
+    if not at_factory:
+        yield from deliver(model, c)  # the truck is at the gate
+    log.clearance_started[c.id] = env.now
+    if model.behaviour:
+        yield from declare(model, c, summary=False, electronic_data=model.electronic_documents)
     if not (yield from clear(model, c, deliver_if_away)):
         if is_at_terminal(model, c):
             terminal.seize(c)  # detained
         return
     if not is_at_terminal(model, c):  # released at the factory: truck in as the ship loads
-        yield from until_loading_begins(model, c, gate_in_before_loading_h)
+        yield from until_loading_begins(model, c, model.measures.loads_on_arrival(c))
         log.fast_lane[c.id] = LOADING_ON_ARRIVAL
         log.gate_in[c.id] = env.now  # through the dedicated lane, no gate queue
         terminal.enter_yard(c.id)

@@ -1,28 +1,44 @@
-"""The journey of one import container, from the quay crane to the terminal gate.
+"""The journey of one import container, from the cargo manifest to the terminal gate.
 
-Usually started by the vessel call the moment the box is discharged (see
-:mod:`sim.flows.vessel_call`). A firm that declares in advance (pre-arrival processing, direct
-pickup) starts it earlier, at lodgement, while the box is at sea: documents are checked before
-arrival and physical controls wait for discharge. At discharge (:func:`discharged`) the box goes
-either onto a truck waiting at the ship side (released, no controls pending, firm opted in) or
-into the yard.
+Started when its vessel's manifest is filed (72 h before arrival), or at arrival in the Poisson
+network. The consignee decides when to start clearance (:mod:`sim.agents.consignee`): it waits
+for the box to be discharged unless the rules let it declare in advance, then hands the
+declaration to its broker and the B/L to the carrier, who issues the delivery order. The broker
+keys and lodges the declaration (:mod:`sim.agents.broker`); customs clears it
+(:mod:`sim.flows.clearance`). At discharge (:func:`discharged`) the box goes onto a truck waiting
+at the ship side (direct pickup: released, no controls pending) or into the yard, where the
+consignee collects it on the day it chooses (:meth:`sim.agents.consignee.Consignee.book_pickups`,
+then :func:`collect`).
+
+With ``behaviour.enabled=false`` (the verification network) the box is declared the moment it is
+discharged and collected the moment it is released.
 """
 from __future__ import annotations
 
 import math
 
 from sim.consignment import Consignment
-from sim.flows.clearance import clear, pause
+from sim.flows.clearance import clear, declare, pause
 from sim.places import SHIP_SIDE
 from sim.records import IMPORT, SHIP_SIDE_PICKUP
 
 
-def import_container(model, c: Consignment, lodge_at_h: float | None = None):
+def import_container(model, c: Consignment):
     env, log, terminal = model.env, model.log, model.terminal
-    if lodge_at_h is None:  # consignee and broker prepare the declaration after discharge
-        yield from pause(env, model.measures.preparation_h(c, c.preparation_h))
-    else:  # declared in advance
-        yield from pause(env, lodge_at_h - env.now)
+    consignee = model.trader(c.firm)
+    if model.behaviour:
+        if not consignee.declares_in_advance(c):
+            yield from until_discharged(model, c)
+        expected_discharge_h = c.discharge_h if not math.isnan(c.discharge_h) else c.arrival_h
+        yield from pause(env, consignee.clearance_start_h(c, expected_discharge_h) - env.now)
+        log.clearance_started[c.id] = env.now
+        log.paper_bl[c.id] = not model.electronic_documents
+        c.delivery_order = env.process(delivery_order(model, c))
+        summary = model.measures.releases_before_duty(c)
+        yield from declare(model, c, summary=summary, electronic_data=model.electronic_documents)
+    else:
+        yield from until_discharged(model, c)
+        log.clearance_started[c.id] = env.now
     released = yield from clear(model, c, until_discharged)
     yield from until_discharged(model, c)
     if not released:
@@ -34,32 +50,50 @@ def import_container(model, c: Consignment, lodge_at_h: float | None = None):
         log.gate_out[c.id] = env.now
         model.left_port.append(c.id)
         return
-    slot = terminal.book_pickup(env.now + c.pickup_delay_h)  # consignee books a truck
-    yield from pause(env, slot - env.now)
+    if model.behaviour:
+        yield c.delivery_order
+        consignee.collect_later(c)  # its daily decision books the truck
+    else:
+        yield from collect(model, c)
+
+
+def delivery_order(model, c: Consignment):
+    """The consignee surrenders the B/L once its vessel is in (the carrier issues D/Os for
+    arrived calls only), then waits at the carrier's counter."""
+    if math.isnan(model.log.vessel_arrival[c.id]):
+        yield from pause(model.env, c.arrival_h - model.env.now)
+    yield from model.carriers[c.call.id % len(model.carriers)].release_delivery_order(c)
+
+
+def collect(model, c: Consignment, at_h: float | None = None):
+    """The booked truck comes at ``at_h`` (now if None), takes the box and leaves the gate."""
+    env, log = model.env, model.log
+    if at_h is not None:
+        yield from pause(env, model.terminal.book_pickup(at_h) - env.now)
     log.pickup_appointment[c.id] = env.now
-    yield from terminal.pick_up(c)
+    yield from model.terminal.pick_up(c)
     log.gate_out[c.id] = env.now
     model.left_port.append(c.id)
 
 
 def discharged(model, c: Consignment) -> None:
     """The quay crane has put the box down: onto a waiting truck, or into the yard."""
-    model.log.discharge[c.id] = model.env.now
+    now = model.env.now
+    model.log.discharge[c.id] = now
+    c.discharge_h = now
     c.ship_side = model.measures.ship_side_pickup(c)
     if c.ship_side is None:
         model.terminal.enter_yard(c.id)
     else:
         model.places.put(SHIP_SIDE, IMPORT)
         model.log.fast_lane[c.id] = SHIP_SIDE_PICKUP
-    if not c.declared_in_advance:
-        model.env.process(import_container(model, c))
-    elif c.waiting is not None:  # its journey is waiting for the box
+    if c.waiting is not None:  # its journey is waiting for the box
         c.waiting.succeed()
 
 
 def until_discharged(model, c: Consignment):
     """Return once the box is on the quay (at once if it already is)."""
-    if math.isnan(model.log.discharge[c.id]):
+    if math.isnan(c.discharge_h):
         c.waiting = model.env.event()
         yield c.waiting
         c.waiting = None

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from sim.flows.exports import export_container
-from sim.flows.imports import discharged
+from sim.flows.imports import discharged, import_container
 from sim.records import EXPORT, IMPORT
 from sim.rng import Purpose, stream
 
@@ -28,14 +28,15 @@ def poisson_arrivals(model, flow: int):
         for c, at in zip(boxes, times.tolist()):
             yield env.timeout(at - env.now)
             if flow == IMPORT:
-                log.vessel_arrival[c.id] = log.berth[c.id] = env.now
+                log.vessel_arrival[c.id] = log.berth[c.id] = c.arrival_h = env.now
                 discharged(model, c)
+                env.process(import_container(model, c))
             else:
                 env.process(export_without_vessels(model, c))
 
 
 def export_without_vessels(model, c):
-    yield from export_container(model, c)
+    yield from export_container(model, c, at_factory=False)
     if not math.isnan(model.log.release[c.id]):
         model.log.load[c.id] = model.log.vessel_departure[c.id] = model.env.now
         model.terminal.leave_yard(c.id)

@@ -1,15 +1,15 @@
 """Vessel calls: arrival, berth, discharge of import boxes, loading of export boxes, departure.
 
 The call's import manifest is filed ``MANIFEST_LEAD_H`` before arrival: its boxes exist from then
-on, and consignees that declare in advance start their journeys. The call arrives at its
-scheduled time plus a punctuality delay, waits for a free berth, moors, and its quay cranes
-discharge the import boxes one move at a time (each goes to a truck at the ship side or into the
+on, and their journeys start (consignees decide when to declare, see :mod:`sim.flows.imports`).
+The call arrives at its scheduled time plus a punctuality delay, waits for a free berth, moors,
+and its quay cranes discharge the import boxes one move at a time (each goes to a truck at the ship side or into the
 yard, see :func:`sim.flows.imports.discharged`). Then the cranes load every export box booked on
 the call that is released and in the yard; the others are shut out and rolled over to the next
 call that has not started loading. The call unmoors and departs.
 
-Export boxes are delivered to the terminal by :func:`export_deliveries`, some days before the
-call's scheduled arrival (``exports.gate_in_lead``).
+A call's export boxes are booked by their shippers (:func:`export_bookings`) some days before its
+scheduled arrival; the shippers decide when to stuff and send them (:mod:`sim.agents.shipper`).
 """
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ import numpy as np
 
 from sim.distributions import draw
 from sim.flows.clearance import pause
-from sim.flows.exports import export_container
 from sim.flows.imports import discharged, import_container
 from sim.places import ON_VESSEL
 from sim.records import DETECTED, EXPORT, IMPORT
@@ -28,7 +27,7 @@ from sim.rng import Purpose, stream
 from sim.schema.port import MANIFEST_LEAD_H
 from sim.stress import bunched, surge_extra_boxes
 
-MAX_LEAD_FACTOR = 4  # export gate-in leads are capped at this many times their mean
+BOOKING_LEAD_H = 14 * 24.0  # export boxes are booked on a call two weeks before it is due
 SCHEDULE = 2  # stream key of the call schedule (0 and 1 are the flows)
 
 
@@ -74,10 +73,8 @@ def vessel_call(model, call: VesselCall):
     yield from pause(env, call.arrival_h - MANIFEST_LEAD_H - env.now)  # cargo manifest filed
     boxes = model.new_consignments(IMPORT, call.id, call.n_import)
     for c in boxes:
-        lead_h = model.measures.advance_lodgement_h(c)
-        if lead_h is not None:  # the consignee declares while the box is at sea
-            c.declared_in_advance = True
-            env.process(import_container(model, c, lodge_at_h=call.arrival_h - lead_h))
+        c.call, c.arrival_h = call, call.arrival_h
+        env.process(import_container(model, c))
     yield from pause(env, call.arrival_h - env.now)
     on_board = slice(boxes[0].id, boxes[-1].id + 1) if boxes else slice(0, 0)
     log.vessel_arrival[on_board] = env.now
@@ -128,25 +125,22 @@ def shut_out_unready(model, call: VesselCall) -> list[int]:
     return loaded
 
 
-def export_deliveries(model, call: VesselCall):
-    """Trucks deliver the call's export boxes ``gate_in_lead`` before its scheduled arrival."""
-    env, lead = model.env, model.config.exports.gate_in_lead
-    max_lead_h = MAX_LEAD_FACTOR * lead.mean_h
-    yield env.timeout(max(call.scheduled_h - max_lead_h - env.now, 0.0))
-    leads = np.minimum(draw(stream(model.seed, Purpose.ARRIVALS, EXPORT, call.id, 1), lead, call.n_export),
-                       max_lead_h)
-    gate_in = np.maximum(call.scheduled_h - np.sort(leads)[::-1], env.now)
+def export_bookings(model, call: VesselCall):
+    """The call's export boxes are booked ``BOOKING_LEAD_H`` before its scheduled arrival; each
+    shipper plans when its box is stuffed (``shippers.ready_lead`` before the cut-off)."""
+    env, shippers = model.env, model.config.behaviour.shippers
+    yield env.timeout(max(call.scheduled_h - BOOKING_LEAD_H - env.now, 0.0))
+    cutoff_h = call.scheduled_h - shippers.cutoff_before_eta_h
     boxes = model.new_consignments(EXPORT, call.id, call.n_export)
+    call.exports.extend(boxes)
     for c in boxes:
         c.call = call
-    call.exports.extend(boxes)
-    for c, at in zip(boxes, gate_in.tolist()):
-        yield from pause(env, at - env.now)
-        env.process(export_container(model, c))
+        c.ready_h = max(cutoff_h - c.ready_lead_h, env.now)  # never before it is booked
+        model.trader(c.firm).plan(c)
 
 
 def start_vessel_traffic(model) -> None:
     for call in schedule_calls(model.config, model.seed):
         model.env.process(vessel_call(model, call))
         if call.n_export:
-            model.env.process(export_deliveries(model, call))
+            model.env.process(export_bookings(model, call))

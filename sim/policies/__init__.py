@@ -62,18 +62,11 @@ class Measures:
         for p in self.active:
             p.bind(model)
 
-    def preparation_h(self, c: Consignment, hours: float) -> float:
-        if not self.active:
-            return hours
-        for p in self.active:
-            hours = p.preparation_h(c, hours)
-        return hours
+    def may_declare_before_arrival(self, c: Consignment) -> bool:
+        return any(p.may_declare_before_arrival(c) for p in self.active)
 
-    def advance_lodgement_h(self, c: Consignment) -> float | None:
-        if not self.active:
-            return None
-        leads = [h for p in self.active if (h := p.advance_lodgement_h(c)) is not None]
-        return max(leads) if leads else None
+    def releases_before_duty(self, c: Consignment) -> bool:
+        return any(p.releases_before_duty(c) for p in self.active)
 
     def ship_side_pickup(self, c: Consignment) -> float | None:
         if not self.active:

@@ -1,9 +1,12 @@
-"""What a policy may change, and nothing else: the interface between reforms and the flows.
+"""What a policy may change, and nothing else: the interface between reforms and the agents.
 
-A policy is a small object built from its config section. The flows and agents ask the model's
-:class:`sim.policies.Measures` (all enabled policies, folded together) these questions; a policy
-overrides only the hooks its mechanism touches, the others keep the baseline answer. The flows
-never test a policy's name.
+A policy is a small object built from its config section. It changes a *rule* (who may declare
+before arrival, what must be paid before release, which boxes may leave from the ship side), a
+piece of *information* (documents in hand on issue) or a *capacity* (the config copy it may
+``adjust``); the agents decide under the new rules and the stages come out of their decisions.
+The flows and agents ask the model's :class:`sim.policies.Measures` (all enabled policies, folded
+together) these questions; a policy overrides only the hooks its mechanism touches. The flows
+never test a policy's name, and no hook returns a stage duration.
 """
 from __future__ import annotations
 
@@ -22,18 +25,18 @@ class Policy:
     name = "baseline"
 
     def adjust(self, cfg: ClearwayConfig) -> None:
-        """Change service-time, channel or risk parameters of the run's (copied) config."""
+        """Change rules, information or capacities in the run's (copied) config."""
 
     def bind(self, model) -> None:
-        """Called once the model's firms exist (per-firm uptake, adoption state)."""
+        """Called once the model's traders exist (per-firm uptake, adoption state)."""
 
-    def preparation_h(self, c: Consignment, hours: float) -> float:
-        """Time the declarant needs to prepare and lodge the declaration, in hours."""
-        return hours
+    def may_declare_before_arrival(self, c: Consignment) -> bool:
+        """May the consignee lodge ``c``'s import declaration while the box is at sea?"""
+        return False
 
-    def advance_lodgement_h(self, c: Consignment) -> float | None:
-        """Hours before the vessel's arrival an import declaration is lodged (None: after discharge)."""
-        return None
+    def releases_before_duty(self, c: Consignment) -> bool:
+        """Is ``c`` released on a summary declaration, duties and the full declaration later?"""
+        return False
 
     def ship_side_pickup(self, c: Consignment) -> float | None:
         """At discharge: hours of ship-side transfer if the box goes straight onto a waiting
@@ -42,7 +45,7 @@ class Policy:
 
     def loads_on_arrival(self, c: Consignment) -> float | None:
         """Hours before its vessel starts loading that an export box gates in, if it waits at
-        the factory until then (None: delivered at its planned time)."""
+        the factory until then (None: the shipper sends it as usual)."""
         return None
 
     def daily_update(self, model, left: dict[str, np.ndarray]) -> None:

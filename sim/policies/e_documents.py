@@ -1,17 +1,22 @@
-"""E-documents: electronic bills of lading, e-certificates and a single window.
+"""E-documents: electronic bills of lading, e-certificates, electronic delivery orders.
 
-Mechanism: two delays shrink. (1) The document check is faster: officers read structured
-electronic data instead of scanned paper, so its mean time is multiplied by
-``doc_check_factor``. (2) Paper hand-over disappears from the declarant's preparation: no
-waiting for the original B/L and certificates to arrive by courier, so each declaration's
-preparation time is cut by ``paper_handover_h`` (never below zero).
+Mechanism (information and rules, no stage is cut):
+- the B/L and certificates are electronic: in the consignee's hands when issued, no courier
+  (``behaviour.documents.electronic``); on short-sea lanes the paper used to arrive after the ship;
+- the B/L is surrendered online and the carrier's delivery order issued at once, no counter
+  (``behaviour.carriers.electronic_release``);
+- brokers take the B/L data over electronically instead of re-keying paper, so fewer declarations
+  are returned (``brokers.error_rate_electronic`` instead of ``error_rate_paper``);
+- officers read structured data instead of scans: the document check's mean time is multiplied by
+  ``doc_check_factor``.
+What this does to preparation depends on who was waiting for paper: a consignee whose goods are
+not needed yet gains nothing from having them earlier.
 
 Eligibility: all declarations.
 
 Parameters:
 - ``doc_check_factor`` = 0.5: assumption (the 2017 baseline still had 86 regulatory documents
   for import/export, GACC, figures.md).
-- ``paper_handover_h`` = 24 h: courier time for original documents. Assumption.
 Source of the measure: Shanghai digital-trade plan, item 11 (e-B/L and port documents; seeds 002).
 """
 from __future__ import annotations
@@ -22,7 +27,6 @@ from sim.policies.base import Policy
 from sim.schema.policies import EDocumentsConfig
 
 if TYPE_CHECKING:
-    from sim.consignment import Consignment
     from sim.schema import ClearwayConfig
 
 
@@ -34,6 +38,5 @@ class EDocuments(Policy):
 
     def adjust(self, cfg: ClearwayConfig) -> None:
         cfg.customs.doc_check.mean_h *= self.cfg.doc_check_factor
-
-    def preparation_h(self, c: Consignment, hours: float) -> float:
-        return max(hours - self.cfg.paper_handover_h, 0.0)
+        cfg.behaviour.documents.electronic = True
+        cfg.behaviour.carriers.electronic_release = True

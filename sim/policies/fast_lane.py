@@ -27,10 +27,10 @@ class FastLane(Policy):
 
     def bind(self, model) -> None:
         self.log = model.log
-        per_day = (model.config.imports if self.flow == 0 else model.config.exports).boxes_per_day
         table = model.firm_table
-        uses = per_day * table.probabilities * (1 - table.certification_share * (self.flow == 0))
-        self.adoption = Adoption(self.cfg.adoption, np.ones(len(uses), dtype=bool), uses,
+        in_flow = np.array([t.flow == self.flow for t in model.traders])
+        uses = table.box_weight(model.boxes_per_day) * (1 - table.certification_share) * in_flow
+        self.adoption = Adoption(self.cfg.adoption, in_flow, uses,
                                  stream(model.seed, Purpose.ADOPTION, self.lane))
 
     def opted_in(self, firm: int) -> bool:

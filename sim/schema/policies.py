@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from sim.schema.errors import ConfigError
 from sim.schema.fields import param
-from sim.schema.port import MANIFEST_LEAD_H
 from sim.schema.times import Duration
 
 
@@ -41,24 +40,19 @@ class SharedWarehousingAdoption(AdoptionConfig):
 @dataclass
 class PreArrivalConfig:
     enabled: bool = False
-    lead_h: float = param(24.0, ge=0, le=MANIFEST_LEAD_H, unit="h",
-                          doc="lodgement before arrival; the manifest is filed 72 h before")
-    uptake_share: float = param(0.5, ge=0, le=1, doc="share of firms that declare in advance")
 
 
 @dataclass
 class EDocumentsConfig:
     enabled: bool = False
     doc_check_factor: float = param(0.5, gt=0, doc="multiplies the document check's mean time")
-    paper_handover_h: float = param(24.0, ge=0, unit="h", doc="courier time cut from preparation")
 
 
 @dataclass
 class RiskManagementConfig:
     enabled: bool = False
     targeting_power: float = param(2.0, ge=0, doc="std. deviations of separation")
-    red_share_import: float = param(0.05, ge=0, le=1)
-    red_share_export: float = param(0.02, ge=0, le=1)
+    red_odds_factor: float = param(3.0, ge=1, doc="inspect only at this many times the old odds")
     aeo_score_offset: float = param(-1.0, doc="std. deviations")
     aeo_priority: bool = True
 
@@ -66,13 +60,11 @@ class RiskManagementConfig:
 @dataclass
 class TwoStepConfig:
     enabled: bool = False
-    preparation_factor: float = param(0.5, ge=0, le=1, doc="share of preparation a summary declaration needs")
 
 
 @dataclass
 class DirectPickupConfig:
     enabled: bool = False
-    advance_lodgement_h: float = param(24.0, ge=0, le=MANIFEST_LEAD_H, unit="h")
     transfer: Duration = field(default_factory=lambda: Duration(mean_h=0.12, dist="lognormal", cv=0.3))
     adoption: FastLaneAdoption = field(default_factory=FastLaneAdoption)
 

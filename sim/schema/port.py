@@ -52,20 +52,14 @@ class ArrivalsConfig:
 class ImportConfig:
     boxes_per_day: float = param(MISSING, ge=0, unit="boxes/day")
     channels: ChannelShares = field(default_factory=ChannelShares)
-    # discharge -> declaration lodged, before dividing by the firm's preparation speed
-    # (mean of the result: mean_h x exp(speed sigma^2))
-    preparation: Duration = field(default_factory=Duration)
     inspection_booking: Duration = field(default_factory=Duration)  # inspection order -> box ready
-    pickup_delay: Duration = field(default_factory=Duration)  # release -> truck slot wanted
 
 
 @dataclass
 class ExportConfig:
     boxes_per_day: float = param(MISSING, ge=0, unit="boxes/day")
     channels: ChannelShares = field(default_factory=ChannelShares)
-    preparation: Duration = field(default_factory=Duration)  # gate-in -> declaration lodged
     inspection_booking: Duration = field(default_factory=Duration)
-    gate_in_lead: Duration = field(default_factory=Duration)  # gate-in before scheduled vessel arrival
 
 
 @dataclass
@@ -81,7 +75,6 @@ class VesselConfig:
 
 @dataclass
 class FirmsConfig:
-    count: int = param(MISSING, ge=1, unit="firms")
     size_pareto_shape: float = param(MISSING, gt=0, doc="tail index of consignments per firm")
     credit: CreditShares = field(default_factory=CreditShares)
     offence_rate_mean: float = param(MISSING, ge=0, lt=1, doc="mean share of consignments with an offence")
@@ -90,7 +83,6 @@ class FirmsConfig:
     cargo_value_median_cny: float = param(MISSING, gt=0, unit="CNY", doc="per container")
     cargo_value_sigma: float = param(MISSING, ge=0, doc="lognormal sigma of cargo value")
     share_40ft: float = param(MISSING, ge=0, le=1, doc="share of 40' boxes (2 TEU)")
-    preparation_speed_sigma: float = param(MISSING, ge=0, doc="lognormal spread of declaration speed")
 
 
 @dataclass
@@ -112,6 +104,10 @@ class CostConfig:
     document_fee_cny: float = param(MISSING, ge=0, unit="CNY", doc="per import bill of lading")
     brokerage_import_cny: float = param(MISSING, ge=0, unit="CNY", doc="per declaration")
     brokerage_export_cny: float = param(MISSING, ge=0, unit="CNY")
+    broker_cny_per_work_h: float = param(MISSING, ge=0, unit="CNY/h", doc="declarant time billed")
+    courier_cny: float = param(MISSING, ge=0, unit="CNY", doc="per paper B/L sent by courier")
+    port_fees_import_cny: float = param(MISSING, ge=0, unit="CNY", doc="other port and agency fees")
+    port_fees_export_cny: float = param(MISSING, ge=0, unit="CNY")
     free_storage_days: float = param(MISSING, ge=0, unit="days")
     storage_cny_per_teu_day: float = param(MISSING, ge=0, unit="CNY/TEU/day")
     rehandle_cny_per_move: float = param(MISSING, ge=0, unit="CNY")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
+from sim.schema.behaviour import BehaviourConfig, firms_in_section
 from sim.schema.bonded_zone import BondedZoneConfig
 from sim.schema.bunkering import BunkeringConfig
 from sim.schema.customs import CustomsConfig
@@ -42,6 +43,7 @@ class ClearwayConfig:
     exports: ExportConfig = field(default_factory=ExportConfig)
     vessels: VesselConfig = field(default_factory=VesselConfig)
     firms: FirmsConfig = field(default_factory=FirmsConfig)
+    behaviour: BehaviourConfig = field(default_factory=BehaviourConfig)
     customs: CustomsConfig = field(default_factory=CustomsConfig)
     terminal: TerminalConfig = field(default_factory=TerminalConfig)
     costs: CostConfig = field(default_factory=CostConfig)
@@ -61,9 +63,12 @@ class ClearwayConfig:
                 raise ConfigError("customs.risk.random_check_floor",
                                   f"must be <= {flow}.channels.red ({red}), got {floor}")
         zone = self.bonded_zone
-        if zone.enabled and zone.zone_firms > self.firms.count:
+        consignees = firms_in_section(self.behaviour.consignees.per_100_boxes_per_day,
+                                      self.imports.boxes_per_day)
+        if zone.enabled and zone.zone_firms > consignees:
             raise ConfigError("bonded_zone.zone_firms",
-                              f"must be <= firms.count ({self.firms.count}), got {zone.zone_firms}")
+                              f"must be <= the number of importing firms ({consignees}), "
+                              f"got {zone.zone_firms}")
         blend, fuel = self.policies.bonded_blending, self.bunkering
         lsfo_max = fuel.supplier.lsfo.sulfur_max_pct
         if not lsfo_max < blend.sulfur_target_pct <= fuel.sulfur_limit_pct:

@@ -1,0 +1,51 @@
+"""Shippers (exporters): when to stuff and send the box, and when to declare it.
+
+A shipper plans each box to be stuffed ``shippers.ready_lead`` before its vessel's cut-off
+(``cutoff_before_eta_h`` before the scheduled arrival). Once a day (through Mesa) it sends the
+boxes that are ready, as soon as the terminal accepts the call's boxes
+(``gate_open_before_eta_h`` before the scheduled arrival): it books a truck with its trucking
+company (which may refuse: it tries the next day), and the truck gates the box in during the
+fleet's working hours. It declares once the box is in the terminal (the declaration carries the
+container and seal numbers the terminal confirms at gate-in), through its broker. A shipper that
+loads on arrival (direct loading) declares from the factory as soon as the box is stuffed and
+trucks it in shortly before loading, once released (see :mod:`sim.flows.exports`).
+"""
+from __future__ import annotations
+
+from sim.agents.traders import Trader
+from sim.consignment import Consignment
+from sim.office_hours import DAY_H, hour_in_office
+from sim.records import EXPORT
+
+
+class Shipper(Trader):
+    flow = EXPORT
+
+    def __init__(self, model, *args):
+        super().__init__(model, *args)
+        self.to_send: list[Consignment] = []  # boxes planned but not yet at the terminal
+
+    def plan(self, c: Consignment) -> None:
+        """A new box for a vessel call: direct-loading boxes start from the factory, the others
+        wait for the daily dispatch."""
+        if self.model.measures.loads_on_arrival(c) is not None:
+            self.model.start_export(c, at_h=c.ready_h, at_factory=True)
+        else:
+            self.to_send.append(c)
+
+    def send_boxes(self, today: int) -> None:
+        """Book trucks for the boxes that are ready and whose call accepts them today."""
+        behaviour = self.model.config.behaviour
+        keep = []
+        for c in self.to_send:
+            accepted_from_h = c.call.scheduled_h - behaviour.shippers.gate_open_before_eta_h
+            earliest_h = max(c.ready_h, accepted_from_h)
+            if earliest_h >= (today + 1) * DAY_H:
+                keep.append(c)
+            elif self.fleet.book(today):
+                at_h = max(earliest_h, hour_in_office(today, c.truck_u, behaviour.truckers.working))
+                self.model.start_export(c, at_h=at_h, at_factory=False)
+            else:
+                self.model.log.truck_refusals[c.id] += 1
+                keep.append(c)
+        self.to_send = keep

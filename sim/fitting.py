@@ -1,0 +1,118 @@
+"""Calibration as a procedure: fit the behavioural parameters without a source to 2017.
+
+The fitted parameters and the 2017 figure each mainly moves (DESIGN.md section 3a):
+
+======================================  =====================================================
+``consignees.planning_lead_h``          import pickup and leaving (52.4 h): how long before
+                                        its need date a consignee starts clearing
+``consignees.need_lag.mean_h``          import clearance preparation (81.4 h): when goods are
+                                        needed, so when clearance starts
+``shippers.ready_lead.mean_h``          export post-release (50.5 h): how early boxes are
+                                        stuffed and sent
+``brokers.declarants_per_100_...``      export clearance preparation (24.9 h): broker queues
+``costs.port_fees_import_cny`` /        import / export border + documentary cost (USD
+``costs.port_fees_export_cny``          915.9 / 568.7): fees the model does not itemise
+======================================  =====================================================
+
+Method: a damped fixed-point iteration under common random numbers. Every iteration runs the
+same seeds (so a change comes from the parameters, not from chance) on the calibration scale,
+and moves each parameter by the gap of its figure: additive for the timing parameters (a
+consignee that starts an hour later has an hour longer preparation), proportional for broker
+capacity, exact for the fees (cost is linear in them). It stops when every fitted figure is
+within ``tolerance`` of its reference, or after ``max_iterations``. Nothing after 2017 is fitted.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.loading import load_config
+from sim.run import run
+
+STAGES = ("flows", "{flow}", "all", "stages_h", "{stage}")
+
+
+@dataclass
+class FitTarget:
+    parameter: str  # dotted config path
+    figure: str  # what it is fitted to
+    flow: str
+    key: tuple[str, ...]  # within the flow's "all" figures
+    reference: float
+    unit: str
+
+
+TARGETS = [
+    FitTarget("behaviour.consignees.planning_lead_h", "import pickup and leaving", "import",
+              ("stages_h", "pickup_and_leaving"), 52.4, "h"),
+    FitTarget("behaviour.consignees.need_lag.mean_h", "import clearance preparation", "import",
+              ("stages_h", "clearance_preparation"), 81.4, "h"),
+    FitTarget("behaviour.shippers.ready_lead.mean_h", "export post-release", "export",
+              ("stages_h", "post_release"), 50.5, "h"),
+    FitTarget("behaviour.brokers.declarants_per_100_boxes_per_day", "export clearance preparation",
+              "export", ("stages_h", "clearance_preparation"), 24.9, "h"),
+    FitTarget("costs.port_fees_import_cny", "import border + documentary cost", "import",
+              ("cost_cny", "border_documentary"), 915.9, "USD"),
+    FitTarget("costs.port_fees_export_cny", "export border + documentary cost", "export",
+              ("cost_cny", "border_documentary"), 568.7, "USD"),
+]
+DAMPING = 0.8
+
+
+def _get(cfg, path: str) -> float:
+    obj = cfg
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return float(obj)
+
+
+def model_figures(overrides: list[str], seeds: list[int]) -> tuple[dict[str, float], object]:
+    """Mean of each target figure over ``seeds`` (USD figures converted), and the config."""
+    cfg = load_config(overrides=overrides)
+    values = {t.figure: [] for t in TARGETS}
+    for seed in seeds:
+        summary = run(cfg, seed=seed).summary
+        for t in TARGETS:
+            value = summary["flows"][t.flow]["all"]
+            for k in t.key:
+                value = value[k]
+            values[t.figure].append(value / (cfg.costs.cny_per_usd if t.unit == "USD" else 1.0))
+    return {k: float(np.mean(v)) for k, v in values.items()}, cfg
+
+
+def step(cfg, figures: dict[str, float]) -> dict[str, float]:
+    """The next value of every fitted parameter, from the gaps of the current figures."""
+    gap = {t.figure: t.reference - figures[t.figure] for t in TARGETS}
+    new = {}
+    lead = "behaviour.consignees.planning_lead_h"
+    new[lead] = max(0.0, _get(cfg, lead) + DAMPING * gap["import pickup and leaving"])
+    need = "behaviour.consignees.need_lag.mean_h"
+    new[need] = max(1.0, _get(cfg, need) + DAMPING * (gap["import clearance preparation"]
+                                                      + gap["import pickup and leaving"]))
+    ready = "behaviour.shippers.ready_lead.mean_h"
+    new[ready] = max(1.0, _get(cfg, ready) + DAMPING * gap["export post-release"])
+    brokers = "behaviour.brokers.declarants_per_100_boxes_per_day"
+    ratio = figures["export clearance preparation"] / 24.9
+    new[brokers] = _get(cfg, brokers) * ratio ** (0.5 * DAMPING)
+    for flow in ("import", "export"):
+        fees = f"costs.port_fees_{flow}_cny"
+        new[fees] = max(0.0, _get(cfg, fees) + gap[f"{flow} border + documentary cost"]
+                        * cfg.costs.cny_per_usd)
+    return new
+
+
+def fit(base_overrides: list[str], seeds: list[int], tolerance: float = 0.05,
+        max_iterations: int = 8, report=print) -> tuple[dict[str, float], dict[str, float]]:
+    """Fit the parameters; returns (fitted values, figures at them)."""
+    overrides = list(base_overrides)
+    figures, cfg = model_figures(overrides, seeds)
+    for iteration in range(max_iterations):
+        report(f"iteration {iteration}: " + ", ".join(
+            f"{t.figure} {figures[t.figure]:.1f}/{t.reference}" for t in TARGETS))
+        if all(abs(figures[t.figure] / t.reference - 1) <= tolerance for t in TARGETS):
+            break
+        values = step(cfg, figures)
+        overrides = list(base_overrides) + [f"{k}={v:.4g}" for k, v in values.items()]
+        figures, cfg = model_figures(overrides, seeds)
+    return {t.parameter: _get(cfg, t.parameter) for t in TARGETS}, figures

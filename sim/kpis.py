@@ -87,6 +87,17 @@ def _flow_kpis(flow: str) -> list[KPI]:
             f"{F} offences missed per 1,000 boxes", 2, boxes),
         KPI(f"{flow}_fast_lane_share", f"{flow} share on a fast lane", "share",
             (*f, "fast_lane_share"), 0, f"{F}s on a fast lane"),
+        KPI(f"{flow}_declared_before_arrival_share", f"{flow} declared before reaching the terminal",
+            "share", (*f, "declared_before_arrival_share"), 0,
+            f"{F}s declared before reaching the terminal (share of boxes)"),
+        KPI(f"{flow}_firms_declaring_before_arrival_share",
+            f"{flow} firms declaring before arrival", "share",
+            (*f, "firms_declaring_before_arrival_share"), 0,
+            f"{F}ing firms that declared a box before it reached the terminal (share of firms)"),
+        KPI(f"{flow}_reworked_share", f"{flow} declarations returned for rework", "share",
+            (*f, "reworked_share"), -1, f"{F} declarations returned for rework"),
+        KPI(f"{flow}_truck_refusals_per_box", f"{flow} truck bookings refused per box", "count",
+            (*f, "truck_refusals_per_box"), -1, f"{F} truck bookings refused per box", 3),
     ]
 
 

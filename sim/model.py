@@ -2,8 +2,12 @@
 
 A Mesa model that owns one SimPy environment. One Mesa ``step()`` is one simulated day: the SimPy
 environment runs to the next day boundary (events at exactly ``24 d`` hours belong to the next
-day), then agents adapt (``daily_update``) and the DataCollector records the daily series.
-Consignments move between steps inside SimPy processes (see :mod:`sim.flows`).
+day); then the traders make their daily decisions in random order (consignees book trucks for
+the boxes they want, shippers send the boxes that are ready: ``agents_by_type[...].shuffle_do``),
+customs, the terminal and the reforms' adopters adapt (``daily_update``) and the DataCollector
+records the daily series. Consignments move between steps inside SimPy processes (see
+:mod:`sim.flows`); the decisions that fall inside a day (when to declare, what to do at
+discharge) are taken there, by the agent whose decision it is.
 
 A run simulates ``run.horizon_days`` days (:meth:`ClearanceModel.run_horizon`), then drains
 (:meth:`ClearanceModel.drain`): the port keeps working, arrivals included, day by day until every
@@ -22,14 +26,13 @@ import mesa
 import numpy as np
 import simpy
 
-from sim.agents.broker import brokerages, create_brokers
-from sim.agents.carrier import create_carriers
+from sim.agents.broker import Broker
 from sim.agents.consignee import Consignee
 from sim.agents.customs import Customs
+from sim.agents.population import create_port_users
 from sim.agents.shipper import Shipper
 from sim.agents.terminal import Terminal
-from sim.agents.traders import FirmTable, draw_traits
-from sim.agents.trucker import create_fleets
+from sim.agents.trucker import TruckingCompany
 from sim.bonded_zone import BondedZone
 from sim.bunkering import BunkerMarket
 from sim.cohort import open_in_cohort
@@ -41,10 +44,9 @@ from sim.flows.poisson_arrivals import start_poisson_arrivals
 from sim.flows.vessel_call import start_vessel_traffic
 from sim.places import Places
 from sim.policies import Measures
-from sim.records import EXPORT, IMPORT, ConsignmentLog
+from sim.records import ConsignmentLog
 from sim.rng import Purpose, stream
 from sim.schema import ClearwayConfig
-from sim.schema.behaviour import firms_in_section
 from sim.stress import inspection_outage
 
 
@@ -57,6 +59,14 @@ def build_sub_models(model) -> dict:
     if cfg.bunkering.enabled:
         subs["bunkering"] = BunkerMarket(model, cfg.bunkering, cfg.policies.bonded_blending)
     return subs
+
+
+AGENT_REPORTERS = {  # per agent and day (``model.datacollector.get_agenttype_vars_dataframe``)
+    Consignee: {"boxes_waiting_for_pickup": lambda a: len(a.to_collect)},
+    Shipper: {"boxes_at_factory": lambda a: len(a.to_send)},
+    Broker: {"declarations_waiting": lambda a: len(a.declarants.queue), "keyed": "keyed"},
+    TruckingCompany: {"bookings_refused": "refused"},
+}
 
 
 class ClearanceModel(mesa.Model):
@@ -73,7 +83,7 @@ class ClearanceModel(mesa.Model):
         self.places = Places()  # boxes held at each place (vessels, yard, inspection, gate, trucks)
         self.behaviour = config.behaviour.enabled  # False: the verification network, no agents' timing
         self.electronic_documents = config.behaviour.documents.electronic
-        self.create_port_users(config, seed)
+        create_port_users(self, config, seed)  # consignees, shippers, brokers, carriers, fleets
         self.customs = Customs(self, config, self.firm_table.credit,
                                self.firm_table.box_weight(self.boxes_per_day),
                                self.firm_table.offence_rate)
@@ -89,34 +99,8 @@ class ClearanceModel(mesa.Model):
             start_poisson_arrivals(self)
         self.env.process(inspection_outage(self))
         self._busy_at_day_start = {s.name: 0.0 for s in self.stations}
-        self.datacollector = mesa.DataCollector(model_reporters=self._daily_reporters())
-
-    def create_port_users(self, config: ClearwayConfig, seed: int) -> None:
-        """Consignees and shippers, scaled with the section's traffic (see
-        :mod:`sim.agents.traders`), and the brokers, carriers and trucking fleets they use, each
-        sized to its clients."""
-        b = config.behaviour
-        self.boxes_per_day = {IMPORT: config.imports.boxes_per_day, EXPORT: config.exports.boxes_per_day}
-        total = sum(self.boxes_per_day.values())
-        rng = stream(seed, Purpose.POPULATION)
-        n_brokers, n_fleets = brokerages(b.brokers, total), b.truckers.fleets
-        n_import = firms_in_section(b.consignees.per_100_boxes_per_day, self.boxes_per_day[IMPORT])
-        n_export = firms_in_section(b.shippers.per_100_boxes_per_day, self.boxes_per_day[EXPORT])
-        traits = [draw_traits(config, IMPORT, n_import, 0, n_brokers, n_fleets, rng),
-                  draw_traits(config, EXPORT, n_export, n_import, n_brokers, n_fleets, rng)]
-        boxes = np.concatenate([t["size_weight"] / t["size_weight"].sum() * self.boxes_per_day[flow]
-                                for flow, t in zip((IMPORT, EXPORT), traits)])
-        broker, fleet = (np.concatenate([t[k] for t in traits]) for k in ("broker", "fleet"))
-        self.brokers = create_brokers(self, b.brokers, np.bincount(broker, boxes, n_brokers))
-        self.fleets = create_fleets(self, b.truckers, np.bincount(fleet, boxes, n_fleets))
-        self.carriers = create_carriers(self, b.carriers, self.boxes_per_day[IMPORT])
-        for t in traits:
-            t["broker"] = [self.brokers[k] for k in t["broker"]]
-            t["fleet"] = [self.fleets[k] for k in t["fleet"]]
-        self.consignees = list(Consignee.create_agents(self, n_import, *traits[0].values()))
-        self.shippers = list(Shipper.create_agents(self, n_export, *traits[1].values()))
-        self.traders = self.consignees + self.shippers  # by global firm index
-        self.firm_table = FirmTable(self.consignees, self.shippers)
+        self.datacollector = mesa.DataCollector(model_reporters=self._daily_reporters(),
+                                                agenttype_reporters=AGENT_REPORTERS)
 
     def trader(self, firm: int):
         """The consignee or shipper with global index ``firm``."""
@@ -201,6 +185,10 @@ class ClearanceModel(mesa.Model):
             "yard_teu": lambda m: m.terminal.yard_teu,
             "released": lambda m: m.customs.released,
             "detained": lambda m: m.customs.detained,
+            "boxes_waiting_for_pickup": lambda m: sum(len(c.to_collect) for c in m.consignees),
+            "boxes_at_factories": lambda m: sum(len(s.to_send) for s in m.shippers),
+            "declarations_waiting_at_brokers": lambda m: sum(len(b.declarants.queue) for b in m.brokers),
+            "truck_bookings_refused": lambda m: sum(f.refused for f in m.fleets),
         }
         for name in self.measures.daily_series():
             reporters[name] = lambda m, name=name: m.measures.daily_series()[name]

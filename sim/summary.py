@@ -144,11 +144,29 @@ def flow_figures(log: dict[str, np.ndarray], costs: dict[str, np.ndarray], flow:
         "released_within_24h": _share(int((arrival_to_release <= 24).sum()), n),
         "stages_h": stage_means({k: v[completed] for k, v in t.items()}, flow),  # add up to port time
         "fast_lane_share": _share(int((log["fast_lane"][rows] != USUAL_ROUTE).sum()), n),
+        **decisions(log, t, rows, n),
         "inspected_share": _share(int(np.isfinite(t["inspection_start"]).sum()), n),
         "cost_cny": {k: _mean(np.where(completed, costs[k][rows], np.nan))
                      for k in (*COMPONENTS, "border_documentary", "total")},
         "offences": {"detected": int(detained.sum()),
                      "missed": int(((outcome == MISSED) & released).sum())},
+    }
+
+
+def decisions(log: dict[str, np.ndarray], t: dict[str, np.ndarray], rows: np.ndarray, n: int) -> dict:
+    """What the traders and their brokers and fleets decided for the boxes ``rows``: declared
+    before the box reached the terminal (by boxes and by firms: pre-arrival uptake), declarations
+    returned for rework, truck bookings refused, hours ship-side trucks waited."""
+    at_terminal = np.fmin(t["discharge"], t["gate_in"])  # import: discharge; export: gate-in
+    advance = t["declaration_lodged"] < at_terminal
+    firms = log["firm"][rows]
+    n_firms = np.unique(firms).size
+    return {
+        "declared_before_arrival_share": _share(int(advance.sum()), n),
+        "firms_declaring_before_arrival_share": _share(np.unique(firms[advance]).size, n_firms),
+        "reworked_share": _share(int((log["reworks"][rows] > 0).sum()), n),
+        "truck_refusals_per_box": float(log["truck_refusals"][rows].mean()) if n else None,
+        "ship_side_wait_h": float(log["ship_side_wait_h"][rows].sum() / n) if n else None,
     }
 
 

@@ -16,7 +16,6 @@ from sim.run import RunResult
 SMALL_SECTION = (  # the port at a fifth of its volume; also used by benchmarks/bench_runner.py
     "imports.boxes_per_day=600",
     "exports.boxes_per_day=600",
-    "firms.count=100",
     # capacities: shanghai's scaled by 600 / 3000 (rounded up)
     "customs.doc_officers=10",
     "customs.inspection_teams=12",

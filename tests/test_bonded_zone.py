@@ -20,12 +20,12 @@ from omegaconf import OmegaConf
 from scipy import stats
 
 from sim import ConfigError, load_config
-from sim.agents.firm import LOW, create_firms
+from sim.agents.population import create_port_users
+from sim.agents.traders import LOW
 from sim.bonded_zone import BondedZone, offered_load
 from sim.bonded_zone.capacity import check_zone_load
 from sim.loading import CONFIG_DIR
 from sim.records import DETECTED
-from sim.rng import Purpose, stream
 from sim.schema import check
 from sim.schema.bonded_zone import BondedZoneConfig
 from sim.schema.policies import SharedWarehousingAdoption, SharedWarehousingConfig
@@ -64,7 +64,7 @@ class ZoneHarness(mesa.Model):
         self.env = simpy.Environment()
         self.seed = seed
         self.config = config
-        self.firms = create_firms(self, config.firms, stream(seed, Purpose.POPULATION))
+        create_port_users(self, config, seed)
         self.warmup_h = config.run.warmup_days * 24.0
 
 
@@ -232,13 +232,13 @@ def test_no_low_credit_firm_ever_uses_shared_warehousing(seed, forced, switching
         forced=forced, switching_cost_cny=switching_cny, review_prob_per_day=0.5))
 
     def check(zone):
-        credit = np.array([zone.model.firms[i].credit for i in zone.firm_index])
+        credit = np.array([zone.model.consignees[i].credit for i in zone.firm_index])
         assert not (zone.in_shared & (credit == LOW)).any()
         np.testing.assert_array_equal(zone.eligible, credit != LOW)
 
     zone = simulate(seed, policy, ("orders.per_day=120", f"zone_firms={zone_firms}"), MORE_LOW_CREDIT, check)
     log = zone.log.view()
-    low_firms = [f.index for f in zone.model.firms if f.credit == LOW]
+    low_firms = [f.index for f in zone.model.consignees if f.credit == LOW]
     assert not (log["shared"] & np.isin(log["firm"], low_firms)).any()
     if forced and (zone.rate * zone.eligible).sum() > 1:  # > 10 eligible orders expected
         assert log["shared"].any()  # the property is not vacuous
@@ -327,7 +327,7 @@ def test_wrong_type_and_too_many_zone_firms_are_rejected():
         check(cfg, "bonded_zone")
     assert err.value.field_path == "bonded_zone.staff.pickers"
     with pytest.raises(ConfigError) as err:  # a cross-field rule, checked at start-up
-        load_config("shanghai", [f"bonded_zone.zone_firms={PORT.firms.count + 1}"])
+        load_config("shanghai", [f"bonded_zone.zone_firms={len(ZoneHarness(0).consignees) + 1}"])
     assert err.value.field_path == "bonded_zone.zone_firms"
 
 

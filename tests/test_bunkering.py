@@ -19,13 +19,11 @@ from omegaconf import OmegaConf
 from scipy import stats
 
 from sim import ConfigError, load_config
-from sim.agents.firm import create_firms
 from sim.bunkering import BunkerMarket
 from sim.bunkering.records import BLEND, HSFO, LSFO, PRE_BLENDED
 from sim.bunkering.reference import plausibility_table
 from sim.bunkering.supplier import blend_plan
 from sim.loading import CONFIG_DIR
-from sim.rng import Purpose, stream
 from sim.schema import check
 from sim.schema.bunkering import BunkeringConfig
 from sim.schema.policies import BondedBlendingConfig
@@ -61,7 +59,6 @@ class Harness(mesa.Model):
         self.env = simpy.Environment()
         self.seed = seed
         self.config = config
-        self.firms = create_firms(self, config.firms, stream(seed, Purpose.POPULATION))
         self.warmup_h = config.run.warmup_days * 24.0
 
 

@@ -85,9 +85,9 @@ def test_robustness_file_without_its_columns_is_refused(tmp_path):
 def test_reform_page_reads_the_policy_docstring_and_its_config_section():
     text = reform_info.mechanism("direct_pickup")
     assert text.startswith("Ship-side direct pickup") and ":mod:" not in text
-    assert "\n\n- ``advance_lodgement_h``" in text  # a blank line before the list: it renders
+    assert "\n\n- ``transfer``" in text  # a blank line before the list: it renders
     params = reform_info.assumptions("direct_pickup").set_index("parameter")["value"]
-    assert params["policies.direct_pickup.advance_lodgement_h"] == 24.0
+    assert params["policies.direct_pickup.transfer.mean_h"] == 0.12
     assert "policies.direct_pickup.enabled" not in params.index
     assert set(reform_info.REFORMS) >= {"pre_arrival", "two_step", "bonded_blending"}
 

@@ -12,7 +12,7 @@ from sim.experiment.sensitivity import SensitivityStudy, read_study
 from sim.schema.errors import ConfigError
 
 TWO = {"customs.doc_check.mean_h": {"low": 0.4, "high": 0.6},
-       "imports.preparation.mean_h": {"low": 60.0, "high": 88.0}}
+       "behaviour.consignees.need_lag.mean_h": {"low": 60.0, "high": 88.0}}
 
 
 def settings(**changes) -> MorrisSettings:
@@ -62,6 +62,6 @@ def test_analysis_recovers_the_elementary_effects_of_a_linear_model():
     y = 100 * doc - 0.5 * prep  # effects over the whole range: +100 x 0.2 h, -0.5 x 28 h
     frame = study.analyse_kpi("import_port_time_h", y).set_index("parameter")
     assert frame.loc["customs.doc_check.mean_h", "mu_star"] == pytest.approx(20)
-    assert frame.loc["imports.preparation.mean_h", "mu"] == pytest.approx(-14)
+    assert frame.loc["behaviour.consignees.need_lag.mean_h", "mu"] == pytest.approx(-14)
     assert frame["sigma"].to_numpy() == pytest.approx([0, 0], abs=1e-9)  # linear: no interaction
     assert list(frame["rank"]) == [1, 2]

@@ -119,15 +119,17 @@ def test_morris_screening_writes_indices_design_tornados_and_report(morris):
     assert "tornado_1.png" in (out / "report.md").read_text()
 
 
-def test_morris_ranks_import_preparation_above_doc_check_time_for_port_time(morris):
-    # preparation (60-88 h) is on every import's path; a doc check (0.45-0.55 h) on some
+def test_morris_ranks_consignees_need_date_above_doc_check_time_for_port_time(morris):
+    # when consignees need their goods (88-132 h after arrival) sets every import's stay; a doc
+    # check (0.45-0.55 h) delays some
     frame = morris[1].frames["import_port_time_h"].set_index("parameter")
-    assert frame.loc["imports.preparation.mean_h", "mu_star"] > 5 * frame.loc["customs.doc_check.mean_h", "mu_star"]
+    need = "behaviour.consignees.need_lag.mean_h"
+    assert frame.loc[need, "mu_star"] > 5 * frame.loc["customs.doc_check.mean_h", "mu_star"]
 
 
-def test_longer_import_preparation_raises_import_cost(morris):
+def test_later_need_dates_raise_import_cost(morris):
     cost = morris[1].frames["import_cost_total_cny"].set_index("parameter")
-    assert cost.loc["imports.preparation.mean_h", "mu"] > 0  # more days of inventory and storage
+    assert cost.loc["behaviour.consignees.need_lag.mean_h", "mu"] > 0  # more days of inventory
 
 
 # ------------------------------------------------------------------ stress test

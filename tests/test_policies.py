@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import run
-from sim.agents.firm import LOW as LOW_CREDIT
+from sim.agents.traders import LOW as LOW_CREDIT
 from sim.flows.vessel_call import MANIFEST_LEAD_H, MAX_LEAD_FACTOR, schedule_calls
 from sim.model import ClearanceModel
 from sim.records import (

@@ -135,10 +135,10 @@ def test_verification_scenario_is_a_jackson_network(verification_cfg):
     assert cfg.arrivals.mode == "poisson"
     for d in (cfg.customs.doc_check, cfg.customs.inspection, cfg.customs.certification):
         assert d.dist == "exponential"
-    zero_delays = [cfg.imports.preparation, cfg.imports.inspection_booking,
-                   cfg.imports.pickup_delay, cfg.exports.preparation,
-                   cfg.exports.inspection_booking, cfg.terminal.shuttle, cfg.terminal.gate_service]
+    zero_delays = [cfg.imports.inspection_booking, cfg.exports.inspection_booking,
+                   cfg.terminal.shuttle, cfg.terminal.gate_service]
     assert all(d.mean_h == 0 for d in zero_delays)
+    assert not cfg.behaviour.enabled  # declared on arrival, collected on release: no agents' timing
     assert cfg.terminal.shuttles == 0 and cfg.terminal.gate_lanes == 0  # unlimited
     assert cfg.terminal.appointment_slots_per_h == 0
     assert cfg.firms.offence_rate_mean == 0  # nobody detained: every box completes its path

@@ -16,11 +16,11 @@ KPIS = ["import_port_time_h", "import_offences_missed_per_1000"]
 
 
 def tiny_study(overrides=(), **settings) -> RobustnessStudy:
-    """Baseline and two-step on a tenth of the port for 4 days, two assumptions sampled."""
+    """Baseline and e-documents on a tenth of the port for 4 days, two assumptions sampled."""
     spec = ExperimentSpec(name="robustness-test", base="shanghai", replications=1,
-                          scenarios={"baseline": [], "two_step": ["policy=two_step"]},
+                          scenarios={"baseline": [], "e_documents": ["policy=e_documents"]},
                           overrides=[*TINY_RUN, *overrides])
-    options = {"parameters": ["policies.two_step", "imports.preparation"], "section_share": 0.1,
+    options = {"parameters": ["policies.e_documents", "behaviour.documents.courier"], "section_share": 0.1,
                "points": 2, "nominal_replications": 2, "kpis": KPIS, **settings}
     return RobustnessStudy(spec, RobustnessSettings(**options))
 
@@ -30,16 +30,16 @@ def test_tiny_robustness_experiment_gives_both_bands(tmp_path):
     samples = study.run(tmp_path, workers=0, progress=False)
     # one row per point x scenario x seed: nominal 2 seeds, 2 points x 1 seed; 2 scenarios each
     assert len(samples) == 2 * 2 + 2 * 1 * 2
-    assert {"policies.two_step.preparation_factor", "imports.preparation.mean_h"} <= set(samples)
+    assert {"policies.e_documents.doc_check_factor", "behaviour.documents.courier.mean_h"} <= set(samples)
     assert samples[KPIS].notna().all().all()
     result = analyse_robustness(tmp_path, study, samples)
     table = pd.read_csv(tmp_path / "robustness.csv")
     assert list(table.columns) == COLUMNS
-    assert set(table["scenario"]) == {"two_step"} and list(table["kpi"]) == KPIS
+    assert set(table["scenario"]) == {"e_documents"} and list(table["kpi"]) == KPIS
     time = table.set_index("kpi").loc["import_port_time_h"]
     assert time["noise_low"] <= time["nominal"] <= time["noise_high"]
     assert time["assumption_low"] <= time["assumption_high"]
-    assert time["nominal"] < 0  # two-step halves non-low-credit importers' preparation
+    assert time["nominal"] < 0  # e-documents: no courier wait for the B/L
     assert 0 <= time["sign_flips"] <= 1
     assert all(f.is_file() for f in result.figures)
     assert (tmp_path / "samples.csv").is_file() and (tmp_path / "design.csv").is_file()
@@ -50,7 +50,7 @@ def test_a_point_is_the_same_config_at_full_scale_then_scaled_to_the_section():
     p = study.point_names[0]
     values = dict(zip(study.ranges.paths, study.X[0]))
     overrides = study.point_overrides[p]
-    factor = "policies.two_step.preparation_factor"
+    factor = "policies.e_documents.doc_check_factor"
     assert f"{factor}={values[factor]:.10g}" in overrides
     assert "imports.boxes_per_day=300" in overrides  # a tenth of 3,000
     assert study.point_overrides[NOMINAL][0] == "imports.boxes_per_day=300"
@@ -179,13 +179,13 @@ def test_clearway_runs_as_an_ema_model():
     ema = pytest.importorskip("ema_workbench")
     from sim.experiment.ema import clearway_model
 
-    model = clearway_model({"baseline": [], "two_step": ["policy=two_step"]},
-                           parameters=["policies.two_step"], overrides=TINY_RUN,
+    model = clearway_model({"baseline": [], "e_documents": ["policy=e_documents"]},
+                           parameters=["policies.e_documents"], overrides=TINY_RUN,
                            section_share=0.1, kpis=KPIS, seeds=[1])
-    assert [u.name for u in model.uncertainties] == ["policies__two_step__preparation_factor"]
+    assert [u.name for u in model.uncertainties] == ["policies__e_documents__doc_check_factor"]
     experiments, outcomes = ema.perform_experiments(
-        model, scenarios=1, policies=[ema.Policy("two_step", reform="two_step")])
-    assert len(experiments) == 1 and experiments["reform"].iloc[0] == "two_step"
+        model, scenarios=1, policies=[ema.Policy("e_documents", reform="e_documents")])
+    assert len(experiments) == 1 and experiments["reform"].iloc[0] == "e_documents"
     assert set(outcomes) == set(KPIS)
     assert all(np.isfinite(outcomes[k]).all() for k in KPIS)
 

@@ -89,7 +89,7 @@ def test_each_range_holds_the_value_the_configs_run_and_counts_are_integers(rang
             assert isinstance(_get(shanghai, p.balance), float), p.balance
 
 
-P = "imports.preparation.mean_h"
+P = "behaviour.consignees.need_lag.mean_h"
 
 
 def entry(low="60.0", high="88.0", label="calibrated", reason='"+-20 % around the fit"',

@@ -61,7 +61,8 @@ class Consignee(Trader):
         return max(papers_h, allowed_h, wanted_h, self.model.env.now)
 
     def declares_in_advance(self, c: Consignment) -> bool:
-        """The rules let it declare before arrival, and it will have the papers before then."""
+        """The rules let it declare before arrival (it still needs its papers, see
+        :meth:`clearance_start_h`)."""
         return self.model.measures.may_declare_before_arrival(c)
 
     def collect_later(self, c: Consignment) -> None:

@@ -26,7 +26,7 @@ MILESTONES = (
     "vessel_arrival", "berth", "discharge",  # import: ship side
     "ready", "gate_in",  # export: box stuffed at the factory; delivered to the terminal
     "clearance_started",  # the trader hands the declaration to its broker
-    "declaration_lodged", "risk_assessed",  # first lodgement; accepted and risk-assessed
+    "declaration_lodged", "risk_assessed",  # accepted by customs (after any rework); assessed
     "doc_check_start", "doc_check_end",
     "inspection_queued", "inspection_start", "inspection_end",
     "certification_start", "certification_end",

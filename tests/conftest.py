@@ -58,7 +58,7 @@ def small_verification():
 
 @pytest.fixture(scope="session")
 def small_run():
-    """Factory with a session cache: ``small_run("arrivals.mode=poisson", seed=2)`` -> RunResult.
+    """Factory with a session cache: ``small_run("customs.inspection_teams=8", seed=2)`` -> RunResult.
 
     The same (scenario, overrides, seed) is simulated once per test session, so tests that only
     read a run share it. Do not mutate the returned result.

@@ -43,7 +43,7 @@ def columns(result) -> dict[str, np.ndarray]:
 
 CONFIGS = {
     "shanghai-vessel": lambda: small_port_config(),
-    "shanghai-poisson": lambda: small_port_config("arrivals.mode=poisson"),
+    "shanghai-poisson": lambda: small_port_config("arrivals.mode=poisson", "behaviour.enabled=false"),
     "verification": lambda: small_verification_config(),
 }
 
@@ -179,8 +179,8 @@ def test_without_learning_inspection_capacity_leaves_channels_and_detections_unc
 
 
 def test_poisson_arrivals_unchanged_by_inspection_capacity(small_run):
-    base = columns(small_run("arrivals.mode=poisson"))
-    other = columns(small_run("arrivals.mode=poisson", "customs.inspection_teams=8"))
+    base = columns(small_run("arrivals.mode=poisson", "behaviour.enabled=false"))
+    other = columns(small_run("arrivals.mode=poisson", "behaviour.enabled=false", "customs.inspection_teams=8"))
     assert_same_consignments(base, other)
     assert mean_wait(other, "inspection_queued", "inspection_start") > \
         mean_wait(base, "inspection_queued", "inspection_start") + 0.1

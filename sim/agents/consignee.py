@@ -1,21 +1,24 @@
 """Consignees (importers): when to start clearance, and when to collect the box.
 
 A consignee holds a need date for each box's goods (vessel arrival + ``consignees.need_lag``)
-and pays for keeping goods in its own warehouse (``own_warehouse_cny_per_teu_day``). It decides:
+and its own cost of keeping goods in its own warehouse (a trait: lognormal across firms, median
+``own_warehouse_cny_per_teu_day``, spread ``own_warehouse_sigma``). It plans when it wants each
+box out of the yard (:meth:`Consignee.planned_pickup_h`): on the need date if that falls in the
+free storage days; otherwise at the end of free storage if its own warehouse is cheaper than the
+terminal's storage tariff, else on the need date (the yard is then its cheapest warehouse).
+Waiting in the yard is a choice, not a delay it is given. From that plan it decides:
 
 1. **When to start clearance** (hand the documents to its broker and surrender the B/L to the
-   carrier), :meth:`Consignee.clearance_start_h`. It needs the documents in hand (a paper B/L
-   arrives by courier, on short-sea lanes often after the ship), the box discharged unless the
-   rules let it declare in advance (pre-arrival: once the vessel has left its last origin port),
-   and, unless it holds a duty guarantee or the declaration releases before duty (two-step), the
-   funds for the duties. Waiting costs nothing while storage is free, so a consignee with no hurry
-   starts ``planning_lead_h`` before it needs the goods, but not so late that storage charges
-   would start before it could collect.
-2. **When to collect** (:meth:`Consignee.book_pickups`, once a day through Mesa): every released
-   box with its delivery order is left in the yard until the day it is needed, unless storage
-   charges would start before then and its own warehouse is cheaper than the yard; then it books
-   a truck with its trucking company, which may refuse (full that day): it tries again the next
-   day. Waiting in the yard is a choice, not a delay it is given.
+   carrier), :meth:`Consignee.clearance_start_h`: ``planning_lead_h`` before the planned pickup,
+   but not before it has the documents in hand (a paper B/L arrives by courier, on short-sea
+   lanes often after the ship), not before the box is discharged unless the rules let it declare
+   in advance (pre-arrival: once the vessel has left its last origin port), and, unless it holds a
+   duty guarantee or the declaration releases before duty (two-step), not before it has the funds
+   for the duties.
+2. **When to collect** (:meth:`Consignee.book_pickups`, once a day through Mesa): a released box
+   with its delivery order is collected on the planned day (or at once if that has passed): the
+   consignee books a truck with its trucking company, which may refuse (full that day); then it
+   tries again the next day.
 """
 from __future__ import annotations
 
@@ -30,8 +33,9 @@ from sim.records import IMPORT
 class Consignee(Trader):
     flow = IMPORT
 
-    def __init__(self, model, *args):
+    def __init__(self, model, *args, own_warehouse_cny_per_teu_day: float = 0.0):
         super().__init__(model, *args)
+        self.own_warehouse_cny_per_teu_day = own_warehouse_cny_per_teu_day
         self.to_collect: list[Consignment] = []  # released boxes with their D/O, in the yard
 
     def must_pay_duty_first(self, c: Consignment) -> bool:
@@ -50,14 +54,22 @@ class Consignee(Trader):
     def need_h(c: Consignment) -> float:
         return c.arrival_h + c.need_lag_h
 
+    def planned_pickup_h(self, c: Consignment, discharge_h: float) -> float:
+        """When it wants ``c`` out of the yard (``discharge_h``: actual or expected discharge)."""
+        costs = self.model.config.costs
+        free_until_h = discharge_h + costs.free_storage_days * DAY_H
+        need_h = self.need_h(c)
+        if need_h <= free_until_h or self.own_warehouse_cny_per_teu_day >= costs.storage_cny_per_teu_day:
+            return need_h
+        return free_until_h  # storage would cost more than its own warehouse: out before it starts
+
     def clearance_start_h(self, c: Consignment, discharge_h: float) -> float:
         """When this consignee starts clearing ``c`` (``discharge_h``: when the box was, or is
         expected to be, discharged)."""
-        cfg = self.model.config.behaviour.consignees
+        lead_h = self.model.config.behaviour.consignees.planning_lead_h
         papers_h = self.documents_h(c) + (c.duty_funds_h if self.must_pay_duty_first(c) else 0.0)
         allowed_h = self.origin_departure_h(c) if self.declares_in_advance(c) else discharge_h
-        free_until_h = discharge_h + self.model.config.costs.free_storage_days * DAY_H
-        wanted_h = min(self.need_h(c), free_until_h) - cfg.planning_lead_h
+        wanted_h = self.planned_pickup_h(c, discharge_h) - lead_h
         return max(papers_h, allowed_h, wanted_h, self.model.env.now)
 
     def declares_in_advance(self, c: Consignment) -> bool:
@@ -69,16 +81,8 @@ class Consignee(Trader):
         self.to_collect.append(c)
 
     def pickup_day(self, c: Consignment, today: int) -> int:
-        """The day it wants ``c``'s goods out of the yard."""
-        costs = self.model.config.costs
-        need_day = math.floor(self.need_h(c) / DAY_H)
-        free_last_day = math.floor((c.discharge_h + costs.free_storage_days * DAY_H) / DAY_H) - 1
-        if need_day <= max(today, free_last_day):
-            return max(today, need_day)
-        own = self.model.config.behaviour.consignees.own_warehouse_cny_per_teu_day
-        if own < costs.storage_cny_per_teu_day:  # storage is dearer than its own warehouse
-            return max(today, free_last_day)
-        return need_day
+        """The day it collects ``c``: the planned one, or today if that has passed."""
+        return max(today, math.floor(self.planned_pickup_h(c, c.discharge_h) / DAY_H))
 
     def book_pickups(self, today: int) -> None:
         """Book trucks for the boxes it wants today; keep the others for a later day."""

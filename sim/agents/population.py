@@ -42,7 +42,10 @@ def create_port_users(model: mesa.Model, config: ClearwayConfig, seed: int) -> N
     for t in traits:
         t["broker"] = [model.brokers[k] for k in t["broker"]]
         t["fleet"] = [model.fleets[k] for k in t["fleet"]]
-    model.consignees = list(Consignee.create_agents(model, n_import, *traits[0].values()))
+    c = b.consignees
+    own = c.own_warehouse_cny_per_teu_day * np.exp(c.own_warehouse_sigma * rng.standard_normal(n_import))
+    model.consignees = list(Consignee.create_agents(model, n_import, *traits[0].values(),
+                                                    own_warehouse_cny_per_teu_day=own))
     model.shippers = list(Shipper.create_agents(model, n_export, *traits[1].values()))
     model.traders = model.consignees + model.shippers
     model.firm_table = FirmTable(model.consignees, model.shippers)

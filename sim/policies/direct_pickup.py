@@ -6,8 +6,8 @@ and books a truck from its trucking company for the vessel window. The truck com
 call's cranes are due to start (arrival + berthing) and waits at the ship side until the box is
 discharged: a berth queue or a long discharge costs it waiting hours (``ship_side_wait_h``). If
 the fleet refused the booking (full that day), or the box is not released by the time it is
-discharged, or it needs inspection or certification, the box goes to the yard and the usual
-route. Otherwise the quay crane puts it straight on the waiting truck: a ship-side transfer of
+discharged (or its delivery order not issued), or it needs inspection or certification, the
+box goes to the yard and the usual route. Otherwise the quay crane puts it straight on the waiting truck: a ship-side transfer of
 ``transfer`` hours and out through a dedicated lane; no yard stacking, storage days, re-handling,
 appointment or gate queue.
 
@@ -58,5 +58,6 @@ class DirectPickup(FastLane):
         truck_at_h = c.arrival_h + model.config.vessels.berthing_h
         self.log.ship_side_wait_h[c.id] = max(c.discharge_h - truck_at_h, 0.0)
         eligible = (c.channel != RED and not c.needs_certification
-                    and not math.isnan(self.log.release[c.id]))
+                    and not math.isnan(self.log.release[c.id])
+                    and c.delivery_order is not None and c.delivery_order.triggered)
         return lognormal_from_normal(self.cfg.transfer, c.policy_z) if eligible else None

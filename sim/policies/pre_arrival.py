@@ -5,7 +5,8 @@ hand and the vessel has left its last origin port (instead of after discharge). 
 and any document check then happen before arrival; inspection and certification still wait for
 discharge. Whether a consignee does so is its own decision (:mod:`sim.agents.consignee`): only
 one that has its papers and wants its goods soon gains anything, so uptake comes out of the
-model; it is reported as a share of boxes and of firms (``pre_arrival_uptake_*``).
+model; it is reported as a share of boxes and of firms (``declared_before_arrival_share``,
+``firms_declaring_before_arrival_share``).
 
 Eligibility: all import declarations.
 

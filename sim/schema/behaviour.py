@@ -78,7 +78,9 @@ class ConsigneesConfig:
     need_lag: Duration = field(default_factory=Duration)  # vessel arrival -> goods needed, h
     planning_lead_h: float = param(MISSING, ge=0, unit="h",
                                    doc="clearance starts this long before the need date")
-    own_warehouse_cny_per_teu_day: float = param(MISSING, ge=0, unit="CNY/TEU/day")
+    own_warehouse_cny_per_teu_day: float = param(MISSING, ge=0, unit="CNY/TEU/day",
+                                                 doc="median across consignees")
+    own_warehouse_sigma: float = param(MISSING, ge=0, doc="lognormal spread across consignees")
     duty_funds: Duration = field(default_factory=Duration)  # arranging duty payment, no guarantee
     guarantee_share: float = param(MISSING, ge=0, le=1,
                                    doc="share of general-credit firms holding a duty guarantee")

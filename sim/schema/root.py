@@ -56,6 +56,10 @@ class ClearwayConfig:
         if self.imports.boxes_per_day + self.exports.boxes_per_day <= 0:
             raise ConfigError("imports.boxes_per_day", "at least one of imports.boxes_per_day and "
                                                        "exports.boxes_per_day must be > 0; both are 0")
+        if self.behaviour.enabled and self.arrivals.mode != "vessel":
+            raise ConfigError("behaviour.enabled", "the port's users need vessel calls (documents, "
+                                                   "delivery orders, cut-offs): set arrivals.mode=vessel, "
+                                                   "or behaviour.enabled=false for the queueing network")
         floor = self.customs.risk.random_check_floor
         for flow in ("imports", "exports"):
             red = getattr(self, flow).channels.red

@@ -14,11 +14,11 @@ The fitted parameters and the 2017 figure each mainly moves (DESIGN.md section 3
 ``costs.port_fees_export_cny``          915.9 / 568.7): fees the model does not itemise
 ======================================  =====================================================
 
-Method: damped Newton steps under common random numbers. Every iteration runs the same seeds
-(so a change comes from the parameters, not from chance) on the calibration scale, and moves each
-parameter by the gap of its figure over its slope: 1 for the timing leads (a consignee that starts
-an hour earlier collects an hour after release later), measured between iterations (secant) for
-the need date and broker capacity, exact for the fees (cost is linear in them). It stops when every fitted figure is
+Method: damped secant steps under common random numbers. Every iteration runs the same seeds (so
+a change comes from the parameters, not from chance) on the calibration scale, and moves each
+timing or capacity parameter by the gap of its figure over the slope measured between the last
+two iterations (a first guess, from an earlier fit, until then); the fees move exactly by the cost
+gap (cost is linear in them). It stops when every fitted figure is
 within ``tolerance`` of its reference, or after ``max_iterations``. Nothing after 2017 is fitted.
 """
 from __future__ import annotations
@@ -58,8 +58,11 @@ TARGETS = [
               ("cost_cny", "border_documentary"), 568.7, "USD"),
 ]
 DAMPING = 0.8
-FIRST_SLOPE = {"need": 0.7, "declarants": -0.5}  # first-step guesses of d(figure)/d(parameter)
-SLOPE_BOUNDS = {"need": (0.2, 1.5), "declarants": (-3.0, -0.1)}
+# First guesses of d(figure)/d(parameter), measured in a first fit (h per h, h per log declarant)
+FIRST_SLOPE = {"lead": 0.55, "need": 0.57, "ready": 0.4, "declarants": -185.0}
+# Bounds on the measured slopes: a noisy pair of iterations never sends a parameter far away
+SLOPE_BOUNDS = {"lead": (0.3, 1.2), "need": (0.3, 1.2), "ready": (0.15, 1.0),
+                "declarants": (-400.0, -100.0)}
 
 
 def _get(cfg, path: str) -> float:
@@ -102,20 +105,20 @@ def step(cfg, figures: dict[str, float], secants: dict[str, Secant]) -> dict[str
     """The next value of every fitted parameter, from the gaps of the current figures.
 
     Import: the consignee starts clearing ``planning_lead_h`` before its planned pickup, so the
-    lead sets the pickup stage (slope 1) and the need date sets preparation + customs + pickup
-    (the part of consignees who collect on their need date responds: secant). Export: boxes
-    stuffed earlier gate in earlier, so the ready lead sets preparation + post-release (slope 1);
-    broker capacity sets preparation (secant in log declarants)."""
+    lead sets the pickup stage, and the need date sets preparation + pickup (only the consignees
+    who collect on their need date respond). Export: boxes stuffed earlier gate in earlier (up to
+    the gate opening), so the ready lead sets preparation + post-release; broker capacity sets
+    preparation (in log declarants). Every step is a secant step (:class:`Secant`)."""
     gap = {t.figure: t.reference - figures[t.figure] for t in TARGETS}
     new = {}
     lead = "behaviour.consignees.planning_lead_h"
-    new[lead] = max(0.0, _get(cfg, lead) + DAMPING * gap["import pickup and leaving"])
+    new[lead] = max(0.0, secants["lead"].next(_get(cfg, lead), figures["import pickup and leaving"], 52.4))
     need = "behaviour.consignees.need_lag.mean_h"
     stay = figures["import clearance preparation"] + figures["import pickup and leaving"]
     new[need] = max(1.0, secants["need"].next(_get(cfg, need), stay, 81.4 + 52.4))
     ready = "behaviour.shippers.ready_lead.mean_h"
-    new[ready] = max(1.0, _get(cfg, ready) + DAMPING * (gap["export post-release"]
-                                                        + gap["export clearance preparation"]))
+    export_stay = figures["export post-release"] + figures["export clearance preparation"]
+    new[ready] = max(1.0, secants["ready"].next(_get(cfg, ready), export_stay, 50.5 + 24.9))
     brokers = "behaviour.brokers.declarants_per_100_boxes_per_day"
     log_declarants = secants["declarants"].next(np.log(_get(cfg, brokers)),
                                                 figures["export clearance preparation"], 24.9)

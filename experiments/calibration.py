@@ -178,8 +178,8 @@ def baseline_report(out: Path, spec: ExperimentSpec, calibration_fig: FigureFile
     return Path(md), Path(html)
 
 
-FIT_SCALE = 0.5  # the fit runs a half-size section (capacities scaled with it: same waits)
-FIT_RUN = ["run.horizon_days=16", "run.warmup_days=4", "run.cooldown_days=3",
+FIT_SCALE = 0.35  # the fit runs the policy comparison's section (capacities scaled with it)
+FIT_RUN = ["run.horizon_days=24", "run.warmup_days=14", "run.cooldown_days=3",
            "bonded_zone.enabled=false", "bunkering.enabled=false", "run.write_log=false"]
 FIT_SEEDS = [1, 2]
 

@@ -97,7 +97,7 @@ def _flow_kpis(flow: str) -> list[KPI]:
         KPI(f"{flow}_reworked_share", f"{flow} declarations returned for rework", "share",
             (*f, "reworked_share"), -1, f"{F} declarations returned for rework"),
         KPI(f"{flow}_truck_refusals_per_box", f"{flow} truck bookings refused per box", "count",
-            (*f, "truck_refusals_per_box"), -1, f"{F} truck bookings refused per box", 3),
+            (*f, "truck_refusals_per_box"), -1, f"{F} truck bookings refused per box", 2),
     ]
 
 

@@ -17,7 +17,7 @@ SMALL_SECTION = (  # the port at a fifth of its volume; also used by benchmarks/
     "imports.boxes_per_day=600",
     "exports.boxes_per_day=600",
     # capacities: shanghai's scaled by 600 / 3000 (rounded up)
-    "customs.doc_officers=10",
+    "customs.doc_officers=22",
     "customs.inspection_teams=12",
     "customs.certification_slots=60",
     "terminal.shuttles=8",

@@ -5,9 +5,11 @@ The summary follows every box that arrived in the measurement window to the end 
 (common random numbers: the same boxes arrive at the same times), so every cohort mean must stay
 within noise. The old estimator, which averaged the boxes that finished before the horizon,
 fails the same test: its means grow with the cool-down because fewer long journeys are cut off.
-Measured (small port, 20 days, seeds 1-4, cool-down 3 -> 6 days; paired difference and its
-Bonferroni half-width over the family, family-wise 95 %), with
-``PYTHONPATH=. python -m pytest -s tests/test_cohort.py -k doubling``:
+Measured with the tuned-delay model of the previous version (small port, 20 days, seeds 1-4,
+cool-down 3 -> 6 days; paired difference and its Bonferroni half-width over the family,
+family-wise 95 %), with ``PYTHONPATH=. python -m pytest -s -m slow tests/test_cohort.py -k doubling``
+(with agents that decide, the port needs a two-week warm-up before the comparison is fair: with 2
+days, exporters' post-release moved by -2.6 +- 1.1 h as the fleets filled up):
 
     metric (h)                       cohort          old (finished before the horizon)
     import port time                 +0.36 +- 1.41   +4.11 +- 1.47   fails
@@ -38,7 +40,8 @@ from sim.theory import bonferroni_t
 from conftest import small_port_config
 
 SEEDS = (1, 2, 3, 4)
-HORIZON_DAYS = 20
+HORIZON_DAYS = 30
+WARMUP_DAYS = 14  # the port's users take two weeks to fill the yard and load the fleets
 COOLDOWNS = (3, 6)  # days
 FAMILY_CONFIDENCE = 0.95
 
@@ -111,10 +114,12 @@ def runs():
     """One run per seed with the shorter cool-down. The cool-down only decides which boxes are
     measured, never what happens (no arrival depends on it), so the same run measured with the
     doubled cool-down is the doubled-cool-down run, paired under common random numbers."""
-    cfg = small_port_config(f"run.horizon_days={HORIZON_DAYS}", f"run.cooldown_days={COOLDOWNS[0]}")
+    cfg = small_port_config(f"run.horizon_days={HORIZON_DAYS}", f"run.warmup_days={WARMUP_DAYS}",
+                            f"run.cooldown_days={COOLDOWNS[0]}")
     return [run(cfg, seed=s) for s in SEEDS]
 
 
+@pytest.mark.slow
 def test_doubling_the_cooldown_leaves_cohort_means_within_noise(runs):
     windows = [with_cooldown(runs[0].config.run, c) for c in COOLDOWNS]
     cohort_diff = paired_intervals(*[[cohort_means(r, w) for r in runs] for w in windows])
@@ -132,6 +137,7 @@ def test_doubling_the_cooldown_leaves_cohort_means_within_noise(runs):
     assert d > hw, "the survivor estimator passed: the test would not see a truncation bias"
 
 
+@pytest.mark.slow
 def test_cohort_is_followed_through_the_drain(runs):
     """The drain runs past the horizon, and the cohort's boxes are then all accounted for."""
     for result in runs:
@@ -169,9 +175,11 @@ def test_definitions_state_start_and_end_events(runs):
 
 def test_release_before_arrival_is_counted_not_hidden_as_zero_hours(small_run):
     """Pre-arrival processing releases boxes before their vessel arrives: the summary says how
-    many, and their lodgement-to-release time is their real processing time."""
-    a = small_run("policy=pre_arrival").summary["flows"]["import"]["all"]
-    base = small_run().summary["flows"]["import"]["all"]
+    many, and their lodgement-to-release time is their real processing time. (Consignees who need
+    their goods at once, so that many declare in advance.)"""
+    hurry = "behaviour.consignees.need_lag.mean_h=1"
+    a = small_run("policy=pre_arrival", hurry).summary["flows"]["import"]["all"]
+    base = small_run(hurry).summary["flows"]["import"]["all"]
     assert base["released_before_arrival"] == 0
     assert a["released_before_arrival"] > 0.05
     assert a["lodgement_to_release_h"]["mean"] > 0

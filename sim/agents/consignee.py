@@ -3,10 +3,13 @@
 A consignee holds a need date for each box's goods (vessel arrival + ``consignees.need_lag``)
 and its own cost of keeping goods in its own warehouse (a trait: lognormal across firms, median
 ``own_warehouse_cny_per_teu_day``, spread ``own_warehouse_sigma``). It plans when it wants each
-box out of the yard (:meth:`Consignee.planned_pickup_h`): on the need date if that falls in the
-free storage days; otherwise at the end of free storage if its own warehouse is cheaper than the
-terminal's storage tariff, else on the need date (the yard is then its cheapest warehouse).
-Waiting in the yard is a choice, not a delay it is given. From that plan it decides:
+box out of the yard (:meth:`Consignee.planned_pickup_h`): on the need date, unless keeping the
+box in the yard would cost more per day than its own warehouse before then. The yard is free for
+``costs.free_storage_days`` after discharge, then costs the storage tariff; from the day the
+carrier's free time would run out (``detention_free_days`` less the days the empty needs to go
+back) it also costs detention. A consignee collects on the first day the yard costs more than its
+own warehouse, or on the need date if that comes first. Waiting in the yard is a choice, not a
+delay it is given. From that plan it decides:
 
 1. **When to start clearance** (hand the documents to its broker and surrender the B/L to the
    carrier), :meth:`Consignee.clearance_start_h`: ``planning_lead_h`` before the planned pickup,
@@ -14,7 +17,8 @@ Waiting in the yard is a choice, not a delay it is given. From that plan it deci
    lanes often after the ship), not before the box is discharged unless the rules let it declare
    in advance (pre-arrival: once the vessel has left its last origin port), and, unless it holds a
    duty guarantee or the declaration releases before duty (two-step), not before it has the funds
-   for the duties.
+   for the duties; and, whatever its plan, in time to lodge within ``declaration_deadline_days``
+   of arrival (the legal deadline, after which late-declaration fees run).
 2. **When to collect** (:meth:`Consignee.book_pickups`, once a day through Mesa): a released box
    with its delivery order is collected on the planned day (or at once if that has passed): the
    consignee books a truck with its trucking company, which may refuse (full that day); then it
@@ -57,19 +61,25 @@ class Consignee(Trader):
     def planned_pickup_h(self, c: Consignment, discharge_h: float) -> float:
         """When it wants ``c`` out of the yard (``discharge_h``: actual or expected discharge)."""
         costs = self.model.config.costs
-        free_until_h = discharge_h + costs.free_storage_days * DAY_H
-        need_h = self.need_h(c)
-        if need_h <= free_until_h or self.own_warehouse_cny_per_teu_day >= costs.storage_cny_per_teu_day:
-            return need_h
-        return free_until_h  # storage would cost more than its own warehouse: out before it starts
+        own = self.own_warehouse_cny_per_teu_day
+        storage_from_h = discharge_h + costs.free_storage_days * DAY_H
+        detention_from_h = discharge_h + (costs.detention_free_days - costs.empty_return_days) * DAY_H
+        if costs.storage_cny_per_teu_day > own:  # dearer than its own warehouse once it charges
+            too_dear_h = storage_from_h
+        elif costs.storage_cny_per_teu_day + costs.detention_cny_per_teu_day > own:
+            too_dear_h = max(storage_from_h, detention_from_h)
+        else:
+            too_dear_h = float("inf")
+        return min(self.need_h(c), too_dear_h)
 
     def clearance_start_h(self, c: Consignment, discharge_h: float) -> float:
         """When this consignee starts clearing ``c`` (``discharge_h``: when the box was, or is
         expected to be, discharged)."""
-        lead_h = self.model.config.behaviour.consignees.planning_lead_h
+        cfg = self.model.config.behaviour.consignees
         papers_h = self.documents_h(c) + (c.duty_funds_h if self.must_pay_duty_first(c) else 0.0)
         allowed_h = self.origin_departure_h(c) if self.declares_in_advance(c) else discharge_h
-        wanted_h = self.planned_pickup_h(c, discharge_h) - lead_h
+        deadline_h = c.arrival_h + cfg.declaration_deadline_days * DAY_H  # late fees after it
+        wanted_h = min(self.planned_pickup_h(c, discharge_h), deadline_h) - cfg.planning_lead_h
         return max(papers_h, allowed_h, wanted_h, self.model.env.now)
 
     def declares_in_advance(self, c: Consignment) -> bool:

@@ -28,8 +28,9 @@ class Shipper(Trader):
     def plan(self, c: Consignment) -> None:
         """A new box for a vessel call: direct-loading boxes start from the factory, the others
         wait for the daily dispatch."""
-        if self.model.measures.loads_on_arrival(c) is not None:
-            self.model.start_export(c, at_h=c.ready_h, at_factory=True)
+        before_loading_h = self.model.measures.loads_on_arrival(c)
+        if before_loading_h is not None:  # decided now: a later change of mind does not recall it
+            self.model.start_export(c, at_h=c.ready_h, before_loading_h=before_loading_h)
         else:
             self.to_send.append(c)
 
@@ -44,7 +45,7 @@ class Shipper(Trader):
                 keep.append(c)
             elif self.fleet.book(today):
                 at_h = max(earliest_h, hour_in_office(today, c.truck_u, behaviour.truckers.working))
-                self.model.start_export(c, at_h=at_h, at_factory=False)
+                self.model.start_export(c, at_h=at_h)
             else:
                 self.model.log.truck_refusals[c.id] += 1
                 keep.append(c)

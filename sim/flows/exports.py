@@ -20,10 +20,12 @@ from sim.flows.clearance import clear, declare, pause
 from sim.records import LOADING_ON_ARRIVAL
 
 
-def export_container(model, c: Consignment, at_factory: bool):
+def export_container(model, c: Consignment, before_loading_h: float | None = None):
+    """``before_loading_h``: None if the box is at the gate now; else it is at the factory and
+    trucks in that many hours (at most) before its vessel starts loading, once released."""
     env, log, terminal = model.env, model.log, model.terminal
     log.ready[c.id] = c.ready_h if not math.isnan(c.ready_h) else env.now
-    if not at_factory:
+    if before_loading_h is None:
         yield from deliver(model, c)  # the truck is at the gate
     log.clearance_started[c.id] = env.now
     if model.behaviour:
@@ -33,7 +35,7 @@ def export_container(model, c: Consignment, at_factory: bool):
             terminal.seize(c)  # detained
         return
     if not is_at_terminal(model, c):  # released at the factory: truck in as the ship loads
-        yield from until_loading_begins(model, c, model.measures.loads_on_arrival(c))
+        yield from until_loading_begins(model, c, before_loading_h)
         log.fast_lane[c.id] = LOADING_ON_ARRIVAL
         log.gate_in[c.id] = env.now  # through the dedicated lane, no gate queue
         terminal.enter_yard(c.id)

@@ -36,7 +36,7 @@ def poisson_arrivals(model, flow: int):
 
 
 def export_without_vessels(model, c):
-    yield from export_container(model, c, at_factory=False)
+    yield from export_container(model, c)
     if not math.isnan(model.log.release[c.id]):
         model.log.load[c.id] = model.log.vessel_departure[c.id] = model.env.now
         model.terminal.leave_yard(c.id)

@@ -82,6 +82,8 @@ class ConsigneesConfig:
                                                  doc="median across consignees")
     own_warehouse_sigma: float = param(MISSING, ge=0, doc="lognormal spread across consignees")
     duty_funds: Duration = field(default_factory=Duration)  # arranging duty payment, no guarantee
+    declaration_deadline_days: float = param(MISSING, gt=0, unit="days",
+                                             doc="imports must be declared within this of arrival")
     guarantee_share: float = param(MISSING, ge=0, le=1,
                                    doc="share of general-credit firms holding a duty guarantee")
 

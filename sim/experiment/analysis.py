@@ -22,7 +22,7 @@ from sim.experiment.tables import failed_runs
 from sim.loading import load_config
 from sim.plots import make_figures
 from sim.report import write_report
-from sim.report.context import complete_comparison, final_adoption, read_failures
+from sim.report.context import complete_comparison, final_adoption
 from sim.stats import comparison_table, load_runs, lookup, welch_from_dailies, write_comparison
 
 # The console headline: (KPI, short label, unit, decimals)
@@ -63,7 +63,7 @@ def analyse(out_dir: str | Path, spec: ExperimentSpec,
     write_comparison(comparison, out_dir)
     cfg, calibrated = load_config(spec.base, list(spec.overrides)), load_config(spec.base)
     run_cfg = cfg.run
-    compared = complete_comparison(comparison, read_failures(out_dir))
+    compared = complete_comparison(comparison, failed_runs(out_dir))
     figures = make_figures(out_dir / "figures", table, compared, summaries, dailies,
                            sensitivity=sensitivity, warmup_days=run_cfg.warmup_days)
     provenance_file = out_dir / "provenance.json"

@@ -82,11 +82,12 @@ def finalise(out_dir: Path, spec: ExperimentSpec, configs: dict, reuse_stale: bo
 
 
 def failed_runs(out_dir: str | Path) -> pd.DataFrame:
-    """The failed runs of the experiment in ``out_dir`` (``failures.csv``; empty if none)."""
+    """The failed runs of the experiment in ``out_dir``: ``failures.csv`` (scenario, seed,
+    error, run_dir; every column but the seed as text), empty if there is none."""
     path = Path(out_dir) / FAILURES_CSV
     if not path.is_file():
         return pd.DataFrame(columns=FAILURE_COLUMNS)
-    return pd.read_csv(path, dtype={"error": str, "run_dir": str})
+    return pd.read_csv(path, dtype={"scenario": str, "error": str, "run_dir": str})
 
 
 def read_manifest(out_dir: str | Path) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.experiment.tables import failed_runs
 from sim.outputs import atomic_write
 from sim.plots import ranking_chart
 from sim.plots.comparison import baseline_of
@@ -31,7 +32,6 @@ from sim.report.context import (
     context_lines,
     failure_lines,
     methods_text,
-    read_failures,
 )
 from sim.report.provenance import provenance_blocks, write_provenance_md
 from sim.report.render import page, relative, render_html, render_markdown, render_template
@@ -121,7 +121,7 @@ def write_report(
     exp_dir = Path(exp_dir)
     spec_info = dict(spec_info or {})
     name = spec_info.get("name") or exp_dir.name
-    failures = read_failures(exp_dir)
+    failures = failed_runs(exp_dir)
     baseline = baseline_of(comparison)
     comparison = complete_comparison(comparison, failures)
     failure_box = failure_lines(failures, baseline, labels)

@@ -2,12 +2,11 @@
 the failed runs, and the methods paragraph (where the one significance rule is stated).
 
 Everything comes from ``spec_info`` (the experiment's design, see
-:func:`sim.report.write_report`), the runs table and the experiment folder's ``failures.csv``.
+:func:`sim.report.write_report`), the runs table and the experiment folder's failed runs
+(:func:`sim.experiment.tables.failed_runs`).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pandas as pd
 
@@ -16,7 +15,6 @@ from sim.plots.style import fmt, scenario_label
 from sim.stats import CONFIDENCE, finished_runs
 
 PORTS = {"shanghai": "Shanghai (Yangshan) container port with its bonded zone and bunker market"}
-FAILURE_COLUMNS = ("scenario", "seed", "error", "run_dir")
 NOT_COVERED = (
     "what a reform costs customs and the port to introduce (IT, staff, training);",
     "duties, demurrage and the cost of deferring duties (two-step only shortens preparation);",
@@ -25,14 +23,6 @@ NOT_COVERED = (
     "import containers feeding the bonded zone, and bunker demand tied to the container calls;",
     "uncertainty in the assumed parameters: the intervals cover simulation noise only.",
 )
-
-
-def read_failures(exp_dir: str | Path) -> pd.DataFrame:
-    """The experiment's ``failures.csv`` (scenario, seed, error, run_dir); empty if absent."""
-    path = Path(exp_dir) / "failures.csv"
-    if not path.is_file():
-        return pd.DataFrame(columns=list(FAILURE_COLUMNS))
-    return pd.read_csv(path, dtype={"scenario": str})
 
 
 def incomplete_scenarios(failures: pd.DataFrame) -> list[str]:
@@ -209,4 +199,4 @@ def seed_text(seeds) -> str:
 
 
 __all__ = ["NOT_COVERED", "complete_comparison", "context_lines", "failure_lines", "final_adoption",
-           "incomplete_scenarios", "methods_text", "read_failures"]
+           "incomplete_scenarios", "methods_text"]

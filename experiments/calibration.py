@@ -22,10 +22,6 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment import ExperimentSpec, failed_runs, run_runs
-from sim.fitting import TARGETS as FIT_TARGETS
-from sim.fitting import fit
-from sim.scaling import scaled_overrides
-from sim.experiment.analysis import analyse
 from sim.experiment.cli import (
     EXIT_RUN_FAILED,
     experiment_parser,
@@ -34,13 +30,17 @@ from sim.experiment.cli import (
     run_args,
     spec_from_args,
 )
+from sim.fitting import TARGETS as FIT_TARGETS
+from sim.fitting import fit
 from sim.loading import load_config
 from sim.outputs import atomic_write
 from sim.plots import cdf_plot, cost_breakdown, stage_breakdown
 from sim.plots.style import MINUS, OKABE_ITO, FigureFiles, fmt, new_figure, save, wrap_title
 from sim.reference import calibration_table
 from sim.report import write_report
+from sim.scaling import scaled_overrides
 from sim.stats import comparison_table, load_runs, welch_from_dailies, write_comparison
+from sim.studies.findings import analyse
 
 OUTPUT = "calibration.csv"
 WITHIN, OUTSIDE = OKABE_ITO["blue"], OKABE_ITO["vermillion"]

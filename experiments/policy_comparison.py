@@ -12,7 +12,6 @@ the same --out resumes: finished runs are kept.
 """
 from __future__ import annotations
 
-from sim.experiment import run_experiment
 from sim.experiment.cli import (
     EXIT_RUN_FAILED,
     experiment_parser,
@@ -21,6 +20,7 @@ from sim.experiment.cli import (
     run_args,
     spec_from_args,
 )
+from sim.studies import run_experiment
 
 
 def main(argv: list[str] | None = None, name: str = "policy_comparison") -> int:

@@ -11,7 +11,6 @@ the headline: port time, cost and missed offences per scenario against the basel
 """
 from __future__ import annotations
 
-from sim.experiment import run_experiment
 from sim.experiment.cli import (
     EXIT_RUN_FAILED,
     experiment_parser,
@@ -20,6 +19,7 @@ from sim.experiment.cli import (
     run_args,
     spec_from_args,
 )
+from sim.studies import run_experiment
 
 
 def main(argv: list[str] | None = None) -> int:

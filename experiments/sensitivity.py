@@ -18,8 +18,9 @@ from dataclasses import replace
 
 from sim.experiment import failed_runs, run_runs
 from sim.experiment.cli import EXIT_RUN_FAILED, default_out, experiment_parser, guarded, run_args
-from sim.experiment.sensitivity import SensitivityStudy, kpi_axis_label
 from sim.schema.errors import ConfigError
+from sim.studies.sensitivity import SensitivityStudy
+from sim.studies.sensitivity_report import kpi_axis_label
 
 QUICK_TRAJECTORIES = 2
 

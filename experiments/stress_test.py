@@ -23,8 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.experiment import ExperimentResult, ExperimentSpec, run_experiment
-from sim.experiment.analysis import incomplete_scenarios
+from sim.experiment import ExperimentSpec
 from sim.experiment.cli import (
     EXIT_RUN_FAILED,
     experiment_parser,
@@ -35,6 +34,8 @@ from sim.experiment.cli import (
 )
 from sim.outputs import atomic_write
 from sim.stats import finished_runs, kpi_columns, kpi_label, kpi_unit, load_runs, paired_differences
+from sim.studies import ExperimentResult, run_experiment
+from sim.studies.findings import incomplete_scenarios
 
 STRESSES = ("surge", "outage", "bunching")
 NO_STRESS = "none"

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from sim.analysis.intervals import t_interval
+from sim.intervals import t_interval
 
 
 class Target(NamedTuple):

@@ -1,8 +1,10 @@
 """Statistics of an experiment, by their old import path: ``from sim.stats import ...``.
 
-The code lives in :mod:`sim.analysis`, one module per concept (intervals, significance, runs
-table, comparison, sequential replications, warm-up); KPI labels, units and directions in the
-registry :mod:`sim.kpis`. This module re-exports their public names for existing callers.
+The code lives in :mod:`sim.analysis`, one module per concept (significance, runs table,
+comparison, replication plans, warm-up); confidence intervals in :mod:`sim.intervals`, the
+sequential replication rule in :mod:`sim.experiment.sequential`, KPI labels, units and
+directions in the registry :mod:`sim.kpis`. This module re-exports their public names for
+existing callers.
 """
 from __future__ import annotations
 
@@ -15,7 +17,6 @@ from sim.analysis.comparison import (
     scenario_means,
     write_comparison,
 )
-from sim.analysis.intervals import CONFIDENCE, paired_interval, ratio_interval, t_interval, welch_interval
 from sim.analysis.runs import (
     FAILED_STATUSES,
     ID_COLUMNS,
@@ -28,9 +29,11 @@ from sim.analysis.runs import (
     stage_names,
     table_from_summaries,
 )
-from sim.analysis.sequential import replications_needed, replications_plan
+from sim.analysis.sequential import replications_plan
 from sim.analysis.significance import SIGNIFICANCE_RULE, direction, significant
 from sim.analysis.warmup import welch_from_dailies, welch_moving_average, welch_warmup_days
+from sim.experiment.sequential import replications_needed
+from sim.intervals import CONFIDENCE, paired_interval, ratio_interval, t_interval, welch_interval
 from sim.kpis import DERIVED_SUFFIX, is_kpi, kpi_better, kpi_label, kpi_unit
 
 __all__ = [

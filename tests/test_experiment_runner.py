@@ -31,7 +31,6 @@ from sim.experiment import (
     failed_runs,
     half_width,
     read_manifest,
-    run_experiment,
     run_runs,
 )
 from sim.experiment.claims import CLAIM
@@ -39,6 +38,7 @@ from sim.experiment.manifest import code_version
 from sim.experiment.outdir import check_out_dir
 from sim.experiment.sequential import next_replications
 from sim.outputs import write_json
+from sim.studies import run_experiment
 
 ROOT = Path(__file__).resolve().parent.parent
 SMOKE = ExperimentSpec.load("smoke")

@@ -1,4 +1,5 @@
-"""Imports run one way: schema -> model -> run -> experiment -> analysis -> report / app.
+"""Imports run one way: schema -> model -> run -> experiment -> analysis -> report -> studies ->
+cli / app.
 
 The contract is ``[tool.importlinter]`` in pyproject.toml (import-linter's ``layers`` contract);
 these tests run it on the package, and on a copy with one upward import to show it can fail.

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from sim.experiment.morris_design import MorrisSettings
-from sim.experiment.sensitivity import SensitivityStudy, read_study
 from sim.schema.errors import ConfigError
+from sim.studies.sensitivity import SensitivityStudy, read_study
 
 TWO = {"customs.doc_check.mean_h": {"low": 0.4, "high": 0.6},
        "behaviour.consignees.need_lag.mean_h": {"low": 60.0, "high": 88.0}}

@@ -20,10 +20,11 @@ from conftest import SMALL_SECTION
 
 from sim import ConfigError, load_config
 from sim.experiment import ExperimentSpec
+from sim.experiment.morris_design import MorrisSettings, Parameter
 from sim.experiment.runner import resolve_configs
-from sim.experiment.sensitivity import MorrisSettings, Parameter, SensitivityStudy
 from sim.feasibility import validate
 from sim.reference import TARGETS
+from sim.studies.sensitivity import SensitivityStudy
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY_PORT = ["run.horizon_days=10", "run.warmup_days=2", "run.cooldown_days=3",

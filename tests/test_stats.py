@@ -21,11 +21,12 @@ from sim.analysis.comparison import (
     scenario_means,
     write_comparison,
 )
-from sim.analysis.intervals import t_interval
 from sim.analysis.runs import add_derived_kpis, load_runs
-from sim.analysis.sequential import replications_needed, replications_plan
+from sim.analysis.sequential import replications_plan
 from sim.analysis.significance import NO_CHANGE, SIGNIFICANCE_RULE, direction, significant
 from sim.analysis.warmup import welch_from_dailies, welch_moving_average, welch_warmup_days
+from sim.experiment.sequential import replications_needed
+from sim.intervals import t_interval
 from sim.kpis import kpi_row
 from sim.run import write_run
 

@@ -1,6 +1,5 @@
 """Analysis of finished experiments: statistics over runs, one concept per module.
 
-- :mod:`sim.analysis.intervals`: Student t, paired, Welch and ratio intervals (scipy.stats);
 - :mod:`sim.analysis.significance`: the one significance rule every table, figure and text uses;
 - :mod:`sim.analysis.runs`: the runs table (finished runs, KPI columns, derived KPIs, loading);
 - :mod:`sim.analysis.comparison`: scenario means and paired differences against the baseline;
@@ -9,7 +8,9 @@
 - :mod:`sim.analysis.robustness`, :mod:`sim.analysis.scenario_discovery`: effects under
   assumption uncertainty and the regions where a reform fails (PRIM).
 
-The KPI registry (names, labels, units, directions) is :mod:`sim.kpis`, one layer below, because
-the runner reads KPIs out of each run's summary. This package imports nothing at import time, so
-``import sim.analysis.intervals`` stays cheap.
+Two leaves below the experiment layer serve it: the confidence intervals (:mod:`sim.intervals`:
+Student t, paired, Welch and ratio, from scipy.stats), which the experiment's sequential
+replication rule needs too, and the KPI registry (names, labels, units, directions:
+:mod:`sim.kpis`), because the runner reads KPIs out of each run's summary. This package imports
+nothing at import time, so ``import sim.analysis.runs`` stays cheap.
 """

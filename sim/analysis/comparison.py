@@ -20,15 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.intervals import (
-    CONFIDENCE,
-    paired_interval,
-    ratio_interval,
-    t_interval,
-    welch_interval,
-)
 from sim.analysis.runs import add_derived_kpis, by_seed, finished_runs, kpi_columns, numeric
 from sim.analysis.significance import direction, significant
+from sim.intervals import CONFIDENCE, paired_interval, ratio_interval, t_interval, welch_interval
 from sim.kpis import DERIVED_SUFFIX, kpi_better, kpi_label, kpi_unit
 from sim.outputs import atomic_write
 

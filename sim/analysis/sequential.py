@@ -1,52 +1,19 @@
-"""How many replications: the sequential rule "smallest n whose t half-width reaches a target".
+"""How many replications a finished experiment would need for target CI half-widths.
 
-From a pilot's standard deviation s, :func:`replications_needed` gives the smallest n with
-t(n-1) s / sqrt(n) <= target; the procedure runs that many, re-estimates s from all of them and
-repeats until the achieved half-width meets the target. :func:`replications_plan` does one step
-for a whole experiment, per scenario and KPI.
+:func:`replications_plan` applies the sequential rule of :mod:`sim.experiment.sequential`
+(:func:`~sim.experiment.sequential.replications_needed`: the smallest n whose t half-width
+reaches a target) to every scenario and KPI of a runs table, once: a plan for the next batch.
 """
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
-from sim.analysis.intervals import CONFIDENCE, finite, t_interval
 from sim.analysis.runs import by_seed, finished_runs, numeric
-
-
-def replications_needed(
-    values: Sequence[float],
-    target_half_width: float,
-    confidence: float = CONFIDENCE,
-    n_max: int = 100_000,
-) -> int:
-    """Smallest n whose t half-width t(n-1) s / sqrt(n) is at most ``target_half_width``.
-
-    ``s`` is the sd of the finite pilot ``values`` (at least two); n may be below the pilot
-    size when the pilot already suffices.
-    """
-    x = finite(values)
-    if x.size < 2:
-        raise ValueError("replications_needed needs at least two finite pilot values")
-    if not target_half_width > 0:
-        raise ValueError(f"target half-width must be positive, got {target_half_width}")
-    s = float(x.std(ddof=1))
-    if s == 0:
-        return 2
-    q = 0.5 + confidence / 2
-    # t(n-1) > z, so the normal-theory n is a lower bound: step up from there
-    n = max(2, math.ceil((sps.norm.ppf(q) * s / target_half_width) ** 2))
-    while n <= n_max:
-        if sps.t.ppf(q, n - 1) * s / math.sqrt(n) <= target_half_width:
-            return n
-        n += 1
-    raise ValueError(
-        f"more than {n_max} replications needed (sd {s:g}, target {target_half_width:g})"
-    )
+from sim.experiment.sequential import replications_needed
+from sim.intervals import CONFIDENCE, t_interval
 
 
 def replications_plan(

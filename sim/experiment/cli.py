@@ -88,7 +88,7 @@ def out_dir(args, spec: ExperimentSpec) -> Path | str:
 
 
 def run_args(args) -> dict:
-    """The keyword arguments of :func:`sim.experiment.run_experiment` the options set."""
+    """The keyword arguments of :func:`sim.studies.run_experiment` the options set."""
     if args.partition and args.executor != "slurm":
         raise ConfigError("--partition", f"is for --executor slurm, not {args.executor}")
     if args.ray_address and args.executor != "ray":

@@ -16,7 +16,7 @@ against (:mod:`sim.analysis.robustness`).
 Ranges are for the full-scale port; each point is composed at full scale, then its volumes and
 capacities are scaled to ``section_share`` (:func:`sim.scaling.scaled_overrides`), so a sampled
 capacity keeps its utilisation on the smaller section. The runs go through
-:func:`sim.experiment.run_experiment` (parallel, resumable) into two experiment folders:
+:func:`sim.experiment.run_runs` (parallel, resumable) into two experiment folders:
 ``nominal/`` (scenario = reform) and ``points/`` (scenario = ``<point>.<reform>``).
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment.manifest import run_dir
-from sim.experiment.runner import run_experiment
+from sim.experiment.runner import run_runs
 from sim.experiment.spec import ExperimentSpec
 from sim.outputs import atomic_write
 from sim.schema.errors import ConfigError
@@ -216,7 +216,7 @@ class RobustnessStudy:
         frames = []
         for part, spec in self.specs().items():
             folder = out_dir / part
-            table = run_experiment(spec, folder, workers=workers, progress=progress)
+            table = run_runs(spec, folder, workers=workers, progress=progress)
             frames.append(self._samples(table, folder, part))
         samples = pd.concat(frames, ignore_index=True).merge(design, on="point", how="left")
         samples = samples[["point", "scenario", "seed", *self.ranges.paths, *self.settings.kpis]]

@@ -123,9 +123,6 @@ def run_runs(spec: ExperimentSpec, out_dir: str | Path, workers: int | None = No
     return table
 
 
-run_experiment = run_runs  # the name sim.experiment.sensitivity imports
-
-
 class _Session:
     """One call's runs: claims them, hands them to the executor, waits for other runners."""
 

@@ -13,6 +13,10 @@ two values it is NaN.
 - :func:`welch_interval`: mean(a) - mean(b) of independent samples, Welch-Satterthwaite
   (``scipy.stats.ttest_ind(equal_var=False)``), the interval had the runs not been paired;
 - :func:`ratio_interval`: ratio of paired means with a delta-method t interval (percent change).
+
+It imports nothing of Clearway, so both the experiment's sequential replication rule
+(:mod:`sim.experiment.sequential`) and the analysis of finished experiments (:mod:`sim.analysis`)
+use it.
 """
 from __future__ import annotations
 

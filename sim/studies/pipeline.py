@@ -1,12 +1,13 @@
 """An experiment from spec to report, the one path every entry point takes.
 
-    from sim.experiment import ExperimentSpec, run_experiment
+    from sim.experiment import ExperimentSpec
+    from sim.studies import run_experiment
     result = run_experiment(ExperimentSpec.load("inspection_teams").as_quick(), "results/it")
     print(result.console)             # headline: time, cost, missed offences vs. the baseline
     result.failures                   # failed runs (failures.csv); empty when all succeeded
 
 Runs every missing run (:func:`sim.experiment.runner.run_runs`), then analyses the folder
-(:func:`sim.experiment.analysis.analyse`: comparison tables, figures, report) and builds the
+(:func:`sim.studies.findings.analyse`: comparison tables, figures, report) and builds the
 console summary. The named scripts and ``experiments/run_scenario.py`` call this, then print
 ``result.console`` and exit 1 if a run failed.
 """
@@ -18,11 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.experiment.analysis import analyse, console_summary
 from sim.experiment.executors import Executor
 from sim.experiment.runner import run_runs
 from sim.experiment.spec import ExperimentSpec
 from sim.experiment.tables import failed_runs
+from sim.studies.findings import analyse, console_summary
 
 
 @dataclass

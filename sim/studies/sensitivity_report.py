@@ -9,16 +9,14 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from sim.analysis.runs import finished_runs
+from sim.experiment.morris_design import MorrisSettings
+from sim.experiment.spec import ExperimentSpec
 from sim.kpis import describe
 from sim.outputs import atomic_write
-
-if TYPE_CHECKING:
-    from sim.experiment.sensitivity import SensitivityStudy
 
 
 def kpi_axis_label(kpi: str) -> str:
@@ -67,16 +65,16 @@ def finding(frame: pd.DataFrame, top: int = 3) -> str:
             + "; then ".join(parts) + "." + tail)
 
 
-def write_morris_report(out_dir: str | Path, study: SensitivityStudy,
+def write_morris_report(out_dir: str | Path, spec: ExperimentSpec, s: MorrisSettings,
                         frames: dict[str, pd.DataFrame], table: pd.DataFrame) -> tuple[Path, Path]:
-    """``report.md`` and ``report.html`` of a screening: findings, ranking tables, one tornado
+    """``report.md`` and ``report.html`` of a screening (``spec``: its experiment, one scenario
+    per sample point and the baseline; ``s``: its design): findings, ranking tables, one tornado
     per KPI, the parameter ranges, methods and provenance."""
     from sim.loading import load_config
     from sim.plots import tornado
     from sim.report import provenance_blocks, render_html, render_markdown
 
     out_dir = Path(out_dir)
-    spec, s = study.spec, study.settings
     runs = finished_runs(table)
     figures = [tornado(f, kpi_axis_label(kpi), out_dir / "figures" / f"tornado_{i}")
                for i, (kpi, f) in enumerate(frames.items(), 1)]
@@ -110,7 +108,7 @@ def write_morris_report(out_dir: str | Path, study: SensitivityStudy,
     run_cfg = load_config(spec.base, list(spec.overrides)).run
     seeds = sorted(runs["seed"].unique().tolist())
     failed = len(table) - len(runs)
-    points = len(study.point_names)
+    points = s.trajectories * (s.k + 1)  # the Morris sample: k + 1 points per trajectory
     methods = (
         f"Morris screening (SALib) of {s.k} inputs: {s.trajectories} trajectories on a "
         f"{s.levels}-level grid, each of {s.k + 1} points changing one input by "

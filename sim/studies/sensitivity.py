@@ -1,6 +1,6 @@
 """Morris screening: which inputs move the KPIs most, from one experiment of sampled points.
 
-    from sim.experiment.sensitivity import SensitivityStudy
+    from sim.studies.sensitivity import SensitivityStudy
     study = SensitivityStudy.load("sensitivity")     # configs/experiment/sensitivity.yaml
     result = study.run("results/sensitivity/run1", workers=2)
     result.frames["import_port_time_h"]               # parameter, mu_star, mu_star_conf, sigma, ...
@@ -8,7 +8,7 @@
 The design (settings, SALib ``ProblemSpec``, sample) is :mod:`sim.experiment.morris_design`.
 Every sample point becomes one scenario of config overrides (``p000``, ``p001``, ... plus the
 unchanged ``baseline``), run with the experiment's common seeds through
-:func:`sim.experiment.run_experiment`: in parallel, recorded in the manifest and resumable. The
+:func:`sim.experiment.run_runs`: in parallel, recorded in the manifest and resumable. The
 KPI of a point is its mean over seeds; those means are the ProblemSpec's results
 (``set_results``) and ``analyze_morris`` gives, per parameter, ``mu*`` (mean absolute elementary
 effect), which ranks its influence, and ``sigma`` (their standard deviation), which flags
@@ -18,7 +18,7 @@ interactions or non-linearity. Elementary effects are per unit of the *normalise
 ``morris.csv`` holds mu, mu*, its bootstrap 95 % CI and sigma per KPI and parameter;
 ``design.csv`` the parameter values each scenario ran with; ``report.md``/``.html`` the
 findings, ranking tables and one tornado figure per KPI
-(:mod:`sim.experiment.sensitivity_report`).
+(:mod:`sim.studies.sensitivity_report`).
 """
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.runs import finished_runs
-from sim.experiment.morris_design import DEFAULT_KPIS, MorrisSettings, Parameter
-from sim.experiment.runner import run_experiment
-from sim.experiment.sensitivity_report import finding, kpi_axis_label, write_morris_report
+from sim.experiment.morris_design import MorrisSettings
+from sim.experiment.runner import run_runs
 from sim.experiment.spec import ExperimentSpec
 from sim.outputs import atomic_write
 from sim.schema.errors import ConfigError
+from sim.studies.sensitivity_report import kpi_axis_label, write_morris_report
 
 log = logging.getLogger(__name__)
 
@@ -122,12 +122,13 @@ class SensitivityStudy:
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         atomic_write(out_dir / DESIGN_CSV, lambda p: self.design.to_csv(p, index=False))
-        table = run_experiment(self.spec, out_dir, workers=workers, progress=progress)
+        table = run_runs(self.spec, out_dir, workers=workers, progress=progress)
         frames = self.analyse_table(table)
         morris_csv = write_morris(frames, out_dir)
         result = SensitivityResult(out_dir, frames, morris_csv)
         if report:
-            result.report_md, result.report_html = write_morris_report(out_dir, self, frames, table)
+            result.report_md, result.report_html = write_morris_report(
+                out_dir, self.spec, self.settings, frames, table)
         return result
 
     def outputs(self, table: pd.DataFrame, kpi: str) -> np.ndarray:
@@ -218,15 +219,4 @@ def read_study(name: str = "sensitivity", path: str | Path | None = None
     return ExperimentSpec.from_dict(raw), MorrisSettings.from_dict(morris)
 
 
-__all__ = [
-    "DEFAULT_KPIS",
-    "MorrisSettings",
-    "Parameter",
-    "SensitivityResult",
-    "SensitivityStudy",
-    "finding",
-    "kpi_axis_label",
-    "read_study",
-    "write_morris",
-    "write_morris_report",
-]
+__all__ = ["SensitivityResult", "SensitivityStudy", "read_study", "write_morris"]

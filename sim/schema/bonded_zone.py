@@ -57,11 +57,15 @@ class KindPallets(PerKind):
 
 @dataclass
 class OrdersConfig:
-    per_day: float = param(MISSING, gt=0, unit="orders/day", doc="from all zone firms, Poisson per firm")
+    per_day: float = param(MISSING, gt=0, unit="orders/day",
+                           doc="from all zone firms, Poisson per firm")
     kinds: KindShares = field(default_factory=KindShares)
-    mixed: KindProbabilities = field(default_factory=KindProbabilities)  # P(bonded AND non-bonded lines)
-    bonded_if_single: KindProbabilities = field(default_factory=KindProbabilities)  # P(bonded | one class)
-    pallets_per_line: KindPallets = field(default_factory=KindPallets)  # mean volume of one goods-class line
+    # P(bonded AND non-bonded lines)
+    mixed: KindProbabilities = field(default_factory=KindProbabilities)
+    # P(bonded | one class)
+    bonded_if_single: KindProbabilities = field(default_factory=KindProbabilities)
+    # mean volume of one goods-class line
+    pallets_per_line: KindPallets = field(default_factory=KindPallets)
     line_cv: float = param(MISSING, ge=0, doc="lognormal cv of a line's volume")
     value_cny_per_pallet: float = param(MISSING, ge=0, unit="CNY")
 
@@ -69,7 +73,8 @@ class OrdersConfig:
         """Mean pallets per order of bonded and of non-bonded goods."""
         bonded = domestic = 0.0
         for share, mixed, single_b, vol in zip(self.kinds.values(), self.mixed.values(),
-                                               self.bonded_if_single.values(), self.pallets_per_line.values()):
+                                               self.bonded_if_single.values(),
+                                               self.pallets_per_line.values()):
             bonded += share * (mixed + (1 - mixed) * single_b) * vol
             domestic += share * (mixed + (1 - mixed) * (1 - single_b)) * vol
         return bonded, domestic
@@ -78,17 +83,21 @@ class OrdersConfig:
 @dataclass
 class InboundConfig:
     lead_time: Duration = field(default_factory=Duration)  # lot ordered -> at the zone gate, h
-    lot_cover_days: float = param(MISSING, gt=0, unit="days", doc="lot size Q = days of mean demand")
-    reorder_cover_days: float = param(MISSING, ge=0, unit="days", doc="reorder point s = days of mean demand")
+    lot_cover_days: float = param(MISSING, gt=0, unit="days",
+                                  doc="lot size Q = days of mean demand")
+    reorder_cover_days: float = param(MISSING, ge=0, unit="days",
+                                      doc="reorder point s = days of mean demand")
     putaway_h_per_pallet: float = param(MISSING, ge=0, unit="h")
     entry_record: Duration = field(default_factory=Duration)  # desk time to enter a bonded lot
 
 
 @dataclass
 class SpaceConfig:
-    m2_per_pallet: float = param(MISSING, gt=0, unit="m2", doc="floor space per pallet position, aisles included")
+    m2_per_pallet: float = param(MISSING, gt=0, unit="m2",
+                                 doc="floor space per pallet position, aisles included")
     rent_cny_per_m2_day: float = param(MISSING, ge=0, unit="CNY/m2/day")
-    sizing_window_days: int = param(MISSING, ge=1, unit="days", doc="room for the peak stock of the last N days")
+    sizing_window_days: int = param(MISSING, ge=1, unit="days",
+                                    doc="room for the peak stock of the last N days")
     headroom: float = param(MISSING, ge=0, doc="rented above that peak, fraction")
 
 
@@ -97,7 +106,8 @@ class StaffConfig:
     pickers: int = param(MISSING, ge=1, doc="the operator's warehouse staff (put-away and picking)")
     shift_start_h: float = param(MISSING, ge=0, le=24, unit="h", doc="hour of day")
     shift_end_h: float = param(MISSING, ge=0, le=24, unit="h")
-    pick_base_h: float = param(MISSING, ge=0, unit="h", doc="per pick job: documents, packing, labels")
+    pick_base_h: float = param(MISSING, ge=0, unit="h",
+                               doc="per pick job: documents, packing, labels")
     pick_h_per_pallet: float = param(MISSING, ge=0, unit="h")
     pick_cv: float = param(MISSING, ge=0, doc="lognormal spread of a job's duration")
 
@@ -112,10 +122,13 @@ class ZoneCustomsConfig:
     shift_end_h: float = param(MISSING, ge=0, le=24, unit="h")
     preparation: Duration = field(default_factory=Duration)  # broker drafts a declaration, h
     processing: Duration = field(default_factory=Duration)  # desk time per declaration, h
-    extra_shipment_factor: float = param(MISSING, ge=0, doc="desk work per extra shipment listed, fraction")
-    doc_check_prob: float = param(MISSING, ge=0, le=1, doc="chance a declaration gets a document check")
+    extra_shipment_factor: float = param(MISSING, ge=0,
+                                         doc="desk work per extra shipment listed, fraction")
+    doc_check_prob: float = param(MISSING, ge=0, le=1,
+                                  doc="chance a declaration gets a document check")
     doc_check: Duration = field(default_factory=Duration)  # extra desk time of a check, h
-    detection_prob: float = param(MISSING, ge=0, le=1, doc="chance a check finds an offending order")
+    detection_prob: float = param(MISSING, ge=0, le=1,
+                                  doc="chance a check finds an offending order")
     broker_fee_cny: float = param(MISSING, ge=0, unit="CNY", doc="per declaration")
 
     def check(self, path: str) -> None:
@@ -135,8 +148,10 @@ class BondedZoneConfig:
     """The bonded warehouse flow in the special customs supervision zone."""
 
     enabled: bool = True
-    zone_firms: int = param(MISSING, ge=1, doc="firms with goods in the zone, drawn from the port's firms")
-    holding_pct_per_day: float = param(MISSING, ge=0, unit="%/day", doc="time cost of goods awaiting shipment")
+    zone_firms: int = param(MISSING, ge=1,
+                            doc="firms with goods in the zone, drawn from the port's firms")
+    holding_pct_per_day: float = param(MISSING, ge=0, unit="%/day",
+                                       doc="time cost of goods awaiting shipment")
     orders: OrdersConfig = field(default_factory=OrdersConfig)
     inbound: InboundConfig = field(default_factory=InboundConfig)
     space: SpaceConfig = field(default_factory=SpaceConfig)

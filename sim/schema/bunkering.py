@@ -31,7 +31,8 @@ class FuelSource:
     ``lead_time`` after the order with a sulfur content uniform in [min, max].
     """
 
-    price_usd_per_t: float = param(MISSING, gt=0, unit="USD/t", doc="delivered into the bonded tank")
+    price_usd_per_t: float = param(MISSING, gt=0, unit="USD/t",
+                                   doc="delivered into the bonded tank")
     lead_time: ServiceTime = field(default_factory=ServiceTime)  # order -> lot in the tank, h
     sulfur_min_pct: float = param(MISSING, ge=0, le=100, unit="% S")
     sulfur_max_pct: float = param(MISSING, ge=0, le=100, unit="% S")
@@ -40,8 +41,9 @@ class FuelSource:
 
     def check(self, path: str) -> None:
         if self.sulfur_max_pct < self.sulfur_min_pct:
-            raise ConfigError(f"{path}.sulfur_max_pct", f"must be >= sulfur_min_pct ({self.sulfur_min_pct}), "
-                                                        f"got {self.sulfur_max_pct}")
+            raise ConfigError(f"{path}.sulfur_max_pct",
+                              f"must be >= sulfur_min_pct ({self.sulfur_min_pct}), "
+                              f"got {self.sulfur_max_pct}")
         _check_stock_rule(path, self.reorder_level_t, self.order_up_to_t)
 
 
@@ -52,8 +54,10 @@ class BlendingPlant:
     licensed: bool = param(MISSING, doc="eligibility: a licensed blender in the bonded zone")
     units: int = param(MISSING, ge=1, doc="blending lines working at once")
     rate_t_per_h: float = param(MISSING, gt=0, unit="t/h", doc="blending capacity of one line")
-    reorder_level_t: float = param(MISSING, ge=0, unit="t", doc="VLSFO tank s when refilled by blending")
-    order_up_to_t: float = param(MISSING, ge=0, unit="t", doc="VLSFO tank S when refilled by blending")
+    reorder_level_t: float = param(MISSING, ge=0, unit="t",
+                                   doc="VLSFO tank s when refilled by blending")
+    order_up_to_t: float = param(MISSING, ge=0, unit="t",
+                                 doc="VLSFO tank S when refilled by blending")
     min_run_t: float = param(MISSING, gt=0, unit="t", doc="smallest run worth starting")
 
     def check(self, path: str) -> None:
@@ -61,7 +65,8 @@ class BlendingPlant:
         room = self.order_up_to_t - self.reorder_level_t
         if self.min_run_t > room:
             raise ConfigError(f"{path}.min_run_t",
-                              f"must be <= order_up_to_t - reorder_level_t ({room}), got {self.min_run_t}")
+                              f"must be <= order_up_to_t - reorder_level_t ({room}), "
+                              f"got {self.min_run_t}")
 
 
 @dataclass
@@ -73,7 +78,8 @@ class BargeConfig:
     loading_rate_t_per_h: float = param(MISSING, gt=0, unit="t/h", doc="tank -> barge")
     pumping_rate_t_per_h: float = param(MISSING, gt=0, unit="t/h", doc="barge -> vessel")
     travel: Duration = field(default_factory=Duration)  # one way, tank <-> anchorage/berth, h
-    cost_usd_per_h: float = param(MISSING, ge=0, unit="USD/h", doc="hire, crew and fuel of a delivery trip")
+    cost_usd_per_h: float = param(MISSING, ge=0, unit="USD/h",
+                                  doc="hire, crew and fuel of a delivery trip")
 
 
 @dataclass
@@ -84,7 +90,8 @@ class SupplierConfig:
     blending: BlendingPlant = field(default_factory=BlendingPlant)
     barges: BargeConfig = field(default_factory=BargeConfig)
     margin_usd_per_t: float = param(MISSING, ge=0, unit="USD/t", doc="margin on delivered cost")
-    holding_pct_per_year: float = param(MISSING, ge=0, unit="%/year", doc="cost of capital in stock")
+    holding_pct_per_year: float = param(MISSING, ge=0, unit="%/year",
+                                        doc="cost of capital in stock")
 
 
 @dataclass
@@ -93,13 +100,17 @@ class BunkeringConfig:
     calls_per_day: float = param(MISSING, gt=0, unit="calls/day", doc="calls requesting VLSFO")
     demand_mean_t: float = param(MISSING, gt=0, unit="t", doc="stem per call, lognormal")
     demand_cv: float = param(MISSING, ge=0)
-    patience: ServiceTime = field(default_factory=ServiceTime)  # request -> latest barge dispatch, h
+    # request -> latest barge dispatch, h
+    patience: ServiceTime = field(default_factory=ServiceTime)
     customs_officers: int = param(MISSING, ge=0, doc="delivery supervisors at once; 0 = unlimited")
-    customs_supervision: Duration = field(default_factory=Duration)  # per delivery, barge alongside, h
+    # per delivery, barge alongside, h
+    customs_supervision: Duration = field(default_factory=Duration)
     supplier: SupplierConfig = field(default_factory=SupplierConfig)
-    sulfur_limit_pct: float = param(MISSING, gt=0, le=100, unit="% S", doc="no delivered batch may exceed it")
+    sulfur_limit_pct: float = param(MISSING, gt=0, le=100, unit="% S",
+                                    doc="no delivered batch may exceed it")
     cny_per_usd: float = param(MISSING, gt=0, unit="CNY/USD")
-    consumption_tax_cny_per_t: float = param(MISSING, ge=0, unit="CNY/t", doc="waived in bonded storage")
+    consumption_tax_cny_per_t: float = param(MISSING, ge=0, unit="CNY/t",
+                                             doc="waived in bonded storage")
     vat_rate: float = param(MISSING, ge=0, le=1, doc="rebated in bonded storage")
 
     def check(self, path: str) -> None:
@@ -111,7 +122,9 @@ class BunkeringConfig:
         if s.lsfo.sulfur_max_pct >= self.sulfur_limit_pct:
             raise ConfigError(f"{path}.supplier.lsfo.sulfur_max_pct",
                               f"the low-sulfur component must be below sulfur_limit_pct "
-                              f"({self.sulfur_limit_pct}) to blend compliant fuel, got {s.lsfo.sulfur_max_pct}")
+                              f"({self.sulfur_limit_pct}) to blend compliant fuel, "
+                              f"got {s.lsfo.sulfur_max_pct}")
         if s.barges.capacity_t < self.demand_mean_t:
             raise ConfigError(f"{path}.supplier.barges.capacity_t",
-                              f"must be >= demand_mean_t ({self.demand_mean_t}), got {s.barges.capacity_t}")
+                              f"must be >= demand_mean_t ({self.demand_mean_t}), "
+                              f"got {s.barges.capacity_t}")

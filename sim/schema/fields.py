@@ -22,13 +22,15 @@ from typing import Any
 
 from sim.schema.errors import ConfigError
 
-_NUMBER_TYPES = {"int": numbers.Integral, "float": numbers.Real}  # numpy's numbers too; bool is refused
+# numpy's numbers too; bool is refused
+_NUMBER_TYPES = {"int": numbers.Integral, "float": numbers.Real}
 
 
 def param(default: Any = _NO_DEFAULT, *, ge=None, gt=None, le=None, lt=None, unit: str = "",
           choices: tuple | None = None, doc: str = "", default_factory=_NO_DEFAULT):
     """A dataclass field with its bounds (``ge``/``gt``/``le``/``lt``), ``unit`` and ``choices``."""
-    metadata = {"ge": ge, "gt": gt, "le": le, "lt": lt, "unit": unit, "choices": choices, "doc": doc}
+    metadata = {"ge": ge, "gt": gt, "le": le, "lt": lt, "unit": unit, "choices": choices,
+                "doc": doc}
     if default_factory is not _NO_DEFAULT:
         return field(default_factory=default_factory, metadata=metadata)
     return field(default=default, metadata=metadata)
@@ -52,8 +54,10 @@ def _bounds_problem(value, meta: dict) -> str | None:
     if low_ok and high_ok:
         return None
     unit = f" {meta['unit']}" if meta.get("unit") else ""
-    lower = f"[{_number(low)}" if low is not None else f"({_number(low_open)}" if low_open is not None else None
-    upper = f"{_number(high)}]" if high is not None else f"{_number(high_open)})" if high_open is not None else None
+    lower = (f"[{_number(low)}" if low is not None
+             else f"({_number(low_open)}" if low_open is not None else None)
+    upper = (f"{_number(high)}]" if high is not None
+             else f"{_number(high_open)})" if high_open is not None else None)
     if lower and upper:
         return f"must be in {lower}, {upper}{unit}, got {value}"
     if lower:

@@ -1,4 +1,5 @@
-"""Command-line overrides read before Hydra composes them: config group names, given once, consistent.
+"""Command-line overrides read before Hydra composes them: config group names, given once,
+consistent.
 
 Hydra resolves ``policy=pre_arival`` to a missing file and reports it as a problem with the whole
 config; it lets ``policy=a policy=b`` run only ``b``; and it applies ``policies.X.enabled=false``
@@ -32,11 +33,13 @@ def unknown_name(group: str, name, known: list[str]) -> ConfigError:
     """The error for a config name that does not exist, suggesting the closest one."""
     close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'? " if close else ""
-    return ConfigError(group, f"unknown {group.replace('_', ' ')} '{name}'; {hint}available: {', '.join(known)}")
+    return ConfigError(group, f"unknown {group.replace('_', ' ')} '{name}'; "
+                              f"{hint}available: {', '.join(known)}")
 
 
 def parse(overrides: list[str]) -> list[tuple[str, Override]]:
-    """Each override with Hydra's parse of it; one it cannot read is a ConfigError naming its key."""
+    """Each override with Hydra's parse of it; one it cannot read is a ConfigError naming its
+    key."""
     parser = OverridesParser.create()
     parsed = []
     for text in overrides:
@@ -49,7 +52,8 @@ def parse(overrides: list[str]) -> list[tuple[str, Override]]:
 
 
 def _choices(override: Override, config_dir: Path) -> list:
-    """The values an override takes: one, or each value of a multirun sweep (``a,b``, ``glob(*)``)."""
+    """The values an override takes: one, or each value of a multirun sweep (``a,b``,
+    ``glob(*)``)."""
     if not override.is_sweep_override():
         return [override.value()]
     value = override.value()
@@ -59,7 +63,8 @@ def _choices(override: Override, config_dir: Path) -> list:
 
 
 def expand_sweeps(overrides: list[str], config_dir: Path) -> list[list[str]]:
-    """Every combination of a multirun's sweeps (``seed=1,2 policy=a,b``: four lists of overrides)."""
+    """Every combination of a multirun's sweeps (``seed=1,2 policy=a,b``: four lists of
+    overrides)."""
     axes = []
     for text, o in parse(overrides):
         if not o.is_sweep_override():
@@ -74,15 +79,19 @@ def expand_sweeps(overrides: list[str], config_dir: Path) -> list[list[str]]:
 
 def package_policies(config_dir: Path, package: str) -> list[str]:
     """The policies a reform package (``configs/package/<name>.yaml``) switches on."""
-    data = yaml.safe_load((config_dir / "package" / f"{package}.yaml").read_text(encoding="utf-8")) or {}
+    text = (config_dir / "package" / f"{package}.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
     entries = data.get("defaults", []) if isinstance(data, dict) else []
-    return [e.rsplit("/", 1)[-1] for e in entries if isinstance(e, str) and e.startswith("/policy/")]
+    return [e.rsplit("/", 1)[-1] for e in entries
+            if isinstance(e, str) and e.startswith("/policy/")]
 
 
 def check_overrides(overrides: list[str], config_dir: Path, every_key_once: bool = False) -> None:
     """Raise ConfigError for an unknown config name, a config group (or, with ``every_key_once``,
-    any key) given twice, or a policy switched both on and off. ``hydra.*`` overrides are skipped."""
-    parsed = [(t, o) for t, o in parse(overrides) if not o.key_or_group.startswith(("hydra.", "hydra/"))]
+    any key) given twice, or a policy switched both on and off. ``hydra.*`` overrides are
+    skipped."""
+    parsed = [(t, o) for t, o in parse(overrides)
+              if not o.key_or_group.startswith(("hydra.", "hydra/"))]
     _check_given_once(parsed, every_key_once)
     switched_on: dict[str, str] = {}  # policy -> the override that switches it on
     for text, o in parsed:
@@ -101,8 +110,9 @@ def check_overrides(overrides: list[str], config_dir: Path, every_key_once: bool
         switched_off = (len(parts) == 3 and parts[0] == "policies" and parts[2] == "enabled"
                         and not o.is_sweep_override() and o.value() is False)
         if switched_off and parts[1] in switched_on:
-            raise ConfigError(o.key_or_group, f"false contradicts '{switched_on[parts[1]]}', which switches "
-                                              f"{parts[1]} on; drop one of the two")
+            raise ConfigError(o.key_or_group,
+                              f"false contradicts '{switched_on[parts[1]]}', which switches "
+                              f"{parts[1]} on; drop one of the two")
 
 
 def _check_given_once(parsed: list[tuple[str, Override]], every_key_once: bool) -> None:
@@ -111,8 +121,9 @@ def _check_given_once(parsed: list[tuple[str, Override]], every_key_once: bool) 
     for text, o in parsed:
         key = o.key_or_group
         if key in seen and (key in GROUPS or every_key_once):
+            example = ", e.g. 'policy=[a,b]' for several reforms" if key == "policy" else ""
             raise ConfigError(key, f"given twice ('{seen[key]}', then '{text}'); give it once"
-                              + (", e.g. 'policy=[a,b]' for several reforms" if key == "policy" else ""))
+                                   + example)
         seen[key] = text
 
 

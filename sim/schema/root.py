@@ -54,12 +54,14 @@ class ClearwayConfig:
 
     def check(self, path: str) -> None:
         if self.imports.boxes_per_day + self.exports.boxes_per_day <= 0:
-            raise ConfigError("imports.boxes_per_day", "at least one of imports.boxes_per_day and "
-                                                       "exports.boxes_per_day must be > 0; both are 0")
+            raise ConfigError("imports.boxes_per_day",
+                              "at least one of imports.boxes_per_day and "
+                              "exports.boxes_per_day must be > 0; both are 0")
         if self.behaviour.enabled and self.arrivals.mode != "vessel":
-            raise ConfigError("behaviour.enabled", "the port's users need vessel calls (documents, "
-                                                   "delivery orders, cut-offs): set arrivals.mode=vessel, "
-                                                   "or behaviour.enabled=false for the queueing network")
+            raise ConfigError("behaviour.enabled",
+                              "the port's users need vessel calls (documents, "
+                              "delivery orders, cut-offs): set arrivals.mode=vessel, "
+                              "or behaviour.enabled=false for the queueing network")
         floor = self.customs.risk.random_check_floor
         for flow in ("imports", "exports"):
             red = getattr(self, flow).channels.red
@@ -77,8 +79,9 @@ class ClearwayConfig:
         lsfo_max = fuel.supplier.lsfo.sulfur_max_pct
         if not lsfo_max < blend.sulfur_target_pct <= fuel.sulfur_limit_pct:
             raise ConfigError("policies.bonded_blending.sulfur_target_pct",
-                              f"must be above the LSFO component's sulfur ({lsfo_max}) and at most the "
-                              f"sulfur limit ({fuel.sulfur_limit_pct}), got {blend.sulfur_target_pct}")
+                              f"must be above the LSFO component's sulfur ({lsfo_max}) and at "
+                              f"most the sulfur limit ({fuel.sulfur_limit_pct}), "
+                              f"got {blend.sulfur_target_pct}")
 
 
 ConfigStore.instance().store(name="clearway_schema", node=ClearwayConfig)

@@ -20,4 +20,5 @@ class StressConfig:
     outage_share: float = param(0.0, ge=0, le=1, doc="share of inspection teams off duty")
     bunching_start_day: float = param(0.0, ge=0, unit="days")
     bunching_days: float = param(0.0, ge=0, unit="days")
-    bunching_h: float = param(24.0, gt=0, unit="h", doc="calls of each block arrive together at its end")
+    bunching_h: float = param(24.0, gt=0, unit="h",
+                              doc="calls of each block arrive together at its end")

@@ -25,25 +25,30 @@ class _StrictLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 raise ConfigError(f"{self.name}:{key_node.start_mark.line + 1}",
-                                  f"duplicate key '{key}' (first at line {seen[key]}); keep one of them")
+                                  f"duplicate key '{key}' (first at line {seen[key]}); "
+                                  "keep one of them")
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
 
 
 def check_yaml_file(path: Path, shown_as: str) -> None:
-    """Raise ConfigError at ``shown_as:line`` for a BOM, a tab in indentation, bad syntax or a duplicate key."""
+    """Raise ConfigError at ``shown_as:line`` for a BOM, a tab in indentation, bad syntax or a
+    duplicate key."""
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
-        raise ConfigError(f"{shown_as}:1", "starts with a UTF-8 byte-order mark; save the file as UTF-8 without BOM")
+        raise ConfigError(f"{shown_as}:1", "starts with a UTF-8 byte-order mark; "
+                                           "save the file as UTF-8 without BOM")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise ConfigError(f"{shown_as}:{line}", "is not valid UTF-8; save the file as UTF-8") from None
+        raise ConfigError(f"{shown_as}:{line}",
+                          "is not valid UTF-8; save the file as UTF-8") from None
     for number, line in enumerate(text.splitlines(), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
-            raise ConfigError(f"{shown_as}:{number}", "a tab in the indentation; YAML indents with spaces only")
+            raise ConfigError(f"{shown_as}:{number}",
+                              "a tab in the indentation; YAML indents with spaces only")
     loader = _StrictLoader(text)
     loader.name = shown_as
     try:
@@ -61,7 +66,8 @@ def check_yaml_file(path: Path, shown_as: str) -> None:
 
 
 def check_yaml_files(config_dir: Path) -> None:
-    """Check every ``*.yaml`` under ``config_dir`` (the config search path) that changed since last time."""
+    """Check every ``*.yaml`` under ``config_dir`` (the config search path) that changed since
+    last time."""
     root = config_dir.parent
     for path in sorted(config_dir.rglob("*.yaml")):
         stat = path.stat()

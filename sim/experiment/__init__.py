@@ -11,8 +11,9 @@ executor); ``worker.py``: one run; ``executors.py``: local processes, SLURM (sub
 ``outdir.py``: the folder checked before simulating; ``tables.py``: summary, manifest,
 failures; ``sequential.py``: replications until a CI target; ``morris_design.py``:
 the design of a sensitivity screening; ``robustness.py``: the robustness study (design, runs);
-``ema.py``: its adapter to the EMA Workbench; ``cli.py``: the one command line of the scripts in ``experiments/``. Running an experiment and
-then analysing and reporting it is one layer up, in :mod:`sim.studies`.
+``ema.py``: its adapter to the EMA Workbench; ``cli.py``: the one command line of the scripts
+in ``experiments/``. Running an experiment and then analysing and reporting it is one layer
+up, in :mod:`sim.studies`.
 """
 
 from sim.experiment.manifest import config_hash

@@ -93,7 +93,8 @@ class SensitivityStudy:
     # ------------------------------------------------------------------ construction
     @classmethod
     def load(cls, name: str = "sensitivity", path: str | Path | None = None) -> SensitivityStudy:
-        """The named study ``configs/experiment/<name>.yaml`` (ExperimentSpec fields + ``morris``)."""
+        """The named study ``configs/experiment/<name>.yaml`` (ExperimentSpec fields +
+        ``morris``)."""
         experiment, settings = read_study(name, path)
         return cls(experiment, settings)
 
@@ -104,7 +105,8 @@ class SensitivityStudy:
         settings = replace(
             self.settings,
             trajectories=trajectories or self.settings.trajectories,
-            parameters=self.settings.parameters[:parameters] if parameters else self.settings.parameters,
+            parameters=(self.settings.parameters[:parameters] if parameters
+                        else self.settings.parameters),
         )
         experiment = replace(
             self.experiment,
@@ -148,7 +150,8 @@ class SensitivityStudy:
         return {kpi: self.analyse_kpi(kpi, self.outputs(table, kpi),
                                       _mean(base, kpi)) for kpi in self.settings.kpis}
 
-    def analyse_kpi(self, kpi: str, y: np.ndarray, baseline_value: float = math.nan) -> pd.DataFrame:
+    def analyse_kpi(self, kpi: str, y: np.ndarray,
+                    baseline_value: float = math.nan) -> pd.DataFrame:
         s = self.settings
         k1 = s.k + 1
         complete = np.isfinite(y.reshape(-1, k1)).all(axis=1)

@@ -58,7 +58,8 @@ def finding(frame: pd.DataFrame, top: int = 3) -> str:
             "lowers it" if r["mu"] < -0.5 * r["mu_star"] else "moves it either way")
         parts.append(f"`{r['parameter']}` ({_range(r)}; {direction} by about "
                      f"{_num(r['mu_star'], unit)} over its range{share})")
-    small = frame[frame["mu_star_pct_of_baseline"] < 1] if math.isfinite(base) and base else frame.iloc[0:0]
+    small = (frame[frame["mu_star_pct_of_baseline"] < 1] if math.isfinite(base) and base
+             else frame.iloc[0:0])
     tail = (f" {len(small)} of {len(frame)} parameters move it by less than 1 % of the baseline."
             if len(small) else "")
     return (f"**{kpi_axis_label(kpi)}** (baseline {_num(base, unit)}) moves most with "
@@ -127,7 +128,8 @@ def write_morris_report(out_dir: str | Path, spec: ExperimentSpec, s: MorrisSett
     if failed:
         methods += f" {failed} run(s) failed; trajectories with a missing point are left out."
     blocks += [("h2", "Methods"), ("p", methods),
-               ("p", "Shared overrides: " + (" ".join(f"`{o}`" for o in spec.overrides) or "(none)"))]
+               ("p", "Shared overrides: "
+                     + (" ".join(f"`{o}`" for o in spec.overrides) or "(none)"))]
     provenance_file = out_dir / "provenance.json"
     provenance = json.loads(provenance_file.read_text()) if provenance_file.exists() else {}
     blocks += [("h2", "Provenance"), *provenance_blocks(provenance, {})]

@@ -7,9 +7,11 @@ these tests run it on the package, and on a copy with one upward import to show 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +30,17 @@ def test_every_import_points_down_the_layers():
     proc = lint_imports(REPO_ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 kept, 0 broken" in proc.stdout, proc.stdout
+
+
+def test_every_module_of_the_package_has_a_layer():
+    """A module left out of the contract could import anything: each one is in a layer."""
+    config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+    layers = config["tool"]["importlinter"]["contracts"][0]["layers"]
+    in_layers = {name.strip(" ()") for layer in layers for name in re.split(r"[:|]", layer)}
+    package = REPO_ROOT / "sim"
+    modules = {p.stem for p in package.glob("*.py")} | {
+        p.parent.name for p in package.glob("*/__init__.py")}
+    assert modules - {"__init__", "__main__"} - in_layers == set()
 
 
 def test_an_upward_import_breaks_the_contract(tmp_path):

@@ -21,6 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.comparison import comparison_table, write_comparison
+from sim.analysis.runs import load_runs
+from sim.analysis.warmup import welch_from_dailies
 from sim.experiment import ExperimentSpec, failed_runs, run_runs
 from sim.experiment.cli import (
     EXIT_RUN_FAILED,
@@ -39,7 +42,6 @@ from sim.plots.style import MINUS, OKABE_ITO, FigureFiles, fmt, new_figure, save
 from sim.reference import calibration_table
 from sim.report import write_report
 from sim.scaling import scaled_overrides
-from sim.stats import comparison_table, load_runs, welch_from_dailies, write_comparison
 from sim.studies.findings import analyse
 
 OUTPUT = "calibration.csv"

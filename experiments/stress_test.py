@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.analysis.comparison import paired_differences
+from sim.analysis.runs import finished_runs, kpi_columns, load_runs
 from sim.experiment import ExperimentSpec
 from sim.experiment.cli import (
     EXIT_RUN_FAILED,
@@ -32,8 +34,8 @@ from sim.experiment.cli import (
     run_args,
     spec_from_args,
 )
+from sim.kpis import kpi_label, kpi_unit
 from sim.outputs import atomic_write
-from sim.stats import finished_runs, kpi_columns, kpi_label, kpi_unit, load_runs, paired_differences
 from sim.studies import ExperimentResult, run_experiment
 from sim.studies.findings import incomplete_scenarios
 

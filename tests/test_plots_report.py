@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.analysis.comparison import comparison_table
+from sim.analysis.runs import load_runs
 from sim.plots import OKABE_ITO, adoption_plot, comparison_bars, make_figures, tornado
 from sim.plots.comparison import headline
 from sim.plots.style import (
@@ -28,7 +30,6 @@ from sim.plots.style import (
 )
 from sim.report import SPEED_KPIS, scenario_bullet, write_report
 from sim.run import write_run
-from sim.stats import comparison_table, load_runs
 
 SCENARIOS = {
     "baseline": (),

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import plots
-from sim.stats import load_runs
+from sim.analysis.runs import load_runs
 
 ROBUSTNESS_COLUMNS = ("scenario", "kpi", "noise_low", "noise_high", "assumption_low",
                       "assumption_high", "sign_flips")

@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from sim import load_config, run
+from sim.analysis.runs import table_from_summaries
 from sim.kpis import KPIS, kpi_row
 from sim.plots import adoption_plot, cost_breakdown, scenario_label, stage_breakdown
 from sim.scaling import scaled_overrides
-from sim.stats import table_from_summaries
 
 BASE_SCENARIO = "shanghai"
 SHOWN_KPIS = ("import_port_time_h", "import_clearance_time_h", "import_cost_total_cny",

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.runs import cost_components, finished_runs, stage_names
+from sim.intervals import t_interval
 from sim.plots.style import (
     DARK_COLOURS,
     fmt,
@@ -19,7 +21,6 @@ from sim.plots.style import (
     scenario_label,
     wrap_title,
 )
-from sim.stats import cost_components, finished_runs, stage_names, t_interval
 
 
 def _parts_and_totals(runs: pd.DataFrame, scenarios, columns):

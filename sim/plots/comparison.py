@@ -1,9 +1,10 @@
 """Figures from the comparison table: each scenario's change against the baseline, and the
 speed-versus-control frontier.
 
-Significance everywhere is :func:`sim.stats.significant` on the paired difference's interval.
-Changes are drawn in % of the baseline mean on one axis for all panels, so a 47-second change
-looks as small as it is next to a two-day one; labels give the change in the KPI's own unit.
+Significance everywhere is :func:`sim.analysis.significance.significant` on the paired
+difference's interval. Changes are drawn in % of the baseline mean on one axis for all panels,
+so a 47-second change looks as small as it is next to a two-day one; labels give the change in
+the KPI's own unit.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.significance import significant
+from sim.kpis import kpi_better, kpi_label, kpi_unit
 from sim.plots.style import (
     fmt,
     fmt_change,
@@ -25,7 +28,6 @@ from sim.plots.style import (
     scenario_styles,
     wrap_title,
 )
-from sim.stats import kpi_better, kpi_label, kpi_unit, significant
 
 BAR_KPIS = (
     "import_clearance_time_h",
@@ -54,7 +56,8 @@ def baseline_of(comparison: pd.DataFrame) -> str:
 
 
 def is_significant(row) -> bool:
-    """The one rule (:func:`sim.stats.significant`) applied to a comparison-table row."""
+    """The one rule (:func:`sim.analysis.significance.significant`) applied to a
+    comparison-table row."""
     return significant(row["diff_ci_low"], row["diff_ci_high"])
 
 

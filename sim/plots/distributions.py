@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from sim.intervals import CONFIDENCE
 from sim.plots.style import (
     empty,
     fmt,
@@ -19,7 +20,6 @@ from sim.plots.style import (
     scenario_styles,
     wrap_title,
 )
-from sim.stats import CONFIDENCE
 
 MEASURES = {"clearance_time": "clearance time", "port_time": "port time"}
 # the reform behind each daily adoption column ``<route>_adoption`` whose route is no reform name

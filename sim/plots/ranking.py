@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.comparison import lookup
 from sim.plots.comparison import MIN_SPAN_PCT, baseline_of, is_significant, pct_of_baseline
 from sim.plots.style import (
     fmt_pct,
@@ -23,7 +24,6 @@ from sim.plots.style import (
     scenario_styles,
     wrap_title,
 )
-from sim.stats import lookup
 
 OUTCOMES = {
     "Time in port": ("import_port_time_h", "export_port_time_h"),

@@ -12,7 +12,8 @@
 
 A ``failures.csv`` in the folder (scenario, seed, error, run_dir) puts a failure box at the very
 top and takes the incomplete scenarios out of every comparison. Every result number is read
-from the comparison table (:func:`sim.stats.comparison_table`). HTML pages are self-contained.
+from the comparison table (:func:`sim.analysis.comparison.comparison_table`). HTML pages are
+self-contained.
 """
 
 from __future__ import annotations
@@ -108,15 +109,15 @@ def write_report(
     """Write the report, the brief (if any scenario is compared) and ``provenance.md`` into
     ``exp_dir``; return the report's (md, html) paths.
 
-    ``table``: the runs table; ``comparison``: :func:`sim.stats.comparison_table`; ``figures``:
-    :class:`FigureFiles` (e.g. from :func:`sim.plots.make_figures`), PNG paths, or (path,
-    caption) pairs; ``provenance``: the experiment's provenance.json (keys git, packages,
+    ``table``: the runs table; ``comparison``: :func:`sim.analysis.comparison.comparison_table`;
+    ``figures``: :class:`FigureFiles` (e.g. from :func:`sim.plots.make_figures`), PNG paths, or
+    (path, caption) pairs; ``provenance``: the experiment's provenance.json (keys git, packages,
     python, platform, created_utc); ``spec_info``: the experiment's design, all keys optional:
     ``name``, ``base`` (the port scenario), ``scenarios`` ({name: overrides}), ``seeds``,
     ``horizon_days``, ``warmup_days``, ``cooldown_days``, ``boxes_per_day`` ({flow: boxes}),
     ``section_share`` (of the calibrated section), ``adoption`` ({route: (share, day)} on the
     last day), ``confidence``, ``failed_runs``, ``welch`` ({series, window, warmup_days,
-    replications}: :func:`sim.stats.welch_from_dailies`).
+    replications}: :func:`sim.analysis.warmup.welch_from_dailies`).
     """
     exp_dir = Path(exp_dir)
     spec_info = dict(spec_info or {})

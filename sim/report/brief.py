@@ -5,8 +5,8 @@ It holds one headline sentence, what was simulated, the ranking chart of the ref
 cost and missed offences, three to five takeaways, one line per reform (its WTO Trade
 Facilitation Agreement article, its main effect and how robust that is) and what the model does
 not cover. Every number is a comparison-table value written with the one number format, and
-"distinguishable from zero" is the one rule (:func:`sim.stats.significant`). When the folder
-holds ``robustness.csv`` (scenario, kpi, noise_low, noise_high, assumption_low,
+"distinguishable from zero" is the one rule (:func:`sim.analysis.significance.significant`).
+When the folder holds ``robustness.csv`` (scenario, kpi, noise_low, noise_high, assumption_low,
 assumption_high, sign_flips: the robustness experiment), its bands fill the reform lines'
 assumption column; without it that column says the uncertainty is not yet measured.
 """

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sim.analysis.runs import finished_runs
+from sim.intervals import CONFIDENCE
 from sim.plots.distributions import adoption_series, route_title
 from sim.plots.style import fmt, scenario_label
-from sim.stats import CONFIDENCE, finished_runs
 
 PORTS = {"shanghai": "Shanghai (Yangshan) container port with its bonded zone and bunker market"}
 NOT_COVERED = (

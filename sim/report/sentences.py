@@ -1,8 +1,9 @@
 """The report's plain-language summary: one bullet per scenario, from the comparison table only.
 
-Every number is a comparison-table value (:func:`sim.stats.comparison_table`) written with the
-one number format of :mod:`sim.plots.style`; a change is called distinguishable from zero by the
-one rule, :func:`sim.stats.significant` (through :func:`sim.plots.comparison.is_significant`).
+Every number is a comparison-table value (:func:`sim.analysis.comparison.comparison_table`)
+written with the one number format of :mod:`sim.plots.style`; a change is called
+distinguishable from zero by the one rule, :func:`sim.analysis.significance.significant`
+(through :func:`sim.plots.comparison.is_significant`).
 """
 
 from __future__ import annotations

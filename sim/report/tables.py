@@ -1,6 +1,6 @@
 """The report's comparison table: per scenario and KPI, mean, paired difference and percent
 change with their intervals, and whether the change is distinguishable from zero (the one rule,
-:func:`sim.stats.significant`)."""
+:func:`sim.analysis.significance.significant`)."""
 
 from __future__ import annotations
 

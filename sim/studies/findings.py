@@ -17,13 +17,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.analysis.comparison import comparison_table, lookup, write_comparison
+from sim.analysis.runs import load_runs
+from sim.analysis.warmup import welch_from_dailies
 from sim.experiment.spec import ExperimentSpec
 from sim.experiment.tables import failed_runs
 from sim.loading import load_config
 from sim.plots import make_figures
 from sim.report import write_report
 from sim.report.context import complete_comparison, final_adoption
-from sim.stats import comparison_table, load_runs, lookup, welch_from_dailies, write_comparison
 
 # The console headline: (KPI, short label, unit, decimals)
 HEADLINE_KPIS = (

@@ -27,6 +27,7 @@ from sim.feasibility import validate
 from sim.records import (
     DETECTED, EXPORT, FLOWS, GREEN, IMPORT, MILESTONES, MISSED, NOT_ASSESSED, RED, SHIP_SIDE_PICKUP, YELLOW,
 )
+from sim.schema.behaviour import firms_in_section
 
 from conftest import small_port_config
 
@@ -36,34 +37,35 @@ ENTRY = {IMPORT: "vessel_arrival", EXPORT: "gate_in"}
 
 # procedure order of each flow's milestones (DESIGN.md §4); certification is after the checks
 ORDER = {
-    IMPORT: ("vessel_arrival", "berth", "discharge", "declaration_lodged", "risk_assessed",
+    IMPORT: ("vessel_arrival", "berth", "discharge", "clearance_started", "declaration_lodged", "risk_assessed",
              "doc_check_start", "doc_check_end", "inspection_queued", "inspection_start",
              "inspection_end", "certification_start", "certification_end", "release",
              "pickup_appointment", "gate_out"),
-    EXPORT: ("ready", "gate_in", "declaration_lodged", "risk_assessed", "doc_check_start", "doc_check_end",
+    EXPORT: ("ready", "gate_in", "clearance_started", "declaration_lodged", "risk_assessed", "doc_check_start", "doc_check_end",
              "inspection_queued", "inspection_start", "inspection_end", "certification_start",
              "certification_end", "release", "load", "vessel_departure"),
 }
 NEVER = {  # milestones a flow never reaches
     IMPORT: ("ready", "gate_in", "load", "vessel_departure"),
     EXPORT: ("vessel_arrival", "berth", "discharge", "pickup_appointment", "gate_out",
-             "certification_start", "certification_end"),
+             "certification_start", "certification_end", "delivery_order"),
 }
 # a set milestone needs these to be set too (its predecessors in the journey)
 REQUIRES = {
-    IMPORT: {"berth": "vessel_arrival", "discharge": "berth", "declaration_lodged": "discharge",
-             "pickup_appointment": "release", "gate_out": "pickup_appointment"},
-    EXPORT: {"declaration_lodged": "gate_in", "load": "release", "vessel_departure": "load"},
+    IMPORT: (("berth", "vessel_arrival"), ("discharge", "berth"), ("declaration_lodged", "discharge"),
+             ("pickup_appointment", "release"), ("gate_out", "pickup_appointment")),
+    EXPORT: (("declaration_lodged", "gate_in"), ("load", "release"), ("vessel_departure", "load")),
 }
-REQUIRES_BOTH_FLOWS = {
-    "risk_assessed": "declaration_lodged", "declaration_lodged": "risk_assessed",
+REQUIRES_BOTH_FLOWS = (
+    ("risk_assessed", "declaration_lodged"), ("declaration_lodged", "risk_assessed"),
+    ("declaration_lodged", "clearance_started"),  # the broker keys what the trader handed over
     # a service that started before the horizon may not have ended: ends need starts, not back
-    "doc_check_end": "doc_check_start",
-    "inspection_queued": "doc_check_end",
-    "inspection_end": "inspection_start",
-    "certification_end": "certification_start",
-    "release": "declaration_lodged",
-}
+    ("doc_check_end", "doc_check_start"),
+    ("inspection_queued", "doc_check_end"),
+    ("inspection_end", "inspection_start"),
+    ("certification_end", "certification_start"),
+    ("release", "declaration_lodged"),
+)
 
 
 # --------------------------------------------------------------------------- checks on a log
@@ -174,7 +176,7 @@ def assert_milestones_ordered(result) -> None:
             later = np.isfinite(t) & (t >= latest)
             previous[later] = m
             latest = np.fmax(latest, t)
-        for m, needed in {**REQUIRES_BOTH_FLOWS, **REQUIRES[flow]}.items():
+        for m, needed in REQUIRES_BOTH_FLOWS + REQUIRES[flow]:
             bad = of_flow & np.isfinite(cols[m]) & ~np.isfinite(cols[needed])
             assert not bad.any(), f"{name}: {m} set without {needed}: {_rows(bad, cols)}"
         lodged = of_flow & np.isfinite(cols["declaration_lodged"])
@@ -275,12 +277,17 @@ def test_places_balance_at_the_horizon(scenario_run):
     assert int(by_customs["released"]) == int((cols["release"] < horizon_h).sum())
 
 
+# consignees who need their goods within about a day of arrival, and fleets with trucks to spare:
+# many declare at sea, and many ship-side bookings are accepted
+NEED_SOON = ("behaviour.consignees.need_lag.mean_h=30", "behaviour.truckers.trucks_per_100_boxes_per_day=1000")
+
+
 @pytest.mark.parametrize("policy", ["direct_pickup", "direct_loading", "pre_arrival"])
 def test_places_balance_under_reforms(policy, small_run):
     """Reforms reroute boxes past the yard (ship-side trucks, factory-kept exports, declarations
     before arrival): the counts must still agree, and the reroute must have happened."""
-    result = small_run(f"policy={policy}", f"policies.{policy}.adoption.forced=true"
-                       if policy != "pre_arrival" else "policies.pre_arrival.uptake_share=0.5")
+    forced = () if policy == "pre_arrival" else (f"policies.{policy}.adoption.forced=true",)
+    result = small_run(f"policy={policy}", *forced, *NEED_SOON)
     assert_conserved(result)
     cols = columns(result)
     if policy == "pre_arrival":
@@ -310,7 +317,7 @@ def test_conservation_check_catches_a_box_lost_at_discharge(monkeypatch):
     lost = []
 
     def drop_one(model, c):
-        if not lost and model.env.now > 24 and not c.declared_in_advance:
+        if not lost and model.env.now > 24:  # no policy: every journey waits for its discharge
             lost.append(c.id)
             model.log.discharge[c.id] = model.env.now  # the crane log says discharged...
             return  # ... but the box is nowhere
@@ -404,15 +411,28 @@ def valid_configs(draw):
                                                            else [0, 40, 120, 250])))
     for flow in (cfg.imports, cfg.exports):
         flow.channels.green, flow.channels.yellow, flow.channels.red = _shares(draw)
-        flow.preparation.mean_h = draw(st.floats(0.0, 30.0))
         flow.inspection_booking.mean_h = draw(st.floats(0.0, 12.0))
-    cfg.imports.pickup_delay.mean_h = draw(st.floats(0.0, 30.0))
-    cfg.exports.gate_in_lead.mean_h = draw(st.floats(1.0, 60.0))
+
+    # the port's users: when documents arrive, when goods are wanted, how many declarants and
+    # trucks there are, how many firms share the section (never fewer than MIN_FIRMS)
+    b = cfg.behaviour
+    b.enabled = draw(st.booleans())  # off: the verification-style timing, declared at discharge
+    b.documents.electronic = draw(st.booleans())
+    b.carriers.electronic_release = draw(st.booleans())
+    b.documents.courier.mean_h = draw(st.floats(1.0, 150.0))
+    b.consignees.need_lag.mean_h = draw(st.floats(1.0, 250.0))
+    b.consignees.planning_lead_h = draw(st.floats(0.0, 96.0))
+    b.consignees.guarantee_share = draw(st.floats(0.0, 1.0))
+    b.shippers.ready_lead.mean_h = draw(st.floats(1.0, 60.0))
+    b.brokers.declarants_per_100_boxes_per_day = draw(st.floats(2.0, 40.0))
+    b.brokers.error_rate_paper = draw(st.floats(0.0, 0.5))
+    b.truckers.trucks_per_100_boxes_per_day = draw(st.floats(60.0, 300.0))
+    b.consignees.per_100_boxes_per_day = b.shippers.per_100_boxes_per_day = draw(st.floats(1.0, 40.0))
 
     fm = cfg.firms
-    fm.count = draw(st.integers(1, 60))
     cfg.bonded_zone.enabled = draw(st.booleans())  # the sub-models share the clock and the firms
-    cfg.bonded_zone.zone_firms = min(cfg.bonded_zone.zone_firms, fm.count)
+    cfg.bonded_zone.zone_firms = min(cfg.bonded_zone.zone_firms, firms_in_section(
+        b.consignees.per_100_boxes_per_day, cfg.imports.boxes_per_day))
     cfg.bunkering.enabled = draw(st.booleans())
     fm.offence_rate_mean = draw(st.floats(0.0, 0.4))
     fm.offence_rate_concentration = draw(st.floats(0.5, 50.0))

@@ -1,14 +1,20 @@
-"""The container-flow reforms of issue 3, each alone against the baseline and together.
+"""The container-flow reforms of issues 3 and 8, each alone against the baseline and together.
 
 Every scenario runs the same seeds as the baseline (common random numbers) on a reduced shanghai
-port (see tests/policy_helpers.py): the same consignments arrive with the same attributes, so the
-per-seed difference of a figure isolates what the policy does to it. Checked here:
+port (see tests/policy_helpers.py): the same consignments arrive with the same attributes and
+the same behavioural draws, so the per-seed difference of a figure isolates what the policy does
+to it. A reform changes the rules the port's users face, not a stage length (issue 8); checked here:
 
 * each policy moves the stages and costs its mechanism targets in the expected direction (paired
   95 % t interval over the seeds excludes zero) and leaves alone what it does not reach;
-* the mechanism row by row: e-documents halve each document check and cut each preparation by the
-  paper hand-over, two-step halves preparation of firms that are not low-credit, pre-arrival
-  firms declare ``lead_h`` before arrival;
+* each mechanism depends on the behaviour it works through, in the direction the mechanism says
+  (paired intervals over the same seeds): e-documents gain less when couriers are fast and
+  nothing for deep-sea boxes whose paper arrived before the ship; two-step helps only firms that
+  are not low-credit, and only those without a duty guarantee gain the duty wait; pre-arrival
+  lodgements before discharge are only those whose papers were in hand, and uptake rises when
+  consignees need their goods sooner; risk management inspects the share its targeting and
+  thresholds imply, fewer for a higher bar; direct pickup's uptake falls when fleets are full,
+  and only booked ship-side trucks wait;
 * eligibility is never violated (every fast-lane box, over several seeds and random parameters);
 * magnitudes against reference/figures.md (a printed table);
 * adoption by learning: rises when the route pays, stays at zero when it cannot repay the switching
@@ -20,11 +26,14 @@ burst; boxes cleared before they reach the port missing from the summary's conse
 enforcement figures.
 
 ``pytest -s tests/test_policies.py`` prints the effect table and the magnitude table (the tests
-write their CSV files into a temporary folder only, never into the repository).
+write their CSV files into a temporary folder only, never into the repository). Checks on the
+slow tier (``-m slow``) add two behaviour variants (late vessels, a higher inspection bar).
 """
 from __future__ import annotations
 
+import copy
 import csv
+import functools
 import math
 from pathlib import Path
 
@@ -34,8 +43,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import run
+from sim.agents.risk import shares_after_retargeting
 from sim.agents.traders import LOW as LOW_CREDIT
-from sim.flows.vessel_call import MANIFEST_LEAD_H, MAX_LEAD_FACTOR, schedule_calls
+from sim.flows.vessel_call import BOOKING_LEAD_H, MANIFEST_LEAD_H, schedule_calls
 from sim.model import ClearanceModel
 from sim.records import (
     DETECTED, EXPORT, GREEN, IMPORT, LOADING_ON_ARRIVAL, MISSED, RED, SHIP_SIDE_PICKUP,
@@ -45,8 +55,8 @@ from sim.summary import ENTRY, EXIT, STAGES
 
 from policy_helpers import (
     IDENTITY_COLUMNS, IMPORT_IDENTITY_COLUMNS, METRICS, SCENARIOS, SEEDS, TABLE_HEADER, TOL_H,
-    WITH_ZONE_AND_BUNKERING, columns, format_table, measured, paired_effect, reduced_config,
-    run_scenario, table_rows, write_csv,
+    WITH_ZONE_AND_BUNKERING, PairedEffect, columns, format_table, measured, paired_effect,
+    reduced_config, run_scenario, table_rows, write_csv,
 )
 from test_conservation import assert_channels_consistent
 
@@ -54,6 +64,7 @@ EFFECTS_CSV = "policy_effects.csv"
 MAGNITUDES_CSV = "policy_magnitudes.csv"
 ADVANCE_SCENARIOS = ("pre_arrival", "direct_pickup", "direct_loading", "full_package")
 POLICIES = tuple(name for name in SCENARIOS if name != "baseline")
+SHORT_SEA, DEEP_SEA = 0, 2  # the log's ``lane`` codes (trade lane of an import)
 
 
 # --------------------------------------------------------------------------- shared runs
@@ -70,17 +81,21 @@ class PolicyRuns:
         return self._runs[name]
 
     def cols(self, name: str, k: int) -> dict[str, np.ndarray]:
-        """Log columns of the ``k``-th seed's run of ``name``, cut to the boxes every scenario's
-        run of that seed created.
+        """Log columns of the ``k``-th seed's run of ``name``: every box the run created."""
+        if (name, k) not in self._cols:
+            self._cols[(name, k)] = columns(self(name)[k])
+        return self._cols[(name, k)]
+
+    def pair(self, a: str, b: str, k: int) -> tuple[dict, dict]:
+        """Log columns of the ``k``-th seed's runs of ``a`` and ``b``, cut to the boxes both created.
 
         Under common random numbers the same boxes arrive in the same order in every scenario,
         but each run drains for as long as its own cohort needs, so the runs create different
-        numbers of boxes after the horizon; the first ``common_rows`` rows are the same boxes.
+        numbers of boxes after the horizon; the first rows both have are the same boxes.
         """
-        if (name, k) not in self._cols:
-            n = min(self(other)[k].log.num_rows for other in SCENARIOS)
-            self._cols[(name, k)] = {c: v[:n] for c, v in columns(self(name)[k]).items()}
-        return self._cols[(name, k)]
+        x, y = self.cols(a, k), self.cols(b, k)
+        n = min(len(x["flow"]), len(y["flow"]))
+        return {c: v[:n] for c, v in x.items()}, {c: v[:n] for c, v in y.items()}
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +132,10 @@ def _rows(mask: np.ndarray, cols: dict, names=("flow", "channel", "fast_lane")) 
     ids = np.flatnonzero(mask)[:5]
     return "; ".join(f"id {i}: " + ", ".join(f"{n}={cols[n][i]}" for n in names) for i in ids) \
         + f" ({int(mask.sum())} rows)"
+
+
+def _show(e: PairedEffect) -> str:
+    return f"{e.metric}: {e.diff_mean:.4g} [{e.ci_low:.4g}, {e.ci_high:.4g}] over seeds {list(SEEDS)}"
 
 
 # --------------------------------------------------------------------------- paired effects
@@ -170,11 +189,10 @@ def test_policy_run_sees_the_same_consignments_as_the_baseline(runs, policy):
     include every box that arrived by the horizon."""
     horizon_h = reduced_config().run.horizon_days * 24.0
     for k, seed in enumerate(SEEDS):
-        base, treated = runs.cols("baseline", k), runs.cols(policy, k)
-        n = min(len(base["flow"]), len(treated["flow"]))
-        for cols in (base, treated):
-            assert not (cols["vessel_arrival"][n:] < horizon_h).any(), f"seed {seed}: boxes missing"
-        base, treated = ({name: v[:n] for name, v in cols.items()} for cols in (base, treated))
+        n = min(len(runs.cols("baseline", k)["flow"]), len(runs.cols(policy, k)["flow"]))
+        for name in ("baseline", policy):
+            assert not (runs.cols(name, k)["vessel_arrival"][n:] < horizon_h).any(), f"seed {seed}: boxes missing"
+        base, treated = runs.pair("baseline", policy, k)
         for name in IDENTITY_COLUMNS:
             differ = base[name] != treated[name]
             assert not differ.any(), f"seed {seed}: {name} differs: {_rows(differ, treated, ('flow', name))}"
@@ -185,101 +203,343 @@ def test_policy_run_sees_the_same_consignments_as_the_baseline(runs, policy):
                 f"seed {seed}: import {name} differs"
 
 
-# --------------------------------------------------------------------------- mechanisms, row by row
+# --------------------------------------------------------------------------- mechanisms
 def _preparation(cols: dict, flow: int) -> np.ndarray:
-    """Hours from the box reaching the port (discharge, gate-in) to lodgement, if lodged after."""
+    """Hours from the box reaching the port (discharge, gate-in) to lodgement, 0 if lodged before
+    (NaN where either is missing or the row is of the other flow)."""
     start = cols["discharge" if flow == IMPORT else "gate_in"]
-    prep = cols["declaration_lodged"] - start
-    return np.where((cols["flow"] == flow) & (prep >= 0), prep, np.nan)
+    prep = np.maximum(cols["declaration_lodged"], start) - start
+    return np.where(cols["flow"] == flow, prep, np.nan)
 
 
-def test_e_documents_halve_each_document_check_and_drop_the_paper_handover(runs):
-    cfg = reduced_config(*SCENARIOS["e_documents"]).policies.e_documents
+def _cohort_imports(cols: dict) -> np.ndarray:
+    """Import rows in the measurement window whose declaration was lodged."""
+    return measured(cols, reduced_config(), IMPORT) & np.isfinite(cols["declaration_lodged"])
+
+
+def _mean_preparation_change(runs, base: str, treated: str, k: int, rows=None) -> float:
+    """Mean change of import clearance preparation (h) over the cohort boxes both runs lodged
+    (and ``rows(base_cols, treated_cols)``, if given), ``treated`` minus ``base``, seed ``k``."""
+    b, t = runs.pair(base, treated, k)
+    mask = _cohort_imports(b) & _cohort_imports(t)
+    if rows is not None:
+        mask &= rows(b, t)
+    assert mask.sum() > 50, f"seed {SEEDS[k]}: too few boxes ({mask.sum()})"
+    return float(np.mean(_preparation(t, IMPORT)[mask] - _preparation(b, IMPORT)[mask]))
+
+
+def _per_seed(f) -> list[float]:
+    return [f(k) for k in range(len(SEEDS))]
+
+
+def test_e_documents_gain_less_when_couriers_are_fast(runs):
+    """With paper, a consignee waits for the courier before it can declare; e-documents remove
+    that wait. When couriers deliver within hours, little of the wait is left to remove.
+
+    With e-documents no paper travels, so the courier's speed does not enter the e-documents run:
+    the same run is the treated run against both baselines."""
+    for k in range(len(SEEDS)):
+        e_docs = runs.cols("e_documents", k)
+        assert not e_docs["paper_bl"][e_docs["flow"] == IMPORT].any(), "a paper B/L under e-documents"
+    usual = _per_seed(lambda k: _mean_preparation_change(runs, "baseline", "e_documents", k))
+    fast = _per_seed(lambda k: _mean_preparation_change(runs, "baseline_fast_courier", "e_documents", k))
+    gain = paired_effect("e_documents", "import preparation change, usual couriers (h)", [0.0] * len(SEEDS), usual)
+    shrink = paired_effect("e_documents", "change with fast couriers - with usual ones (h)", usual, fast)
+    print(f"\n{_show(gain)}\n{_show(shrink)}")
+    assert gain.ci_high < 0, _show(gain)
+    assert shrink.ci_low > 0, f"the gain should shrink with fast couriers: {_show(shrink)}"
+    assert abs(np.mean(fast)) < abs(np.mean(usual)) / 3, (usual, fast)
+
+
+def test_e_documents_do_not_speed_deep_sea_boxes_whose_paper_arrived_before_the_ship(runs):
+    """A deep-sea box sails for weeks; its paper B/L is couriered in days and is in hand long before
+    the box is discharged. E-documents then change nothing the consignee waits for: it starts
+    clearance at the very same time, box by box, and the box is lodged at about the same time
+    (a few declarations are no longer returned for rework). A short-sea box's paper arrives after
+    the ship: there the gain is large."""
     for k, seed in enumerate(SEEDS):
-        base, treated = runs.cols("baseline", k), runs.cols("e_documents", k)
-        service_b = base["doc_check_end"] - base["doc_check_start"]
-        service_t = treated["doc_check_end"] - treated["doc_check_start"]
-        both = np.isfinite(service_b) & np.isfinite(service_t)
-        assert both.sum() > 1000
-        np.testing.assert_allclose(service_t[both], cfg.doc_check_factor * service_b[both], atol=5e-4,
-                                   err_msg=f"seed {seed}: document check not scaled")
-        for flow in (IMPORT, EXPORT):
-            prep_b, prep_t = _preparation(base, flow), _preparation(treated, flow)
-            both = np.isfinite(prep_b) & np.isfinite(prep_t)
-            assert both.sum() > 1000
-            np.testing.assert_allclose(prep_t[both], np.maximum(prep_b[both] - cfg.paper_handover_h, 0),
-                                       atol=2e-3, err_msg=f"seed {seed}, flow {flow}: preparation")
+        base, e_docs = runs.pair("baseline", "e_documents", k)
+        deep = ((base["flow"] == IMPORT) & (base["lane"] == DEEP_SEA) & np.isfinite(base["clearance_started"])
+                & np.isfinite(e_docs["clearance_started"]))
+        assert deep.sum() > 200, f"seed {seed}: too few deep-sea boxes"
+        np.testing.assert_allclose(e_docs["clearance_started"][deep], base["clearance_started"][deep],
+                                   atol=TOL_H, err_msg=f"seed {seed}: a deep-sea consignee started earlier")
+
+    def on_lane(lane):
+        return lambda b, t: b["lane"] == lane
+
+    deep = _per_seed(lambda k: _mean_preparation_change(runs, "baseline", "e_documents", k, on_lane(DEEP_SEA)))
+    short = _per_seed(lambda k: _mean_preparation_change(runs, "baseline", "e_documents", k, on_lane(SHORT_SEA)))
+    deep_e = paired_effect("e_documents", "deep-sea import preparation change (h)", [0.0] * len(SEEDS), deep)
+    short_e = paired_effect("e_documents", "short-sea import preparation change (h)", [0.0] * len(SEEDS), short)
+    print(f"\n{_show(deep_e)}\n{_show(short_e)}")
+    assert -2.0 < deep_e.ci_low and deep_e.ci_high < 2.0, _show(deep_e)
+    assert short_e.ci_high < -10.0, _show(short_e)
 
 
-def test_two_step_halves_preparation_of_eligible_firms_and_never_shortens_low_credit_firms(runs):
+def _import_firms(cfg, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Credit class and duty guarantee of every trader (global index), as the run drew them."""
+    traders = ClearanceModel(cfg, seed).traders
+    return (np.array([t.credit for t in traders]), np.array([t.has_guarantee for t in traders]))
+
+
+def test_two_step_helps_only_firms_that_are_not_low_credit(runs):
+    """Two-step releases on a summary declaration before duties are settled, for firms that are
+    not low-credit. So: a low-credit consignee, and one holding a duty guarantee, starts clearance
+    at the same time as in the baseline, box by box; one without a guarantee no longer waits for
+    the duty funds, so it starts earlier (never later), and its boxes are lodged earlier on
+    average. The broker still keys the full declaration after the summary: no box of an eligible
+    firm takes less declarant work, and a low-credit firm's work is unchanged."""
     cfg = reduced_config(*SCENARIOS["two_step"])
-    factor = cfg.policies.two_step.preparation_factor
+    start_shift, eligible_prep, low_prep, pooled_low = [], [], [], 0
     for k, seed in enumerate(SEEDS):
-        credit = ClearanceModel(cfg, seed).firm_table.credit  # firms as the run drew them
-        base, treated = runs.cols("baseline", k), runs.cols("two_step", k)
-        prep_b, prep_t = _preparation(base, IMPORT), _preparation(treated, IMPORT)
-        both = np.isfinite(prep_b) & np.isfinite(prep_t) & (prep_b > 0.1)
-        low = both & (credit[base["firm"]] == LOW_CREDIT)
-        eligible = both & ~low
-        assert low.sum() > 20 and eligible.sum() > 1000, f"seed {seed}: too few boxes to check"
-        shortened = low & (prep_t < prep_b - TOL_H)
-        assert not shortened.any(), \
-            f"seed {seed}: two-step shortened a low-credit firm's preparation: {_rows(shortened, treated)}"
-        np.testing.assert_allclose(prep_t[low], prep_b[low], atol=2e-3)
-        np.testing.assert_allclose(prep_t[eligible], factor * prep_b[eligible], atol=2e-3)
-        # exports are not eligible: their preparation is untouched, box by box
-        exp_b, exp_t = _preparation(base, EXPORT), _preparation(treated, EXPORT)
-        both = np.isfinite(exp_b) & np.isfinite(exp_t)
-        np.testing.assert_allclose(exp_t[both], exp_b[both], atol=2e-3)
+        credit, guarantee = _import_firms(cfg, seed)
+        base, two = runs.pair("baseline", "two_step", k)
+        started = (base["flow"] == IMPORT) & np.isfinite(base["clearance_started"]) \
+            & np.isfinite(two["clearance_started"])
+        low = started & (credit[base["firm"]] == LOW_CREDIT)
+        guaranteed = started & ~low & guarantee[base["firm"]]
+        duty_first = started & ~low & ~guarantee[base["firm"]]
+        assert duty_first.sum() > 300, f"seed {seed}: too few boxes of firms without a guarantee"
+        pooled_low += int(low.sum())
+        for rows, who in ((low, "low-credit"), (guaranteed, "guaranteed")):
+            np.testing.assert_allclose(two["clearance_started"][rows], base["clearance_started"][rows],
+                                       atol=TOL_H, err_msg=f"seed {seed}: {who} start moved")
+        shift = two["clearance_started"][duty_first] - base["clearance_started"][duty_first]
+        assert (shift <= TOL_H).all(), f"seed {seed}: a firm without a guarantee started later"
+        start_shift.append(float(shift.mean()))
+        keyed = np.isfinite(base["broker_work_h"]) & (base["broker_work_h"] > 0) & (two["broker_work_h"] > 0)
+        assert (two["broker_work_h"][keyed & (duty_first | guaranteed)]
+                >= base["broker_work_h"][keyed & (duty_first | guaranteed)] - TOL_H).all()
+        np.testing.assert_allclose(two["broker_work_h"][keyed & low], base["broker_work_h"][keyed & low],
+                                   rtol=1e-6, err_msg=f"seed {seed}: low-credit declarant work changed")
+        eligible_prep.append(_mean_preparation_change(
+            runs, "baseline", "two_step", k, lambda b, t: credit[b["firm"]] != LOW_CREDIT))
+    assert pooled_low > 100, "too few low-credit boxes to check"
+    zero = [0.0] * len(SEEDS)
+    shift_e = paired_effect("two_step", "clearance start shift, no guarantee (h)", zero, start_shift)
+    prep_e = paired_effect("two_step", "preparation change, not low-credit (h)", zero, eligible_prep)
+    print(f"\n{_show(shift_e)}\n{_show(prep_e)}")
+    assert shift_e.ci_high < 0, _show(shift_e)
+    assert prep_e.ci_high < 0, _show(prep_e)
 
 
-def test_pre_arrival_firms_declare_lead_h_before_arrival_and_green_boxes_leave_released(runs):
+def _papers_in_hand_h(cfg, seed: int, cols: dict) -> tuple[np.ndarray, np.ndarray]:
+    """When each import box left its last origin port (arrival - sailing), and when its papers
+    (B/L and, without a guarantee, the duty funds) were in its consignee's hands (departure + B/L
+    issue + courier + duty funds), recomputed from the box's own draws. NaN for rows not matched
+    (exports, boxes whose vessel had not arrived by the end of the run)."""
+    model = ClearanceModel(cfg, seed)  # the same traders and draws as the run's
+    departed, papers = np.full(len(cols["flow"]), np.nan), np.full(len(cols["flow"]), np.nan)
+    arrived = (cols["flow"] == IMPORT) & (cols["vessel"] >= 0)
+    for call in schedule_calls(cfg, seed):
+        rows = np.flatnonzero(arrived & (cols["vessel"] == call.id))
+        if not len(rows):
+            continue
+        boxes = model.new_consignments(IMPORT, call.id, call.n_import)
+        assert len(boxes) == len(rows) and all(cols["firm"][rows] == [c.firm for c in boxes]), call.id
+        for row, c in zip(rows, boxes):
+            duty_h = 0.0 if model.trader(c.firm).has_guarantee else c.duty_funds_h
+            departed[row] = call.arrival_h - c.sailing_h
+            papers[row] = departed[row] + c.bl_issue_h + c.courier_h + duty_h
+    return departed, papers
+
+
+def _lodged_before_discharge(cols: dict) -> np.ndarray:
+    return (cols["flow"] == IMPORT) & (cols["declaration_lodged"] < cols["discharge"])
+
+
+def test_pre_arrival_declares_at_sea_only_boxes_whose_papers_were_in_hand(runs):
+    """Pre-arrival lets a consignee declare while the box is at sea, once its papers are in hand
+    and the vessel has left the origin. Every box lodged before discharge had its papers (B/L by
+    courier, duty funds unless guaranteed) before clearance started, and its clearance started
+    after the vessel left its last origin port; green boxes without certification leave customs
+    released at lodgement, before they are discharged."""
     cfg = reduced_config(*SCENARIOS["pre_arrival"])
-    lead_h, uptake = cfg.policies.pre_arrival.lead_h, cfg.policies.pre_arrival.uptake_share
     for k, seed in enumerate(SEEDS):
         cols = runs.cols("pre_arrival", k)
-        imports = (cols["flow"] == IMPORT) & np.isfinite(cols["declaration_lodged"])
-        advance = imports & ~(cols["declaration_lodged"] >= cols["discharge"])
-        # a firm takes part or not: all its declarations are advance ones, or none
-        firms_adv, firms_late = set(cols["firm"][advance]), set(cols["firm"][imports & ~advance])
-        both = sorted(firms_adv & firms_late)
-        assert not both, f"seed {seed}: firms both in and out: {both[:5]}"
-        n_firms = len(firms_adv | firms_late)
-        assert abs(len(firms_adv) / n_firms - uptake) < 4 * math.sqrt(uptake * (1 - uptake) / n_firms)
-        # lodged lead_h before the vessel's arrival (at time 0 for calls due within lead_h of the start)
-        arrived = advance & np.isfinite(cols["vessel_arrival"])
-        np.testing.assert_allclose(cols["declaration_lodged"][arrived],
-                                   np.maximum(cols["vessel_arrival"][arrived] - lead_h, 0), atol=2e-3)
-        # green boxes without certification are released at lodgement, i.e. by the time they are discharged
-        green = (arrived & (cols["channel"] == GREEN) & ~cols["needs_certification"]
-                 & np.isfinite(cols["discharge"]))
-        assert green.sum() > 500
-        assert np.all(cols["release"][green] <= cols["discharge"][green]), f"seed {seed}"
+        early = _lodged_before_discharge(cols)
+        assert early.sum() > 50, f"seed {seed}: too few lodgements before discharge ({early.sum()})"
+        departed_h, papers_h = _papers_in_hand_h(cfg, seed, cols)
+        assert np.isfinite(papers_h[early]).all()
+        without = early & ~(papers_h <= cols["clearance_started"] + TOL_H)
+        assert not without.any(), f"seed {seed}: declared at sea without papers: {_rows(without, cols)}"
+        too_soon = early & ~(departed_h <= cols["clearance_started"] + TOL_H)
+        assert not too_soon.any(), f"seed {seed}: declared before the vessel left: {_rows(too_soon, cols)}"
+        # the papers are what some consignees waited for (the recomputation is not vacuous)
+        bound = early & (np.abs(papers_h - cols["clearance_started"]) < TOL_H)
+        assert bound.sum() > 0, f"seed {seed}: no declaration waited for its papers"
+        green = early & (cols["channel"] == GREEN) & ~cols["needs_certification"]
+        assert green.sum() > 10
         np.testing.assert_allclose(cols["release"][green], cols["declaration_lodged"][green], atol=TOL_H)
+        assert np.all(cols["release"][green] < cols["discharge"][green]), f"seed {seed}"
 
 
-def test_the_same_firms_declare_in_advance_alone_and_in_the_full_package(runs):
-    """Pre-arrival uptake is drawn from its own stream: the package adds direct-pickup adopters only."""
-    for k, seed in enumerate(SEEDS):
-        alone, package = runs.cols("pre_arrival", k), runs.cols("full_package", k)
-
-        def advance_firms(cols):
-            imports = (cols["flow"] == IMPORT) & np.isfinite(cols["declaration_lodged"])
-            return set(cols["firm"][imports & ~(cols["declaration_lodged"] >= cols["discharge"])])
-
-        missing = advance_firms(alone) - advance_firms(package)
-        assert not missing, \
-            f"seed {seed}: firms declaring in advance alone but not in the package: {sorted(missing)[:5]}"
+def _uptake(cols: dict, cfg) -> float:
+    """Share of the cohort's import boxes (discharged) lodged before discharge."""
+    mask = measured(cols, cfg, IMPORT) & np.isfinite(cols["discharge"])
+    return float(np.mean(_lodged_before_discharge(cols)[mask]))
 
 
-def test_risk_management_sends_the_configured_shares_to_red(runs):
-    cfg = reduced_config(*SCENARIOS["risk_management"]).policies.risk_management
+def test_pre_arrival_uptake_rises_when_consignees_need_their_goods_sooner(runs):
+    """Declaring at sea pays only if the goods are wanted soon after arrival: with the usual need
+    dates few consignees do, with need dates two days after arrival many more do. Uptake is
+    reported as a share of boxes and of the firms that declared at sea at least once."""
+    cfg = reduced_config()
+    usual = [_uptake(runs.cols("pre_arrival", k), cfg) for k in range(len(SEEDS))]
+    soon = [_uptake(runs.cols("pre_arrival_need_soon", k), cfg) for k in range(len(SEEDS))]
+    e = paired_effect("pre_arrival", "share of boxes lodged before discharge", usual, soon)
+    for name in ("pre_arrival", "pre_arrival_need_soon"):
+        firms = [len(set(c["firm"][_lodged_before_discharge(c)])) / len(set(c["firm"][c["flow"] == IMPORT]))
+                 for c in (runs.cols(name, k) for k in range(len(SEEDS)))]
+        print(f"\n{name}: uptake, share of firms: {np.round(firms, 3)}")
+    print(f"uptake, share of boxes: usual need dates {np.round(usual, 3)}, sooner {np.round(soon, 3)}; {_show(e)}")
+    assert 0 < min(usual) and max(usual) < 0.5, usual
+    assert e.ci_low > 0, _show(e)
+
+
+def _expected_red_share(cfg_without, cfg_with) -> float:
+    """Import red share the risk-management thresholds imply (sim.agents.risk)."""
+    shares = copy.deepcopy(cfg_without.imports.channels)
+    rm = cfg_with.policies.risk_management
+    shares_after_retargeting(shares, cfg_without.firms.offence_rate_mean,
+                             cfg_without.customs.risk.targeting_power, rm.targeting_power, rm.red_odds_factor)
+    return shares.red
+
+
+@pytest.mark.parametrize("factor", [1.0, 2.0, 3.0, 6.0])
+def test_retargeting_keeps_the_shares_when_nothing_changes_and_inspects_less_for_a_higher_bar(factor):
+    base = reduced_config().imports.channels
+    shares = [copy.deepcopy(base) for _ in range(3)]
+    shares_after_retargeting(shares[0], 0.02, 1.37, 1.37, factor)
+    shares_after_retargeting(shares[1], 0.02, 1.37, 1.37, factor * 1.5)
+    shares_after_retargeting(shares[2], 0.02, 1.37, 2.0, factor)
+    if factor == 1.0:  # same targeting, same bar: the 2017 shares
+        assert shares[0].red == pytest.approx(base.red) and shares[0].yellow == pytest.approx(base.yellow)
+    assert shares[1].red < shares[0].red, "a higher bar must inspect fewer"
+    for s in shares:  # the document-check bar is kept: red + yellow do not depend on the red bar
+        assert s.green + s.yellow + s.red == pytest.approx(1.0)
+    assert shares[1].red + shares[1].yellow == pytest.approx(shares[0].red + shares[0].yellow)
+    assert 0 < shares[2].red, shares[2]
+
+
+def test_risk_management_inspects_the_share_its_targeting_and_thresholds_imply(runs):
+    """The red share is no input: it follows from the odds threshold and the targeting power
+    (sim.agents.risk.shares_after_retargeting), and the runs inspect that share."""
+    expected = _expected_red_share(reduced_config(), reduced_config(*SCENARIOS["risk_management"]))
+    base_red = reduced_config().imports.channels.red
+    assert expected < base_red / 2, (expected, base_red)
     for k, result in enumerate(runs("risk_management")):
-        for flow, target in (("import", cfg.red_share_import), ("export", cfg.red_share_export)):
-            f = result.summary["flows"][flow]
-            red = f["red"]["n"] / f["all"]["n"]
-            assert abs(red - target) < 0.2 * target + 3 * math.sqrt(target / f["all"]["n"]), \
-                f"seed {SEEDS[k]}: {flow} red share {red:.4f}, configured {target}"
+        f = result.summary["flows"]["import"]
+        red = f["red"]["n"] / f["all"]["n"]
+        assert abs(red - expected) < 0.2 * expected + 3 * math.sqrt(expected / f["all"]["n"]), \
+            f"seed {SEEDS[k]}: import red share {red:.4f}, implied {expected:.4f}"
+
+
+@pytest.mark.slow
+def test_a_higher_inspection_bar_inspects_fewer_and_reports_the_offences_it_misses(runs):
+    """Doubling ``red_odds_factor`` lowers the inspected share (paired over the seeds); the change
+    in detected and missed offences is printed, whichever way it goes."""
+    def figure(name, get):
+        return [get(r.summary["flows"]["import"]["all"]) for r in runs(name)]
+
+    inspected, missed = (
+        paired_effect("risk_management", label, figure("risk_management", get),
+                      figure("risk_management_higher_bar", get))
+        for label, get in (("import inspected share", lambda f: f["inspected_share"]),
+                           ("import offences missed", lambda f: f["offences"]["missed"])))
+    print(f"\nred_odds_factor 3 -> 6: {_show(inspected)}\n{_show(missed)}")
+    assert inspected.ci_high < 0, _show(inspected)
+
+
+def _lane_uptake(cols: dict, cfg) -> float:
+    """Share of the cohort's import boxes (every firm opted in) that left from the ship side."""
+    rows = measured(cols, cfg, IMPORT)
+    return float(np.mean(cols["fast_lane"][rows] == SHIP_SIDE_PICKUP))
+
+
+def test_direct_pickup_uptake_falls_when_trucking_fleets_are_full(runs):
+    """A ship-side truck is booked with the consignee's fleet for the vessel's day; a full fleet
+    refuses and the box goes to the yard. With fleets that are never full, every eligible box of an
+    opted-in firm (released by discharge, not red, no certification) leaves from the ship side."""
+    cfg = reduced_config()
+    usual = [_lane_uptake(runs.cols("direct_pickup", k), cfg) for k in range(len(SEEDS))]
+    ample = [_lane_uptake(runs.cols("direct_pickup_ample_fleet", k), cfg) for k in range(len(SEEDS))]
+    e = paired_effect("direct_pickup", "ship-side share, fleets never full - usual fleets", usual, ample)
+    print(f"\nship-side share: usual fleets {np.round(usual, 4)}, ample {np.round(ample, 4)}; {_show(e)}")
+    assert e.ci_low > 0, _show(e)
+    for k, seed in enumerate(SEEDS):
+        cols = runs.cols("direct_pickup_ample_fleet", k)
+        eligible = ((cols["flow"] == IMPORT) & (cols["channel"] != RED) & ~cols["needs_certification"]
+                    & (cols["release"] < cols["discharge"]))
+        left_in_yard = eligible & (cols["fast_lane"] != SHIP_SIDE_PICKUP)
+        assert eligible.sum() > 20 and not left_in_yard.any(), \
+            f"seed {seed}: eligible boxes sent to the yard: {_rows(left_in_yard, cols)}"
+
+
+def test_ship_side_trucks_wait_only_for_boxes_of_opted_in_firms(runs):
+    """A truck waits at the ship side only if it was booked: never without the policy, never when
+    no firm opts in; under forced opt-in every lane box's truck waited for the crane, and an
+    eligible box left in the yard had no truck (its fleet refused the booking)."""
+    for name in ("baseline", "pre_arrival", "direct_loading"):
+        for k in range(len(SEEDS)):
+            assert not (runs.cols(name, k)["ship_side_wait_h"] > 0).any(), name
+    nobody = columns(adoption_run(1, NOBODY_ADOPTS))
+    assert not (nobody["ship_side_wait_h"] > 0).any(), "a truck waited for a firm that did not opt in"
+    for k, seed in enumerate(SEEDS):
+        cols = runs.cols("direct_pickup", k)
+        lane, waited = cols["fast_lane"] == SHIP_SIDE_PICKUP, cols["ship_side_wait_h"] > 0
+        assert lane.sum() > 20 and (lane & ~waited).sum() == 0, f"seed {seed}: lane box without a truck"
+        eligible = ((cols["flow"] == IMPORT) & (cols["channel"] != RED) & ~cols["needs_certification"]
+                    & (cols["release"] < cols["discharge"]))
+        bad = eligible & ~lane & waited
+        assert not bad.any(), f"seed {seed}: a truck waited, the box went to the yard: {_rows(bad, cols)}"
+        assert (eligible & ~lane).sum() > 0, f"seed {seed}: no booking refused (the test above needs one)"
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "model: sim/policies/direct_pickup.py ship_side_pickup() sends the truck at c.arrival_h + "
+    "berthing_h, the vessel's ACTUAL (delayed) arrival, which consignees also know 72 h ahead "
+    "(vessel_call.py sets c.arrival_h = call.arrival_h at the manifest); so a late vessel never "
+    "costs the truck waiting time and delays barely move uptake (issue 8: the truck is booked for "
+    "the vessel window, scheduled_h)"))
+def test_direct_pickup_trucks_wait_longer_and_uptake_falls_when_vessels_are_late(runs):
+    cfg = reduced_config()
+    usual = [_lane_uptake(runs.cols("direct_pickup", k), cfg) for k in range(len(SEEDS))]
+    late = [_lane_uptake(runs.cols("direct_pickup_late_vessels", k), cfg) for k in range(len(SEEDS))]
+
+    def wait(name, k):
+        w = runs.cols(name, k)["ship_side_wait_h"]
+        return float(w[w > 0].mean())
+
+    waits = paired_effect("direct_pickup", "ship-side truck wait (h), late - usual vessels",
+                          [wait("direct_pickup", k) for k in range(len(SEEDS))],
+                          [wait("direct_pickup_late_vessels", k) for k in range(len(SEEDS))])
+    uptake = paired_effect("direct_pickup", "ship-side share, late - usual vessels", usual, late)
+    print(f"\n{_show(waits)}\n{_show(uptake)}")
+    assert waits.ci_low > 0.5, _show(waits)
+    assert uptake.ci_high < 0, _show(uptake)
+
+
+@pytest.mark.parametrize("scenario", [
+    "baseline", "e_documents", "full_package",
+    pytest.param("direct_pickup", marks=pytest.mark.xfail(strict=True, reason=(
+        "model: sim/flows/imports.py import_container(): the ship-side branch (c.ship_side is not "
+        "None) leaves the port without `yield c.delivery_order`, so with paper B/Ls most lane "
+        "boxes gate out hours before the carrier issues their D/O (seed 1: 54 of 77)"))),
+])
+def test_no_import_leaves_before_its_delivery_order(runs, scenario):
+    """The carrier's delivery order comes after the vessel's arrival and the consignee's start of
+    clearance, and a box leaves the terminal only with it."""
+    for k, seed in enumerate(SEEDS):
+        cols = runs.cols(scenario, k)
+        imports = cols["flow"] == IMPORT
+        for late, early in (("delivery_order", "vessel_arrival"), ("delivery_order", "clearance_started"),
+                            ("gate_out", "delivery_order")):
+            _never_before(cols, imports, late, early, f"{scenario} seed {seed}")
+        out = imports & np.isfinite(cols["gate_out"])
+        assert np.isfinite(cols["delivery_order"][out]).all(), f"seed {seed}: out without a D/O"
 
 
 # --------------------------------------------------------------------------- eligibility
@@ -319,12 +579,16 @@ def assert_no_violations(violations: dict[str, np.ndarray], cols: dict, where: s
     assert not broken, f"{where}: eligibility violated: {broken}"
 
 
+# at least this many lane boxes per run (the package's firms adopt by learning, the others are forced)
+LANE_USE = {"direct_pickup": 20, "direct_loading": 100, "full_package": 5}
+
+
 @pytest.mark.parametrize("scenario", ["direct_pickup", "full_package"])
 def test_ship_side_pickup_never_takes_a_box_that_needs_controls_or_is_not_released(runs, scenario):
     horizon_h = reduced_config(*SCENARIOS[scenario]).run.horizon_days * 24.0
     for k, seed in enumerate(SEEDS):
         cols = runs.cols(scenario, k)
-        assert (cols["fast_lane"] == SHIP_SIDE_PICKUP).sum() > 500, f"seed {seed}: lane unused"
+        assert (cols["fast_lane"] == SHIP_SIDE_PICKUP).sum() > LANE_USE[scenario], f"seed {seed}: lane unused"
         assert_no_violations(ship_side_violations(cols, horizon_h), cols, f"{scenario} seed {seed}")
 
 
@@ -332,19 +596,8 @@ def test_ship_side_pickup_never_takes_a_box_that_needs_controls_or_is_not_releas
 def test_loading_on_arrival_only_takes_exports_released_before_gate_in(runs, scenario):
     for k, seed in enumerate(SEEDS):
         cols = runs.cols(scenario, k)
-        assert (cols["fast_lane"] == LOADING_ON_ARRIVAL).sum() > 100, f"seed {seed}: lane unused"
+        assert (cols["fast_lane"] == LOADING_ON_ARRIVAL).sum() > LANE_USE[scenario], f"seed {seed}: lane unused"
         assert_no_violations(loading_on_arrival_violations(cols), cols, f"{scenario} seed {seed}")
-
-
-def test_forced_direct_pickup_takes_every_box_released_before_discharge(runs):
-    """With every firm opted in, eligibility is the only filter: none is left in the yard."""
-    for k, seed in enumerate(SEEDS):
-        cols = runs.cols("direct_pickup", k)
-        eligible = ((cols["flow"] == IMPORT) & (cols["channel"] != RED) & ~cols["needs_certification"]
-                    & (cols["release"] < cols["discharge"]))
-        left_in_yard = eligible & (cols["fast_lane"] != SHIP_SIDE_PICKUP)
-        assert not left_in_yard.any(), \
-            f"seed {seed}: eligible boxes sent to the yard: {_rows(left_in_yard, cols)}"
 
 
 @pytest.mark.parametrize("scenario", ["baseline", "pre_arrival", "e_documents", "risk_management",
@@ -355,25 +608,27 @@ def test_no_fast_lane_without_a_fast_lane_policy(runs, scenario):
         assert np.all(cols["fast_lane"] == USUAL_ROUTE)
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**16),
-       lead_h=st.floats(0.0, MANIFEST_LEAD_H),
+       need_lag_h=st.floats(10.0, 200.0),
+       trucks=st.floats(110.0, 1000.0),
        transfer_h=st.floats(0.02, 0.5),
        gate_in_before_h=st.floats(0.0, 12.0),
        forced=st.booleans(),
        package=st.booleans())
-def test_fast_lanes_respect_eligibility_for_random_parameters_and_seeds(seed, lead_h, transfer_h,
+def test_fast_lanes_respect_eligibility_for_random_parameters_and_seeds(seed, need_lag_h, trucks, transfer_h,
                                                                         gate_in_before_h, forced, package):
-    overrides = ["run.horizon_days=12", "run.warmup_days=2", "run.cooldown_days=2",
+    overrides = ["run.horizon_days=12", "run.warmup_days=2", "run.cooldown_days=2", "run.drain_cap_days=2",
                  "package=full" if package else "policy=[direct_pickup,direct_loading]",
-                 f"policies.direct_pickup.advance_lodgement_h={lead_h}",
+                 f"behaviour.consignees.need_lag.mean_h={need_lag_h}",
+                 f"behaviour.truckers.trucks_per_100_boxes_per_day={trucks}",
                  f"policies.direct_pickup.transfer.mean_h={transfer_h}",
                  f"policies.direct_loading.gate_in_before_loading_h={gate_in_before_h}",
                  f"policies.direct_pickup.adoption.forced={str(forced).lower()}",
                  f"policies.direct_loading.adoption.forced={str(forced).lower()}"]
     cfg = reduced_config(*overrides)
     cols = columns(run(cfg, seed=seed))
-    where = f"seed {seed}, {overrides[3:]}"
+    where = f"seed {seed}, {overrides[4:]}"
     violations = ship_side_violations(cols, cfg.run.horizon_days * 24.0)
     violations["no gate-out within 1 h of discharge"] &= False  # transfer times vary here
     late = ((cols["fast_lane"] == SHIP_SIDE_PICKUP)
@@ -408,7 +663,7 @@ def _never_before(cols: dict, rows: np.ndarray, late: str, early: str, where: st
         f"{where}: {late} before {early}: {_rows(bad, cols, ('flow', 'channel', early, late))}"
 
 
-CUSTOMS_CHAIN = ("declaration_lodged", "risk_assessed", "doc_check_start", "doc_check_end",
+CUSTOMS_CHAIN = ("clearance_started", "declaration_lodged", "risk_assessed", "doc_check_start", "doc_check_end",
                  "inspection_queued", "inspection_start", "inspection_end", "certification_start",
                  "certification_end", "release")
 
@@ -462,7 +717,7 @@ def test_milestones_stay_in_order_with_advance_declarations(runs, scenario):
         cols = runs.cols(scenario, k)
         if scenario in ("pre_arrival", "direct_pickup", "full_package"):
             advance = (cols["flow"] == IMPORT) & (cols["declaration_lodged"] < cols["discharge"])
-            assert advance.sum() > 500, f"{scenario} seed {seed}: too few advance declarations to check"
+            assert advance.sum() > 50, f"{scenario} seed {seed}: too few advance declarations to check"
         assert_milestones_in_order(cols, f"{scenario} seed {seed}")
 
 
@@ -478,7 +733,7 @@ def _lane_boxes(runs, scenario: str, lane: int, flow: int):
     cfg = reduced_config(*SCENARIOS[scenario])
     out = []
     for k in range(len(SEEDS)):
-        cols, base = runs.cols(scenario, k), runs.cols("baseline", k)
+        base, cols = runs.pair("baseline", scenario, k)
         out.append((cols, base, measured(base, cfg, flow) & (cols["fast_lane"] == lane)))
     return out
 
@@ -574,13 +829,14 @@ def test_direct_pickup_takes_eligible_boxes_from_discharge_to_gate_out_in_minute
     assert m["pickup_max_min"] <= 60, m
     # the Tianjin pickup standard: >= 60 % within 30 min, >= 90 % within 60 min
     assert m["pickup_within_30min"] >= 0.6 and m["pickup_within_60min"] >= 0.9, m
-    assert m["pickup_baseline_median_h"] >= 48, "the same boxes took days in the baseline"
+    # lane boxes are those whose goods were wanted soon: the baseline already collected them early
+    assert m["pickup_baseline_median_h"] >= 24, "the same boxes took a day or more in the baseline"
 
 
 def test_direct_loading_loads_lane_boxes_within_hours_of_gate_in(magnitudes):
     m = magnitudes
     assert m["loading_median_h"] <= 3, m
-    assert m["loading_baseline_median_h"] >= 24, "the same boxes waited days in the yard in the baseline"
+    assert m["loading_baseline_median_h"] >= 12, "the same boxes waited half a day or more in the baseline"
 
 
 def test_direct_loading_lane_boxes_do_not_miss_their_vessel_more_often(magnitudes):
@@ -599,8 +855,19 @@ def test_pre_arrival_releases_green_boxes_by_discharge(magnitudes):
 
 
 # --------------------------------------------------------------------------- adoption
+# Firms learn from the realised costs of lane boxes; with the usual need dates and fleets about 1 %
+# of import boxes could take the lane, too few to learn from on the reduced port. Here consignees
+# need their goods about a day after arrival and fleets have trucks to spare, so about a third of
+# the boxes of adopters take the lane, and firms review their choice every few days.
+ADOPTION = ("policy=direct_pickup", "behaviour.consignees.need_lag.mean_h=30",
+            "behaviour.truckers.trucks_per_100_boxes_per_day=1000",
+            "policies.direct_pickup.adoption.review_prob_per_day=0.3")
+
+
+@functools.lru_cache(maxsize=None)
 def adoption_run(seed: int = 1, *extra: str):
-    return run(reduced_config("policy=direct_pickup", *extra), seed=seed)
+    """Direct pickup with adoption by learning (shared by the tests that read it; not mutated)."""
+    return run(reduced_config(*ADOPTION, *extra), seed=seed)
 
 
 @pytest.fixture(scope="module")
@@ -611,26 +878,23 @@ def learning_run():
 def test_direct_pickup_adoption_rises_over_time_when_the_lane_saves_money(learning_run):
     share = learning_run.daily["direct_pickup_adoption"].to_numpy()
     assert len(share) == learning_run.config.run.horizon_days
-    assert share[0] < 0.1, share
+    assert share[0] < 0.5, share
     assert np.all(np.diff(share) >= -1e-12), f"adoption fell although the lane pays: {share.round(3)}"
-    assert share[-1] > 0.5 and share[-1] > share[len(share) // 2] > share[0], share.round(3)
+    assert share[-1] > 0.9 and share[-1] > share[len(share) // 4] > share[0], share.round(3)
     # and the boxes follow: more of them leave by the ship side late in the run than early
     cols = columns(learning_run)
     imports = cols["flow"] == IMPORT
-    week = 7 * 24.0
-    early = imports & (cols["vessel_arrival"] < week)
-    late = imports & (cols["vessel_arrival"] >= 3 * week) & (cols["vessel_arrival"] < 4 * week)
+    early = imports & (cols["vessel_arrival"] < 48.0)
+    late = imports & (cols["vessel_arrival"] >= 240.0) & (cols["vessel_arrival"] < 384.0)
     lane = cols["fast_lane"] == SHIP_SIDE_PICKUP
-    assert lane[late].mean() > lane[early].mean() + 0.2, (lane[early].mean(), lane[late].mean())
+    assert lane[late].mean() > lane[early].mean() + 0.05, (lane[early].mean(), lane[late].mean())
 
 
-@pytest.mark.parametrize("extra", [
-    pytest.param(("policies.direct_pickup.adoption.switching_cost_cny=1e9",),
-                 id="switching_cost_above_saving"),
-    pytest.param(("policies.direct_pickup.adoption.prior_saving_cny=-1000",), id="no_expected_saving"),
-])
-def test_no_firm_adopts_direct_pickup_when_it_cannot_pay(extra):
-    result = adoption_run(1, *extra)
+NOBODY_ADOPTS = "policies.direct_pickup.adoption.switching_cost_cny=1e9"  # above any saving
+
+
+def test_no_firm_adopts_direct_pickup_when_it_cannot_pay():
+    result = adoption_run(1, NOBODY_ADOPTS)
     share = result.daily["direct_pickup_adoption"].to_numpy()
     assert np.all(share == 0), share
     assert result.summary["flows"]["import"]["all"]["fast_lane_share"] == 0
@@ -638,13 +902,13 @@ def test_no_firm_adopts_direct_pickup_when_it_cannot_pay(extra):
 
 
 def test_adopters_drop_direct_pickup_when_it_turns_out_to_cost_more(learning_run):
-    """A lane that keeps the truck waiting 300 h at the ship side costs more than the yard: firms
-    join on the advertised saving, then leave once realised costs come in."""
-    result = adoption_run(1, "policies.direct_pickup.transfer.mean_h=300")
+    """A lane whose ship-side transfer takes five days (the goods' time cost runs) costs more than
+    the yard: firms join on the advertised saving, then leave once realised costs come in."""
+    result = adoption_run(1, "policies.direct_pickup.transfer.mean_h=120")
     share = result.daily["direct_pickup_adoption"].to_numpy()
     paying = learning_run.daily["direct_pickup_adoption"].to_numpy()
-    assert share.max() > 0.2, "firms should first join on the prior"
-    assert share[-1] < share.max() - 0.15, share.round(3)
+    assert share.max() > 0.5, "firms should first join on the prior"
+    assert share[-1] < share.max() - 0.3, share.round(3)
     assert share[-1] < paying[-1] - 0.3, (share[-1], paying[-1])
 
 
@@ -652,13 +916,12 @@ def test_adopters_drop_direct_pickup_when_it_turns_out_to_cost_more(learning_run
 def test_full_package_accounts_for_every_consignment(runs):
     cfg = reduced_config(*SCENARIOS["full_package"])
     horizon_h = cfg.run.horizon_days * 24.0
-    max_lead_h = MAX_LEAD_FACTOR * cfg.exports.gate_in_lead.mean_h  # export rows exist from then
     for seed, result in zip(SEEDS, runs("full_package")):
         cols = columns(result)  # every box this run created, drain included
         calls = schedule_calls(cfg, seed)
         end_h = horizon_h + 24.0 * result.summary["drain_days"]  # arrivals go on in the drain
         expected = {IMPORT: sum(c.n_import for c in calls if c.arrival_h - MANIFEST_LEAD_H < end_h),
-                    EXPORT: sum(c.n_export for c in calls if c.scheduled_h - max_lead_h < end_h)}
+                    EXPORT: sum(c.n_export for c in calls if c.scheduled_h - BOOKING_LEAD_H < end_h)}
         released = np.isfinite(cols["release"])
         detained = cols["outcome"] == DETECTED
         assert not (released & detained).any()
@@ -691,9 +954,9 @@ def test_full_package_accounts_for_every_consignment(runs):
             assert b["arrived"] == b["served"] + b["lost"] + b["in_system"] > 0, block
 
 
-def test_container_flows_do_not_depend_on_the_bonded_zone_or_bunker_market():
+def test_container_flows_do_not_depend_on_the_bonded_zone_or_bunker_market(runs):
     """Why the full package (zone and bunkering on) pairs with a baseline that has them off."""
-    without = run_scenario("baseline", SEEDS[0])
+    without = runs("baseline")[0]
     with_them = run(reduced_config(*WITH_ZONE_AND_BUNKERING), seed=SEEDS[0])
     a, b = columns(without), columns(with_them)
     assert a.keys() == b.keys()
@@ -763,9 +1026,12 @@ def test_full_package_reports_every_metric(runs):
                 assert set(g["cost_cny"]) >= {"storage", "handling", "inspection", "detention", "brokerage",
                                               "truck_waiting", "inventory", "border_documentary", "total"}
                 assert g["n"] > 0 and 0 <= g["fast_lane_share"] <= 1 and 0 <= g["inspected_share"] <= 1
-            assert f["all"]["fast_lane_share"] > 0, f"{name}: the package's fast lane is never used"
+
         bad = _undefined_leaves(s)
         assert not bad, f"seed {result.seed}: undefined figures: {bad[:5]}"
+        cols = columns(result)
+        for lane in (SHIP_SIDE_PICKUP, LOADING_ON_ARRIVAL):
+            assert (cols["fast_lane"] == lane).any(), f"seed {result.seed}: the package's lane {lane} is never used"
         for lane in ("direct_pickup_adoption", "direct_loading_adoption"):
             series = result.daily[lane].to_numpy()
             assert np.all((series >= 0) & (series <= 1)), (lane, series)

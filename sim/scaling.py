@@ -13,7 +13,8 @@ from sim.schema import ClearwayConfig
 VOLUMES = ("imports.boxes_per_day", "exports.boxes_per_day", "vessels.calls_per_day")
 CAPACITIES = ("vessels.berths", "customs.doc_officers", "customs.inspection_teams",
               "customs.certification_slots", "terminal.shuttles", "terminal.gate_lanes",
-              "terminal.appointment_slots_per_h", "terminal.yard_capacity_teu")
+              "terminal.appointment_slots_per_h", "terminal.yard_capacity_teu",
+              "bonded_zone.zone_firms")  # the zone's firms are some of the section's importers
 
 
 def scaled_overrides(cfg: ClearwayConfig, factor: float) -> list[str]:

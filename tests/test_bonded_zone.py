@@ -199,7 +199,7 @@ def test_collective_declarations_are_still_document_checked_and_find_offences():
         assert abs(checked / lodged - p) < 3 * np.sqrt(p * (1 - p) / lodged) + 1e-9, policy
         assert (zone.log.view()["outcome"] == DETECTED).sum() > 0, policy
     off, on = summary(cached(1, "off")), summary(cached(1, "forced"))
-    assert on["declarations_lodged"] < off["declarations_lodged"] / 2  # batching: far fewer checks
+    assert on["declarations_lodged"] < 0.6 * off["declarations_lodged"]  # batching: far fewer checks
     # one check chance per order instead of one per shipment: coverage falls, but not to zero
     assert 0.5 * off["enforcement"]["doc_checked_order_share"] < on["enforcement"]["doc_checked_order_share"] \
         < off["enforcement"]["doc_checked_order_share"]

@@ -96,9 +96,17 @@ def test_same_seed_is_reproduced_in_a_fresh_process_with_another_hash_seed(tmp_p
 # --------------------------------------------------------------------------- stream separation
 
 
+def common_rows(base: dict, other: dict) -> tuple[dict, dict]:
+    """Both logs cut to the rows both runs created. Rows are created in the same order; a run
+    whose cohort finishes later drains longer and so creates more boxes after the horizon."""
+    n = min(len(base["flow"]), len(other["flow"]))
+    return {k: v[:n] for k, v in base.items()}, {k: v[:n] for k, v in other.items()}
+
+
 def assert_same_consignments(base: dict, other: dict) -> None:
     """Row by row on consignment id: identity, arrival and vessel call are those of the baseline."""
-    assert len(base["flow"]) == len(other["flow"]), "a different number of consignments was created"
+    base, other = common_rows(base, other)
+    assert len(base["flow"]) > 1000
     for name in IDENTITY:
         differ = base[name] != other[name]
         assert not differ.any(), f"{name} differs for ids {np.flatnonzero(differ)[:10].tolist()}"
@@ -129,6 +137,7 @@ def baseline(small_run):
 
 def test_fewer_inspection_teams_leave_arrivals_and_attributes_unchanged(baseline, small_run):
     other = columns(small_run("customs.inspection_teams=8"))  # utilisation 0.64 -> 0.96
+    baseline, other = common_rows(baseline, other)
     assert_same_consignments(baseline, other)
     assert_same_durations(baseline, other, "doc_check_start", "doc_check_end")
     assert_same_durations(baseline, other, "inspection_start", "inspection_end")
@@ -153,6 +162,7 @@ def test_faster_doc_check_leaves_arrivals_and_attributes_unchanged(baseline, sma
 def test_other_channel_shares_leave_arrivals_and_attributes_unchanged(baseline, small_run):
     other = columns(small_run("imports.channels.green=0.7", "imports.channels.yellow=0.25",
                               "imports.channels.red=0.05"))
+    baseline, other = common_rows(baseline, other)
     assert_same_consignments(baseline, other)
     imports = (baseline["flow"] == IMPORT) & (baseline["channel"] >= 0) & (other["channel"] >= 0)
     changed = baseline["channel"][imports] != other["channel"][imports]
@@ -191,7 +201,8 @@ def test_export_gate_in_moves_only_by_gate_waiting_when_capacity_changes(baselin
 
     It may move with a scenario, but only by gate waiting: never by more than a few hours.
     """
-    other = columns(small_run("customs.inspection_teams=8"))
+    base, other = common_rows(baseline, columns(small_run("customs.inspection_teams=8")))
+    baseline = base
     exports = (baseline["flow"] == EXPORT) & np.isfinite(baseline["gate_in"]) & np.isfinite(other["gate_in"])
     assert exports.sum() > 1000
     shift = np.abs(baseline["gate_in"][exports].astype(np.float64) - other["gate_in"][exports])

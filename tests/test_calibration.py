@@ -22,7 +22,7 @@ SIZES = [
 @pytest.fixture(scope="module", params=SIZES)
 def table(request):
     share, seeds = request.param
-    overrides = ["run.horizon_days=24", "run.write_log=false"]  # 14 warm-up: as the fit ran
+    overrides = ["run.horizon_days=24", "run.cooldown_days=3", "run.write_log=false"]  # as the fit ran
     if share != 1.0:
         overrides += scaled_overrides(load_config("shanghai", []), share)
     cfg = load_config("shanghai", overrides)

@@ -33,7 +33,7 @@ MISSING = [name for name, ok in (
 pytestmark = pytest.mark.skipif(bool(MISSING), reason="browser tests need " + ", ".join(MISSING))
 SERVER_START_S = 90  # bounded waits (s): the server's first page, a chart, a what-if run
 CHART_S = 60
-RUN_S = 120
+RUN_S = 300
 
 
 def _free_port() -> int:

@@ -110,10 +110,12 @@ def assert_same_consignments(base: dict, other: dict) -> None:
     for name in IDENTITY:
         differ = base[name] != other[name]
         assert not differ.any(), f"{name} differs for ids {np.flatnonzero(differ)[:10].tolist()}"
-    imports = base["flow"] == IMPORT
+    # boxes whose vessel arrived in both runs (a shorter drain stops before the last calls arrive)
+    imports = (base["flow"] == IMPORT) & np.isfinite(base["vessel_arrival"]) & np.isfinite(other["vessel_arrival"])
+    assert imports.sum() > 1000
     for name in ("vessel_arrival", "vessel"):
         a, b = base[name][imports], other[name][imports]
-        assert np.array_equal(a, b, equal_nan=True), f"import {name} differs"
+        assert np.array_equal(a, b), f"import {name} differs"
 
 
 def assert_same_durations(base: dict, other: dict, start: str, end: str) -> None:

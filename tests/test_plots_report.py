@@ -436,9 +436,8 @@ def test_direct_pickup_bullet_reports_fast_lane_share_and_enforcement(experiment
     share = experiment["comparison"].query(
         "scenario == 'direct_pickup' and kpi == 'import_fast_lane_share'"
     )
-    assert (
-        f"{100 * share['scenario_mean'].iloc[0]:.1f} % of import boxes took a fast lane" in bullet
-    )
+    if share["scenario_mean"].iloc[0] >= 0.0005:  # a share that rounds to 0.0 % is not stated
+        assert f"{100 * share['scenario_mean'].iloc[0]:.1f} % of import boxes took a fast lane" in bullet
     assert "Enforcement (imports):" in bullet and "offences missed" in bullet
 
 

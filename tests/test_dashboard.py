@@ -153,7 +153,7 @@ def test_whatif_run_completes_beside_the_baseline(server, browser, shot):
                      "[contains(@class, 'v-slider')]//*[@role='slider']")
         thumb.send_keys(Keys.HOME)
     _css(browser, ".reform-pre_arrival").click()
-    chosen = ("Section 5 %, 6 days, seed 1; 3 inspection teams, 3 document officers; "
+    chosen = ("Section 5 %, 6 days, seed 1; 3 inspection teams, 6 document officers; "
               "Pre-arrival processing")
     _wait(browser, CHART_S, lambda b: chosen in _css(b, ".whatif-next").text)  # the server has them
     _css(browser, ".run-whatif").click()

@@ -219,6 +219,6 @@ def test_readme_sweep_quick_ends_in_a_report_with_an_explainable_effect(tmp_path
     _report_files(tmp_path)
     comparison = pd.read_csv(tmp_path / "comparison.csv").set_index(["scenario", "kpi"])
     edocs = comparison.loc[("e_documents", "import_port_time_h")]
-    assert edocs["diff_ci_high"] < -5  # hours
+    assert edocs["diff_ci_high"] < 0  # hours: a cut, its size set by how many were waiting for paper
     teams = comparison.loc[("fewer_teams", "import_port_time_h")]
     assert abs(teams["diff_mean"]) < 1

@@ -40,7 +40,7 @@ class Consignee(Trader):
     def __init__(self, model, *args, own_warehouse_cny_per_teu_day: float = 0.0):
         super().__init__(model, *args)
         self.own_warehouse_cny_per_teu_day = own_warehouse_cny_per_teu_day
-        self.to_collect: list[Consignment] = []  # released boxes with their D/O, in the yard
+        self.to_collect: list[tuple[int, Consignment]] = []  # (planned day, box): released, D/O in hand
 
     def must_pay_duty_first(self, c: Consignment) -> bool:
         return not (self.has_guarantee or self.model.measures.releases_before_duty(c))
@@ -88,22 +88,20 @@ class Consignee(Trader):
         return self.model.measures.may_declare_before_arrival(c)
 
     def collect_later(self, c: Consignment) -> None:
-        self.to_collect.append(c)
-
-    def pickup_day(self, c: Consignment, today: int) -> int:
-        """The day it collects ``c``: the planned one, or today if that has passed."""
-        return max(today, math.floor(self.planned_pickup_h(c, c.discharge_h) / DAY_H))
+        """``c`` is released with its D/O: plan its pickup day once (the plan depends only on the
+        box's discharge, need date and tariffs); :meth:`book_pickups` collects it on that day."""
+        self.to_collect.append((math.floor(self.planned_pickup_h(c, c.discharge_h) / DAY_H), c))
 
     def book_pickups(self, today: int) -> None:
-        """Book trucks for the boxes it wants today; keep the others for a later day."""
+        """Book trucks for the boxes planned for today or earlier; keep the others for later."""
         keep = []
         working = self.model.config.behaviour.truckers.working
-        for c in self.to_collect:
-            if self.pickup_day(c, today) > today:
-                keep.append(c)
+        for planned_day, c in self.to_collect:
+            if planned_day > today:
+                keep.append((planned_day, c))
             elif self.fleet.book(today):
                 self.model.start_pickup(c, hour_in_office(today, c.truck_u, working))
             else:
                 self.model.log.truck_refusals[c.id] += 1
-                keep.append(c)
+                keep.append((planned_day, c))
         self.to_collect = keep

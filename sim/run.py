@@ -7,8 +7,10 @@ writes the run folder: ``log.parquet`` (one row per consignment), ``summary.json
 """
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,11 +51,13 @@ def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | No
     if output is not None:
         check_output_dir(output, estimate_disk_bytes(config), field="output")
     started = time.perf_counter()
-    model = ClearanceModel(config, seed)
-    model.run_horizon(on_day)
-    at_horizon = horizon_figures(model)
-    model.drain()
-    summary = summarise(model, at_horizon)
+    with _collector_for_simulation():
+        model = ClearanceModel(config, seed)
+        gc.freeze()  # the built model lives all run: the collector need not scan it again
+        model.run_horizon(on_day)
+        at_horizon = horizon_figures(model)
+        model.drain()
+        summary = summarise(model, at_horizon)
     wall_s = time.perf_counter() - started
     summary["wall_s"] = wall_s
     summary["consignments_per_s"] = model.log.size / wall_s
@@ -63,6 +67,24 @@ def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | No
     if output is not None:
         write_run(result, Path(output))
     return result
+
+
+@contextmanager
+def _collector_for_simulation(young_threshold: int = 50_000):
+    """Collect garbage less often while simulating, then restore the interpreter's settings.
+
+    A run allocates millions of short-lived events and generators that reference counting frees;
+    the cyclic collector's default (a young collection every 700 allocations, each older
+    generation scanned as it fills) spent about a fifth of a run's time re-scanning the live
+    model. Cycles are still collected, only in larger batches. Results do not depend on it.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(young_threshold, before[1], before[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 def log_table(model: ClearanceModel) -> pa.Table:

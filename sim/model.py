@@ -64,7 +64,7 @@ def build_sub_models(model) -> dict:
 AGENT_REPORTERS = {  # per agent and day (``model.datacollector.get_agenttype_vars_dataframe``)
     Consignee: {"boxes_waiting_for_pickup": lambda a: len(a.to_collect)},
     Shipper: {"boxes_at_factory": lambda a: len(a.to_send)},
-    Broker: {"declarations_waiting": lambda a: len(a.declarants.queue), "keyed": "keyed"},
+    Broker: {"declarations_waiting": lambda a: a.declarants.waiting(a.model.env.now), "keyed": "keyed"},
     TruckingCompany: {"bookings_refused": "refused"},
 }
 
@@ -188,7 +188,7 @@ class ClearanceModel(mesa.Model):
             "detained": lambda m: m.customs.detained,
             "boxes_waiting_for_pickup": lambda m: sum(len(c.to_collect) for c in m.consignees),
             "boxes_at_factories": lambda m: sum(len(s.to_send) for s in m.shippers),
-            "declarations_waiting_at_brokers": lambda m: sum(len(b.declarants.queue) for b in m.brokers),
+            "declarations_waiting_at_brokers": lambda m: sum(b.declarants.waiting(m.env.now) for b in m.brokers),
             "truck_bookings_refused": lambda m: sum(f.refused for f in m.fleets),
         }
         for name in self.measures.daily_series():

@@ -8,27 +8,47 @@ unlimited station: nobody waits, service is a pure delay.
 
 Optional working hours: a server that becomes free outside the shift holds the next consignment
 until the shift opens (inspection teams and labs work days; the desk can be 24 h).
+
+With ``book_ahead``, a station that serves first come, first served round the clock books each
+consignment's start the moment it arrives (:mod:`sim.booked_servers`): one SimPy timeout per visit
+instead of a request, a timeout and a release. Its statistics follow the booked starts and ends
+as they come due. A station whose servers are held for work of unknown length (``join``, ``begin``,
+``finish``: berths, barges) or withdrawn in an outage must not book ahead.
 """
 from __future__ import annotations
 
+import heapq
+import itertools
+
 import simpy
+
+from sim.booked_servers import BookedServers
 
 
 class Station:
     def __init__(self, env: simpy.Environment, name: str, servers: int, *,
-                 priority: bool = False, shift: tuple[float, float] = (0.0, 24.0)):
+                 priority: bool = False, shift: tuple[float, float] = (0.0, 24.0),
+                 book_ahead: bool = False):
         self.env = env
         self.name = name
         self.servers = servers
+        self.priority = priority
+        self.shift_start_h, self.shift_end_h = shift
+        self.always_open = shift == (0.0, 24.0)
+        self.booked = None  # BookedServers when starts are booked on arrival
+        # booked changes not yet reached: (end_h, -1 busy, -1 present) and
+        # (start_h, +1 busy, 0, ticket, stamp, row), applied by _tick as they come due
+        self._due: list[tuple] = []
+        self._tickets = itertools.count()  # orders booked starts at the same instant
         if servers == 0:
             self.resource = None
+        elif book_ahead and not priority and self.always_open:
+            self.resource = None
+            self.booked = BookedServers(servers)
         elif priority:
             self.resource = simpy.PriorityResource(env, servers)
         else:
             self.resource = simpy.Resource(env, servers)
-        self.priority = priority
-        self.shift_start_h, self.shift_end_h = shift
-        self.always_open = shift == (0.0, 24.0)
         self.reset_statistics()
 
     # ------------------------------------------------------------------ the procedure
@@ -47,6 +67,8 @@ class Station:
             if stamp is not None:
                 _write(stamp, row, now)
             return now
+        if self.booked is not None:
+            return (yield from self._serve_booked(service_h, stamp, row))
         request = self.join(priority)
         if request is None:
             return (yield from self._work(service_h, stamp, row))
@@ -57,6 +79,24 @@ class Station:
                 if wait_h > 0:
                     yield self.env.timeout(wait_h)
             return (yield from self._work(service_h, stamp, row))
+
+    def _serve_booked(self, service_h: float, stamp, row: int):
+        """Book the start now (the first server free), wait until the work is done."""
+        now = self.env.now
+        self._tick()
+        self.present += 1
+        self.arrivals += 1
+        start, end = self.booked.book(now, service_h)
+        if start > now:  # stamped when it comes due: the log never holds a start yet to come
+            heapq.heappush(self._due, (start, 1, 0, next(self._tickets), stamp, row))
+        else:
+            self.busy += 1
+            if stamp is not None:
+                _write(stamp, row, start)
+        heapq.heappush(self._due, (end, -1, -1))
+        yield self.env.timeout(end - now)
+        self._tick()  # the visit's own start is logged by the time it ends
+        return start
 
     def _work(self, service_h: float, stamp, row: int):
         start = self.begin()
@@ -99,12 +139,27 @@ class Station:
 
     # ------------------------------------------------------------------ statistics
     def _tick(self) -> None:
+        """Bring the time integrals up to now, applying booked starts and ends on the way."""
         now = self.env.now
-        dt = now - self._last
+        due = self._due
+        while due and due[0][0] <= now:
+            change = heapq.heappop(due)
+            at_h, busy_change, present_change = change[:3]
+            self._integrate_to(at_h)
+            self.busy += busy_change
+            self.present += present_change
+            if present_change:  # the consignment leaves: its service is complete
+                self.completions += 1
+            elif change[4] is not None:  # a booked start: log it
+                _write(change[4], change[5], at_h)
+        self._integrate_to(now)
+
+    def _integrate_to(self, t_h: float) -> None:
+        dt = t_h - self._last
         if dt:
             self.area_present += self.present * dt
             self.area_busy += self.busy * dt
-            self._last = now
+            self._last = t_h
 
     def busy_server_hours(self) -> float:
         """Server-hours of work done since the last reset (the integral of busy servers)."""
@@ -113,6 +168,8 @@ class Station:
 
     def reset_statistics(self) -> None:
         """Start the time integrals afresh (at the end of the warm-up), keeping who is present."""
+        if hasattr(self, "_last"):
+            self._tick()
         self._last = self.env.now
         self._since = self.env.now
         self.present = getattr(self, "present", 0)
@@ -124,6 +181,7 @@ class Station:
 
     @property
     def waiting(self) -> int:
+        self._tick()
         return self.present - self.busy
 
     def statistics(self) -> dict[str, float]:

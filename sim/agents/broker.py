@@ -16,9 +16,11 @@ thousand boxes are declared over the following hours, not in one minute.
 """
 from __future__ import annotations
 
-import mesa
-import simpy
+from functools import partial
 
+import mesa
+
+from sim.booked_servers import BookedServers
 from sim.consignment import Consignment
 from sim.office_hours import finish_time
 from sim.schema.behaviour import BrokersConfig
@@ -28,17 +30,16 @@ class Broker(mesa.Agent):
     def __init__(self, model: mesa.Model, declarants: int, cfg: BrokersConfig):
         super().__init__(model)
         self.cfg = cfg
-        self.declarants = simpy.Resource(model.env, declarants)
+        self.work_ends = partial(finish_time, office=cfg.office)  # (start_h, work_h) -> end_h
+        self.declarants = BookedServers(declarants)  # first come, first served
         self.keyed = 0  # declarations keyed so far, reworks included
         self.work_h = 0.0  # hours of declarant work so far
 
     def key(self, work_h: float):
-        """A declarant takes the job when free and works ``work_h`` hours in office hours."""
+        """The first declarant free takes the job and works ``work_h`` hours in office hours."""
         env = self.model.env
-        with self.declarants.request() as turn:
-            yield turn
-            done = finish_time(env.now, work_h, self.cfg.office)
-            yield env.timeout(done - env.now)
+        _, done = self.declarants.book(env.now, work_h, self.work_ends)
+        yield env.timeout(done - env.now)
         self.keyed += 1
         self.work_h += work_h
 

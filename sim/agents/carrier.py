@@ -9,9 +9,11 @@ Each vessel call belongs to one carrier (``call id mod count``).
 """
 from __future__ import annotations
 
-import mesa
-import simpy
+from functools import partial
 
+import mesa
+
+from sim.booked_servers import BookedServers
 from sim.consignment import Consignment
 from sim.office_hours import finish_time
 from sim.schema.behaviour import CarriersConfig
@@ -21,16 +23,15 @@ class Carrier(mesa.Agent):
     def __init__(self, model: mesa.Model, clerks: int, cfg: CarriersConfig):
         super().__init__(model)
         self.cfg = cfg
-        self.counter = simpy.Resource(model.env, clerks)
+        self.work_ends = partial(finish_time, office=cfg.office)  # (start_h, work_h) -> end_h
+        self.counter = BookedServers(clerks)  # first come, first served
 
     def release_delivery_order(self, c: Consignment):
         """The consignee surrenders the B/L now; returns once the D/O is issued (logged)."""
         env = self.model.env
         if not self.cfg.electronic_release:
-            with self.counter.request() as turn:
-                yield turn
-                done = finish_time(env.now, c.delivery_order_h, self.cfg.office)
-                yield env.timeout(done - env.now)
+            _, done = self.counter.book(env.now, c.delivery_order_h, self.work_ends)
+            yield env.timeout(done - env.now)
         self.model.log.delivery_order[c.id] = env.now
 
 

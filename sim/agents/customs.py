@@ -39,9 +39,10 @@ class Customs(mesa.Agent):
         env = model.env
         shift = (float(c.shift_start_h), float(c.shift_end_h))
         priority = c.risk.aeo_priority
-        self.doc_desk = Station(env, "doc_check", c.doc_officers, priority=priority)
+        self.doc_desk = Station(env, "doc_check", c.doc_officers, priority=priority, book_ahead=True)
         self.inspection_area = Station(env, "inspection", c.inspection_teams, priority=priority, shift=shift)
-        self.lab = Station(env, "certification", c.certification_slots, priority=priority)
+        self.lab = Station(env, "certification", c.certification_slots, priority=priority,
+                           book_ahead=True)
         self.risk = RiskEngine(c.risk, [cfg.imports.channels, cfg.exports.channels], firm_credit,
                                cfg.firms.offence_rate_mean,
                                consignment_mix(firm_credit, firm_weight, firm_offence_rate),

@@ -30,8 +30,8 @@ class Terminal(mesa.Agent):
         t, v = cfg.terminal, cfg.vessels
         env = model.env
         self.berths = Station(env, "berth", v.berths)
-        self.shuttle_fleet = Station(env, "shuttle", t.shuttles)
-        self.gate = Station(env, "gate", t.gate_lanes)
+        self.shuttle_fleet = Station(env, "shuttle", t.shuttles, book_ahead=True)
+        self.gate = Station(env, "gate", t.gate_lanes, book_ahead=True)
         self.move_h = 1 / (v.cranes_per_berth * v.moves_per_crane_h)  # one quay-crane move, h
         self.yard_capacity_teu = t.yard_capacity_teu
         self.rehandles_at_full_yard = t.rehandles_at_full_yard

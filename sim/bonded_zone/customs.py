@@ -37,7 +37,7 @@ class ZoneCustoms(mesa.Agent):
         super().__init__(zone.model)
         self.zone, self.env, self.cfg = zone, zone.env, zone.cfg.customs
         self.desk = Station(self.env, "zone_customs_desk", self.cfg.desk_officers,
-                            shift=(self.cfg.shift_start_h, self.cfg.shift_end_h))
+                            shift=(self.cfg.shift_start_h, self.cfg.shift_end_h), book_ahead=True)
         self.lodged = 0  # declarations accepted (entry records of lots excluded)
         self.checked = 0
         self.open: dict[tuple[int, int], Collective] = {}  # (zone firm, order kind) -> this period's

@@ -37,7 +37,7 @@ class BunkerMarket:
         self.horizon_days = model.config.run.horizon_days
         self.calls = Columns(CALL_COLUMNS, capacity=int(1.2 * cfg.calls_per_day * self.horizon_days) + 64)
         self.supplier = Blender(model, cfg, policy_cfg)
-        self.customs = Station(self.env, "bunker_customs", cfg.customs_officers)
+        self.customs = Station(self.env, "bunker_customs", cfg.customs_officers, book_ahead=True)
         self.stations: list[Station] = [self.supplier.barges, self.supplier.lines, self.customs]
         self.served = self.lost = 0
         self._stock_th = np.zeros((self.horizon_days + 1, len(TANKS)))  # integral of stock at each day end

@@ -152,7 +152,7 @@ class Blender(mesa.Agent):
         self.sources: dict[int, tuple[Tank, FuelSource]] = {
             PRE_BLENDED: (self.vlsfo, s.pre_blended), HSFO: (self.hsfo, s.hsfo), LSFO: (self.lsfo, s.lsfo)}
         self.barges = Station(self.env, "bunker_barge", s.barges.count)
-        self.lines = Station(self.env, "blending_line", s.blending.units)
+        self.lines = Station(self.env, "blending_line", s.blending.units, book_ahead=True)
         self.orders = Columns(SUPPLY_COLUMNS, capacity=64 + 4 * model.config.run.horizon_days)
 
     def review(self) -> None:

@@ -95,11 +95,14 @@ def main_effect(comparison: pd.DataFrame, scenario: str) -> pd.Series | None:
     return max(rows, key=lambda r: abs(r["pct_change"])) if rows else None
 
 
-def side_effect(comparison: pd.DataFrame, scenario: str) -> pd.Series | None:
-    """The scenario's largest distinguishable worsening of a time or cost measure, if any."""
+def side_effect(comparison: pd.DataFrame, scenario: str,
+                main: pd.Series | None = None) -> pd.Series | None:
+    """The scenario's largest distinguishable worsening of a time or cost measure other than
+    ``main`` (its main effect, which may itself be a worsening), if any."""
     rows = [r for k in (*SPEED_KPIS, *SUB_MODEL_KPIS)
             if (r := row_of(comparison, scenario, k)) is not None and is_significant(r)
-            and not _improves(r) and r["better"] and np.isfinite(r["pct_change"])]
+            and not _improves(r) and r["better"] and np.isfinite(r["pct_change"])
+            and (main is None or r["kpi"] != main["kpi"])]
     return max(rows, key=lambda r: abs(r["pct_change"])) if rows else None
 
 
@@ -202,7 +205,7 @@ def takeaways(comparison: pd.DataFrame, labels=None) -> list[str]:
                  and is_significant(r)]
         effect = main_effect(comparison, s)
         if not speed and effect is not None and is_significant(effect):
-            side = side_effect(comparison, s)
+            side = side_effect(comparison, s, effect)
             sub.append(f"{scenario_label(s, labels)} {_moves(effect)}"
                        + (f" but {_moves(side)}" if side is not None else ""))
     if sub:
@@ -246,7 +249,7 @@ def reform_lines(comparison: pd.DataFrame, robustness: pd.DataFrame | None,
     lines = []
     for s in ranked_reforms(comparison):
         row = main_effect(comparison, s)
-        side = side_effect(comparison, s)
+        side = side_effect(comparison, s, row)
         lines.append(ReformLine(
             label=scenario_label(s, labels),
             tfa=tfa_tag(s) or "no TFA article (not a listed reform)",

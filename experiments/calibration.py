@@ -191,13 +191,15 @@ def fit_behaviour() -> None:
     fitted figures, and the values to put into configs/scenario/shanghai.yaml."""
     base = scaled_overrides(load_config(), FIT_SCALE) + FIT_RUN
     print(f"Fitting on a {FIT_SCALE:g}x section, seeds {FIT_SEEDS}, common random numbers")
-    values, figures = fit(base, FIT_SEEDS)
+    values, summaries = fit(base, FIT_SEEDS)
+    table = calibration_table(summaries, load_config().costs.cny_per_usd)
+    fitted = {t.figure.replace("-", " ") for t in FIT_TARGETS}  # the table writes "post release"
     print("\nfigure                                 reference      model   error  tolerance")
-    for t in FIT_TARGETS:
-        error = figures[t.figure] / t.reference - 1
-        tol = 0.25 if t.unit == "USD" else 0.15
-        print(f"{t.figure:38s} {t.reference:9.1f} {t.unit:3s} {figures[t.figure]:8.1f} "
-              f"{100 * error:+6.1f} %   +-{100 * tol:.0f} %  {'ok' if abs(error) <= tol else 'OUTSIDE'}")
+    for _, row in table.iterrows():
+        status = "ok" if row["within"] else "OUTSIDE"
+        print(f"{row['figure']:38s} {row['reference']:9.4g} {row['unit']:5s} {row['model']:8.4g} "
+              f"{row['error_pct']:+6.1f} %   +-{row['tolerance_pct']:.0f} %  {status}"
+              + ("  (fitted)" if row["figure"].replace("-", " ") in fitted else ""))
     print("\nFitted values (put them into configs/scenario/shanghai.yaml, labelled calibrated):")
     for path, value in values.items():
         print(f"  {path}: {value:.4g}")

@@ -9,10 +9,16 @@ The fitted parameters and the 2017 figure each mainly moves (DESIGN.md section 3
                                         needed, so when clearance starts
 ``shippers.ready_lead.mean_h``          export post-release (50.5 h): how early boxes are
                                         stuffed and sent
-``brokers.declarants_per_100_...``      export clearance preparation (24.9 h): broker queues
 ``costs.port_fees_import_cny`` /        import / export border + documentary cost (USD
 ``costs.port_fees_export_cny``          915.9 / 568.7): fees the model does not itemise
 ======================================  =====================================================
+
+Export clearance preparation (24.9 h, gate-in to lodgement) is not fitted. Earlier fits reached
+it through brokers' capacity, but that figure only came out so long because of a cold-start
+burst. Once the burst was removed, the fit drove the declarants to full load
+(utilisation 1.0, a queue growing all run): the day of preparation does not come from queueing
+at brokers staffed for their work. Brokers' staffing is an assumption, and the gap is reported
+(see ``brokers.declarants_per_100_boxes_per_day``).
 
 Method: damped secant steps under common random numbers. Every iteration runs the same seeds (so
 a change comes from the parameters, not from chance) on the calibration scale, and moves each
@@ -50,8 +56,6 @@ TARGETS = [
               ("stages_h", "clearance_preparation"), 81.4, "h"),
     FitTarget("behaviour.shippers.ready_lead.mean_h", "export post-release", "export",
               ("stages_h", "post_release"), 50.5, "h"),
-    FitTarget("behaviour.brokers.declarants_per_100_boxes_per_day", "export clearance preparation",
-              "export", ("stages_h", "clearance_preparation"), 24.9, "h"),
     FitTarget("costs.port_fees_import_cny", "import border + documentary cost", "import",
               ("cost_cny", "border_documentary"), 915.9, "USD"),
     FitTarget("costs.port_fees_export_cny", "export border + documentary cost", "export",
@@ -59,10 +63,9 @@ TARGETS = [
 ]
 DAMPING = 0.8
 # First guesses of d(figure)/d(parameter), measured in a first fit (h per h, h per log declarant)
-FIRST_SLOPE = {"lead": 0.55, "need": 0.57, "ready": 0.4, "declarants": -185.0}
+FIRST_SLOPE = {"lead": 0.55, "need": 0.57, "ready": 0.4}
 # Bounds on the measured slopes: a noisy pair of iterations never sends a parameter far away
-SLOPE_BOUNDS = {"lead": (0.3, 1.2), "need": (0.3, 1.2), "ready": (0.15, 1.0),
-                "declarants": (-400.0, -100.0)}
+SLOPE_BOUNDS = {"lead": (0.3, 1.2), "need": (0.3, 1.2), "ready": (0.15, 1.0)}
 
 
 def _get(cfg, path: str) -> float:
@@ -72,18 +75,19 @@ def _get(cfg, path: str) -> float:
     return float(obj)
 
 
-def model_figures(overrides: list[str], seeds: list[int]) -> tuple[dict[str, float], object]:
-    """Mean of each target figure over ``seeds`` (USD figures converted), and the config."""
+def model_figures(overrides: list[str], seeds: list[int]) -> tuple[dict[str, float], object, list[dict]]:
+    """Mean of each target figure over ``seeds`` (USD figures converted), the config, and the
+    runs' summaries (for the table of every reference figure)."""
     cfg = load_config(overrides=overrides)
+    summaries = [run(cfg, seed=seed).summary for seed in seeds]
     values = {t.figure: [] for t in TARGETS}
-    for seed in seeds:
-        summary = run(cfg, seed=seed).summary
+    for summary in summaries:
         for t in TARGETS:
             value = summary["flows"][t.flow]["all"]
             for k in t.key:
                 value = value[k]
             values[t.figure].append(value / (cfg.costs.cny_per_usd if t.unit == "USD" else 1.0))
-    return {k: float(np.mean(v)) for k, v in values.items()}, cfg
+    return {k: float(np.mean(v)) for k, v in values.items()}, cfg, summaries
 
 
 class Secant:
@@ -107,8 +111,8 @@ def step(cfg, figures: dict[str, float], secants: dict[str, Secant]) -> dict[str
     Import: the consignee starts clearing ``planning_lead_h`` before its planned pickup, so the
     lead sets the pickup stage, and the need date sets preparation + pickup (only the consignees
     who collect on their need date respond). Export: boxes stuffed earlier gate in earlier (up to
-    the gate opening), so the ready lead sets preparation + post-release; broker capacity sets
-    preparation (in log declarants). Every step is a secant step (:class:`Secant`)."""
+    the gate opening), so the ready lead sets post-release. Every step is a secant step
+    (:class:`Secant`)."""
     gap = {t.figure: t.reference - figures[t.figure] for t in TARGETS}
     new = {}
     lead = "behaviour.consignees.planning_lead_h"
@@ -117,12 +121,7 @@ def step(cfg, figures: dict[str, float], secants: dict[str, Secant]) -> dict[str
     stay = figures["import clearance preparation"] + figures["import pickup and leaving"]
     new[need] = max(1.0, secants["need"].next(_get(cfg, need), stay, 81.4 + 52.4))
     ready = "behaviour.shippers.ready_lead.mean_h"
-    export_stay = figures["export post-release"] + figures["export clearance preparation"]
-    new[ready] = max(1.0, secants["ready"].next(_get(cfg, ready), export_stay, 50.5 + 24.9))
-    brokers = "behaviour.brokers.declarants_per_100_boxes_per_day"
-    log_declarants = secants["declarants"].next(np.log(_get(cfg, brokers)),
-                                                figures["export clearance preparation"], 24.9)
-    new[brokers] = float(np.exp(log_declarants))
+    new[ready] = max(1.0, secants["ready"].next(_get(cfg, ready), figures["export post-release"], 50.5))
     for flow in ("import", "export"):
         fees = f"costs.port_fees_{flow}_cny"
         new[fees] = max(0.0, _get(cfg, fees) + gap[f"{flow} border + documentary cost"]
@@ -131,11 +130,11 @@ def step(cfg, figures: dict[str, float], secants: dict[str, Secant]) -> dict[str
 
 
 def fit(base_overrides: list[str], seeds: list[int], tolerance: float = 0.05,
-        max_iterations: int = 10, report=print) -> tuple[dict[str, float], dict[str, float]]:
-    """Fit the parameters; returns (fitted values, figures at them)."""
+        max_iterations: int = 10, report=print) -> tuple[dict[str, float], list[dict]]:
+    """Fit the parameters; returns (fitted values, the summaries of the runs at them)."""
     overrides = list(base_overrides)
     secants = {k: Secant(k) for k in FIRST_SLOPE}
-    figures, cfg = model_figures(overrides, seeds)
+    figures, cfg, summaries = model_figures(overrides, seeds)
     for iteration in range(max_iterations):
         report(f"iteration {iteration}: " + ", ".join(
             f"{t.figure} {figures[t.figure]:.1f}/{t.reference}" for t in TARGETS), flush=True)
@@ -143,5 +142,5 @@ def fit(base_overrides: list[str], seeds: list[int], tolerance: float = 0.05,
             break
         values = step(cfg, figures, secants)
         overrides = list(base_overrides) + [f"{k}={v:.4g}" for k, v in values.items()]
-        figures, cfg = model_figures(overrides, seeds)
-    return {t.parameter: _get(cfg, t.parameter) for t in TARGETS}, figures
+        figures, cfg, summaries = model_figures(overrides, seeds)
+    return {t.parameter: _get(cfg, t.parameter) for t in TARGETS}, summaries

@@ -132,6 +132,10 @@ def export_bookings(model, call: VesselCall):
     yield env.timeout(max(call.scheduled_h - BOOKING_LEAD_H - env.now, 0.0))
     cutoff_h = call.scheduled_h - shippers.cutoff_before_eta_h
     boxes = model.new_consignments(EXPORT, call.id, call.n_export)
+    # a box that would have been stuffed before the run began is left out: at the start the
+    # port's pipeline is empty, and sending days of such boxes at once to brokers and fleets
+    # that work near capacity made a backlog the warm-up could not clear
+    boxes = [c for c in boxes if cutoff_h - c.ready_lead_h >= 0.0]
     call.exports.extend(boxes)
     for c in boxes:
         c.call = call

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy.optimize import brentq
-from scipy.stats import norm
+from scipy.special import ndtr  # the standard normal cdf (lighter to import than scipy.stats)
 
 from sim.records import GREEN, RED, YELLOW
 from sim.schema.customs import RiskConfig
@@ -123,7 +123,7 @@ def _mixture_threshold(p_above: float, power: float, aeo_offset: float, mix: Con
     weights = [(1 - po) * (1 - a), po * (1 - a), (1 - pa) * a, pa * a]
 
     def excess(t: float) -> float:
-        return sum(w * norm.sf(t - m) for w, m in zip(weights, means)) - p_above
+        return sum(w * ndtr(m - t) for w, m in zip(weights, means)) - p_above
 
     return brentq(excess, -20, 20 + power + abs(aeo_offset))
 
@@ -144,7 +144,7 @@ def shares_after_retargeting(shares: ChannelShares, offence_rate: float, power_b
     prior_log_odds = math.log(pi / (1 - pi))
 
     def share_above(t: float, k: float) -> float:
-        return (1 - pi) * norm.sf(t) + pi * norm.sf(t - k)
+        return (1 - pi) * ndtr(-t) + pi * ndtr(k - t)
 
     def threshold(share: float, k: float) -> float:
         if share >= 1:

@@ -1,8 +1,10 @@
-"""The brief's reform-by-reform lines (sim/report/brief.py) on a hand-made comparison table."""
+"""The brief's reform-by-reform lines (sim/report/brief.py) and the ranking that orders them
+(sim/plots/ranking.py), on hand-made comparison tables."""
 from __future__ import annotations
 
 import pandas as pd
 
+from sim.plots.ranking import ranked_reforms, ranking_chart
 from sim.report.brief import reform_lines
 
 
@@ -44,3 +46,21 @@ def test_a_distinct_worsening_is_named_after_the_main_effect():
     ])
     (line,) = reform_lines(comparison, None)
     assert line.effect.index("import port time") < line.effect.index("; but ") < line.effect.index("export")
+
+
+def test_a_cut_within_the_noise_does_not_rank_a_reform_first(tmp_path):
+    """Measured on the reference before the fix: the ranking chart's title read 'Full package cuts
+    time in port most (-20 %)', an export cut whose interval included zero."""
+    comparison = pd.DataFrame([
+        _row("baseline", "export_port_time_h", 0.0, 0.0),
+        _row("baseline", "import_port_time_h", 0.0, 0.0),
+        _row("direct_loading", "export_port_time_h", -13.2, -19.0),
+        _row("direct_loading", "import_port_time_h", 0.0, 0.0),
+        _row("e_documents", "export_port_time_h", 0.0, 0.0),
+        _row("e_documents", "import_port_time_h", -3.6, -2.3),
+    ])
+    noisy = (comparison["scenario"] == "direct_loading") & (comparison["kpi"] == "export_port_time_h")
+    comparison.loc[noisy, ["diff_ci_high", "significant"]] = [0.7, False]
+    assert ranked_reforms(comparison) == ["e_documents", "direct_loading"]
+    figure = ranking_chart(comparison, tmp_path / "ranking")
+    assert figure.title.startswith("Electronic documents cuts time in port most")

@@ -7,7 +7,6 @@ other figure (:func:`sim.plots.style.scenario_colours`).
 """
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -34,11 +33,12 @@ FLOW_MARKERS = {"import": ("o", "full"), "export": ("s", "none")}
 
 
 def time_rank(comparison: pd.DataFrame, scenario: str) -> float:
-    """The larger of the import and export port-time cuts in % (lower ranks first)."""
+    """The larger of the import and export port-time changes in % that are distinguishable from
+    zero, 0 if neither is (lower ranks first): a cut within the noise ranks no reform first."""
     values = [pct_of_baseline(row)[0] for kpi in OUTCOMES["Time in port"]
-              if (row := lookup(comparison, scenario, kpi)) is not None]
+              if (row := lookup(comparison, scenario, kpi)) is not None and is_significant(row)]
     values = [v for v in values if np.isfinite(v)]
-    return min(values) if values else math.inf
+    return min(values) if values else 0.0
 
 
 def ranked_reforms(comparison: pd.DataFrame) -> list[str]:
@@ -91,8 +91,11 @@ def ranking_chart(comparison: pd.DataFrame, path: str | Path, labels=None):
     fig.legend(handles, ["imports", "exports"], loc="outside lower center", ncols=2,
                fontsize=8, frameon=False)
     best = reforms[0]
-    title = (f"{scenario_label(best, labels)} cuts time in port most "
-             f"({fmt_pct(time_rank(comparison, best))}); reforms ranked by that cut")
+    if time_rank(comparison, best) < 0:
+        title = (f"{scenario_label(best, labels)} cuts time in port most "
+                 f"({fmt_pct(time_rank(comparison, best))}); reforms ranked by that cut")
+    else:
+        title = "No reform cuts time in port distinguishably from the baseline"
     fig.suptitle(wrap_title(title, 100), fontsize=11, fontweight="bold")
     caption = (
         "Each reform's change against the baseline in % of the baseline mean (filled circles: "

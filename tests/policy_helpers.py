@@ -30,6 +30,8 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
+from conftest import TINY_SECTION
+
 from sim import ClearwayConfig, load_config, run
 from sim.records import MILESTONES
 
@@ -38,22 +40,11 @@ REDUCED_SHANGHAI = (
     "run.warmup_days=3",
     "run.cooldown_days=1",
     "run.drain_cap_days=8",
-    "imports.boxes_per_day=150",
-    "exports.boxes_per_day=150",
-    # capacities: shanghai's x 150 / 3000, rounded up
-    "customs.doc_officers=6",
-    "customs.inspection_teams=3",
-    "customs.certification_slots=15",
-    "terminal.shuttles=2",
-    "terminal.gate_lanes=1",
-    "terminal.appointment_slots_per_h=10",
-    "terminal.yard_capacity_teu=6000",
+    *TINY_SECTION,  # 150 import and 150 export boxes a day, capacities x 150 / 3000
     "bonded_zone.enabled=false",
     "bunkering.enabled=false",
 )
-# the zone's firms are drawn from the section's importers: at most MIN_FIRMS of them here
-WITH_ZONE_AND_BUNKERING = ("bonded_zone.enabled=true", "bonded_zone.zone_firms=10",
-                           "bunkering.enabled=true")
+WITH_ZONE_AND_BUNKERING = ("bonded_zone.enabled=true", "bunkering.enabled=true")
 
 FORCED_PICKUP = ("policy=direct_pickup", "policies.direct_pickup.adoption.forced=true")
 # consignees who need their goods about two days after arrival (calibrated: over a week): many

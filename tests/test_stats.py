@@ -334,11 +334,11 @@ def test_welch_from_dailies_reads_one_scenarios_daily_column():
 
 
 @pytest.fixture(scope="module")
-def crn_table(small_run):
+def crn_table(tiny_run):
     rows = []
     for scenario, overrides in (("baseline", ()), ("e_documents", ("policy=e_documents",))):
         for rep, seed in enumerate(CRN_SEEDS):
-            summary = small_run(*overrides, seed=seed).summary
+            summary = tiny_run(*overrides, seed=seed).summary
             rows.append(
                 {
                     "scenario": scenario,
@@ -368,9 +368,9 @@ def test_common_random_numbers_make_the_paired_interval_narrower_on_real_runs(cr
     assert row["diff_mean"] < 0 and row["significant"]  # e-documents speed clearance up
 
 
-def test_load_runs_reads_run_folders_and_rebuilds_the_table(tmp_path, small_run):
+def test_load_runs_reads_run_folders_and_rebuilds_the_table(tmp_path, tiny_run):
     for seed in (1, 2):
-        write_run(small_run(seed=seed), tmp_path / "runs" / "baseline" / str(seed))
+        write_run(tiny_run(seed=seed), tmp_path / "runs" / "baseline" / str(seed))
     table, summaries, dailies = load_runs(tmp_path)
     assert set(summaries) == set(dailies) == {("baseline", 1), ("baseline", 2)}
     assert list(table["seed"]) == [1, 2] and set(table["status"]) == {"ok"}

@@ -43,7 +43,7 @@ from sim.records import FLOWS
 from sim.summary import flow_figures
 from sim.theory import bonferroni_t
 
-from conftest import small_port_config
+from conftest import small_port_config, tiny_port_config
 
 SEEDS = (1, 2, 3, 4)
 HORIZON_DAYS = 30
@@ -144,23 +144,31 @@ def test_doubling_the_cooldown_leaves_cohort_means_within_noise(runs):
     assert grown, "the survivor estimator passed: the test would not see a truncation bias"
 
 
+def assert_followed_through_the_drain(result) -> None:
+    """The drain ran past the horizon, and the cohort's boxes are then all accounted for."""
+    assert result.summary["drain_days"] > 0
+    for flow in FLOWS:
+        a = result.summary["flows"][flow]["all"]
+        assert a["completed"] + a["detained"] + a["unfinished"] == a["n"]
+        assert a["port_time_h"]["n"] == a["completed"]
+        assert a["port_time_h"]["unfinished"] == a["unfinished"]
+
+
 @pytest.mark.slow
 def test_cohort_is_followed_through_the_drain(runs):
-    """The drain runs past the horizon, and the cohort's boxes are then all accounted for."""
     for result in runs:
-        assert result.summary["drain_days"] > 0
-        for flow in FLOWS:
-            a = result.summary["flows"][flow]["all"]
-            assert a["completed"] + a["detained"] + a["unfinished"] == a["n"]
-            assert a["port_time_h"]["n"] == a["completed"]
-            assert a["port_time_h"]["unfinished"] == a["unfinished"]
+        assert_followed_through_the_drain(result)
+
+
+def test_cohort_is_followed_through_the_drain_of_a_tiny_port_run(tiny_run):
+    assert_followed_through_the_drain(tiny_run())
 
 
 def test_boxes_never_released_are_counted_as_unfinished():
     """A document check that takes 10^6 hours: yellow and red boxes are never released. The
     summary says how many, and where they are stuck; shares count them as not released."""
-    cfg = small_port_config("customs.doc_check.mean_h=1e6", "customs.doc_check.dist=deterministic",
-                            "run.steady_state=false", "run.drain_cap_days=2")
+    cfg = tiny_port_config("customs.doc_check.mean_h=1e6", "customs.doc_check.dist=deterministic",
+                           "run.steady_state=false", "run.drain_cap_days=2")
     summary = run(cfg, seed=1).summary
     a = summary["flows"]["import"]["all"]
     assert summary["drain_days"] == 2  # the cap, since the cohort can never finish
@@ -173,20 +181,20 @@ def test_boxes_never_released_are_counted_as_unfinished():
     assert a["port_time_h"]["p95"] is None  # the 95th percentile lies among the unfinished
 
 
-def test_definitions_state_start_and_end_events(runs):
-    d = runs[0].summary["definitions"]
+def test_definitions_state_start_and_end_events(tiny_run):
+    d = tiny_run().summary["definitions"]
     assert d["clearance_time_h"]["start"].startswith("vessel_arrival") and d["clearance_time_h"]["end"] == "release"
     assert d["lodgement_to_release_h"]["start"] == "declaration_lodged"
     assert "released_before_arrival" in d["clearance_time_h"]["over"]
 
 
-def test_release_before_arrival_is_counted_not_hidden_as_zero_hours(small_run):
+def test_release_before_arrival_is_counted_not_hidden_as_zero_hours(tiny_run):
     """Pre-arrival processing releases boxes before their vessel arrives: the summary says how
     many, and their lodgement-to-release time is their real processing time. (Consignees who need
     their goods at once, so that many declare in advance.)"""
     hurry = "behaviour.consignees.need_lag.mean_h=1"
-    a = small_run("policy=pre_arrival", hurry).summary["flows"]["import"]["all"]
-    base = small_run(hurry).summary["flows"]["import"]["all"]
+    a = tiny_run("policy=pre_arrival", hurry).summary["flows"]["import"]["all"]
+    base = tiny_run(hurry).summary["flows"]["import"]["all"]
     assert base["released_before_arrival"] == 0
     assert a["released_before_arrival"] > 0.05
     assert a["lodgement_to_release_h"]["mean"] > 0

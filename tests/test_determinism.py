@@ -23,7 +23,7 @@ from sim import run
 from sim.run import write_run
 from sim.records import DETECTED, EXPORT, IMPORT, RED
 
-from conftest import SMALL_PORT, small_port_config, small_verification_config
+from conftest import TINY_PORT, small_verification_config, tiny_port_config
 
 WALL_CLOCK = ("wall_s", "consignments_per_s")
 TOL_H = 1e-3  # float32 hours
@@ -42,8 +42,8 @@ def columns(result) -> dict[str, np.ndarray]:
 # --------------------------------------------------------------------------- determinism
 
 CONFIGS = {
-    "shanghai-vessel": lambda: small_port_config(),
-    "shanghai-poisson": lambda: small_port_config("arrivals.mode=poisson", "behaviour.enabled=false"),
+    "shanghai-vessel": lambda: tiny_port_config(),
+    "shanghai-poisson": lambda: tiny_port_config("arrivals.mode=poisson", "behaviour.enabled=false"),
     "verification": lambda: small_verification_config(),
 }
 
@@ -62,10 +62,10 @@ def test_same_seed_writes_byte_identical_log_and_same_summary(name, tmp_path):
     assert (tmp_path / "a" / "daily.csv").read_bytes() == (tmp_path / "b" / "daily.csv").read_bytes()
 
 
-def test_different_seeds_write_different_logs(tmp_path, small_run):
-    first = small_run(seed=1)
+def test_different_seeds_write_different_logs(tmp_path, tiny_run):
+    first = tiny_run(seed=1)
     write_run(first, tmp_path / "s1")
-    second = run(small_port_config(), seed=2, output=tmp_path / "s2")
+    second = run(tiny_port_config(), seed=2, output=tmp_path / "s2")
     assert (tmp_path / "s1" / "log.parquet").read_bytes() != (tmp_path / "s2" / "log.parquet").read_bytes()
     a, b = columns(first), columns(second)
     n = min(len(a["flow"]), len(b["flow"]))
@@ -75,17 +75,17 @@ def test_different_seeds_write_different_logs(tmp_path, small_run):
     assert comparable(first.summary) != comparable(second.summary)
 
 
-def test_same_seed_is_reproduced_in_a_fresh_process_with_another_hash_seed(tmp_path, small_run):
+def test_same_seed_is_reproduced_in_a_fresh_process_with_another_hash_seed(tmp_path, tiny_run):
     """Nothing may depend on set/dict hash order or on state left in the interpreter."""
     script = textwrap.dedent(f"""
         import sys
         from sim import load_config, run
-        run(load_config("shanghai", {list(SMALL_PORT)!r}), seed=1, output=sys.argv[1])
+        run(load_config("shanghai", {list(TINY_PORT)!r}), seed=1, output=sys.argv[1])
     """)
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", script, str(tmp_path / "fresh")], check=True, env=env,
                    cwd=Path(__file__).resolve().parent.parent, timeout=120)
-    here = small_run()  # this process, same config and seed
+    here = tiny_run()  # this process, same config and seed
     write_run(here, tmp_path / "here")
     assert (tmp_path / "fresh" / "log.parquet").read_bytes() == (tmp_path / "here" / "log.parquet").read_bytes()
     fresh_summary = json.loads((tmp_path / "fresh" / "summary.json").read_text())
@@ -133,12 +133,12 @@ def mean_wait(cols: dict, queued: str, start: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def baseline(small_run):
-    return columns(small_run())
+def baseline(tiny_run):
+    return columns(tiny_run())
 
 
-def test_fewer_inspection_teams_leave_arrivals_and_attributes_unchanged(baseline, small_run):
-    other = columns(small_run("customs.inspection_teams=8"))  # utilisation 0.64 -> 0.96
+def test_fewer_inspection_teams_leave_arrivals_and_attributes_unchanged(baseline, tiny_run):
+    other = columns(tiny_run("customs.inspection_teams=2"))  # utilisation 0.64 -> 0.96
     baseline, other = common_rows(baseline, other)
     assert_same_consignments(baseline, other)
     assert_same_durations(baseline, other, "doc_check_start", "doc_check_end")
@@ -149,8 +149,8 @@ def test_fewer_inspection_teams_leave_arrivals_and_attributes_unchanged(baseline
         mean_wait(baseline, "inspection_queued", "inspection_start") + 0.1
 
 
-def test_faster_doc_check_leaves_arrivals_and_attributes_unchanged(baseline, small_run):
-    other = columns(small_run("customs.doc_check.mean_h=0.3"))  # from 0.5
+def test_faster_doc_check_leaves_arrivals_and_attributes_unchanged(baseline, tiny_run):
+    other = columns(tiny_run("customs.doc_check.mean_h=0.3"))  # from 0.5
     assert_same_consignments(baseline, other)
     assert_same_durations(baseline, other, "inspection_start", "inspection_end")
     assert_same_durations(baseline, other, "certification_start", "certification_end")
@@ -161,8 +161,8 @@ def test_faster_doc_check_leaves_arrivals_and_attributes_unchanged(baseline, sma
     assert np.mean(np.abs(ratio - 0.6) < 0.006) > 0.99
 
 
-def test_other_channel_shares_leave_arrivals_and_attributes_unchanged(baseline, small_run):
-    other = columns(small_run("imports.channels.green=0.7", "imports.channels.yellow=0.25",
+def test_other_channel_shares_leave_arrivals_and_attributes_unchanged(baseline, tiny_run):
+    other = columns(tiny_run("imports.channels.green=0.7", "imports.channels.yellow=0.25",
                               "imports.channels.red=0.05"))
     baseline, other = common_rows(baseline, other)
     assert_same_consignments(baseline, other)
@@ -173,11 +173,11 @@ def test_other_channel_shares_leave_arrivals_and_attributes_unchanged(baseline, 
     assert_same_durations(baseline, other, "doc_check_start", "doc_check_end")
 
 
-def test_without_learning_inspection_capacity_leaves_channels_and_detections_unchanged(small_run):
+def test_without_learning_inspection_capacity_leaves_channels_and_detections_unchanged(tiny_run):
     """Risk noise, random checks and detection draws are the consignment's own: with fixed
     thresholds (no learning), capacity cannot change a box's channel or what its checks find."""
-    base = columns(small_run("customs.risk.learning=false"))
-    other = columns(small_run("customs.risk.learning=false", "customs.inspection_teams=8"))
+    base = columns(tiny_run("customs.risk.learning=false"))
+    other = columns(tiny_run("customs.risk.learning=false", "customs.inspection_teams=2"))
     assert_same_consignments(base, other)
     assessed = (base["channel"] >= 0) & (other["channel"] >= 0)
     assert assessed.sum() > 5000
@@ -190,20 +190,20 @@ def test_without_learning_inspection_capacity_leaves_channels_and_detections_unc
         mean_wait(base, "inspection_queued", "inspection_start") + 0.1
 
 
-def test_poisson_arrivals_unchanged_by_inspection_capacity(small_run):
-    base = columns(small_run("arrivals.mode=poisson", "behaviour.enabled=false"))
-    other = columns(small_run("arrivals.mode=poisson", "behaviour.enabled=false", "customs.inspection_teams=8"))
+def test_poisson_arrivals_unchanged_by_inspection_capacity(tiny_run):
+    base = columns(tiny_run("arrivals.mode=poisson", "behaviour.enabled=false"))
+    other = columns(tiny_run("arrivals.mode=poisson", "behaviour.enabled=false", "customs.inspection_teams=2"))
     assert_same_consignments(base, other)
     assert mean_wait(other, "inspection_queued", "inspection_start") > \
         mean_wait(base, "inspection_queued", "inspection_start") + 0.1
 
 
-def test_export_gate_in_moves_only_by_gate_waiting_when_capacity_changes(baseline, small_run):
+def test_export_gate_in_moves_only_by_gate_waiting_when_capacity_changes(baseline, tiny_run):
     """Export gate-in is logged after the gate queue, which imports' pickups share.
 
     It may move with a scenario, but only by gate waiting: never by more than a few hours.
     """
-    base, other = common_rows(baseline, columns(small_run("customs.inspection_teams=8")))
+    base, other = common_rows(baseline, columns(tiny_run("customs.inspection_teams=2")))
     baseline = base
     exports = (baseline["flow"] == EXPORT) & np.isfinite(baseline["gate_in"]) & np.isfinite(other["gate_in"])
     assert exports.sum() > 1000

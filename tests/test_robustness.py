@@ -11,7 +11,7 @@ from sim.experiment.robustness import NOMINAL, RobustnessSettings, RobustnessStu
 from sim.experiment.spec import ExperimentSpec
 from sim.schema.errors import ConfigError
 
-# 4 days, and a drain of at most 4 more: most of a run would otherwise go to following the
+# 4 days, and a drain of at most 4 more: a third of a run would otherwise go to following the
 # last boxes to consignees who want their goods weeks after arrival
 TINY_RUN = ["run.horizon_days=4", "run.warmup_days=1", "run.cooldown_days=1", "run.drain_cap_days=4"]
 KPIS = ["import_port_time_h", "import_offences_missed_per_1000"]

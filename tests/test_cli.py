@@ -1,6 +1,8 @@
 """``python -m sim``: bad configs stop at start-up with one line and exit 2; a good one writes its folder.
 
-Each test runs the CLI as a subprocess from the repository root, as a user would.
+The runs and two of the bad configs go through the CLI as a subprocess from the repository root,
+as a user would; every bad config also goes through the CLI's ``main`` in this process (a
+subprocess costs seconds of start-up, most of it importing the model).
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+import sim.cli
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RUN_FILES = ("log.parquet", "summary.json", "daily.csv", "provenance.json")
 
@@ -23,36 +27,61 @@ def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=timeout)
 
 
-@pytest.mark.parametrize(
-    ("args", "field", "words"),
-    [
-        (["scenario=verification", "customs.risk.xyz=1"], "customs.risk.xyz",
-         ["unknown", "targeting_power"]),
-        (["scenario=verification", "customs.doc_officers=abc"], "customs.doc_officers", ["abc"]),
-        (["scenario=verification", "customs.inspection_teams=0"], "customs.inspection_teams", [">= 1"]),
-        (["scenario=verification", "imports.channels.green=0.7"], "imports.channels", ["sum to 1"]),
-        (["scenario=verification", "run.horizon_days=4", "run.warmup_days=4"], "run.horizon_days",
-         ["warmup_days"]),
-        (["scenario=verification", "customs.doc_officers=5"], "customs.doc_officers",
-         ["doc_check", "1.05"]),
-        (["scenario=nowhere"], "scenario", ["nowhere", "shanghai", "verification"]),
-    ],
-    ids=["unknown-nested-key", "wrong-type", "zero-capacity", "channel-shares", "horizon-vs-warmup",
-         "overloaded-station", "unknown-scenario"],
-)
-def test_bad_config_exits_2_with_one_line_and_no_traceback(tmp_path, args, field, words):
-    out_dir = tmp_path / "run"
-    proc = run_cli(*args, f"hydra.run.dir={out_dir}", timeout=120)
-    assert proc.returncode == 2, proc.stderr
-    assert "Traceback" not in proc.stdout + proc.stderr
-    lines = proc.stderr.splitlines()
-    assert len(lines) == 1, proc.stderr
+BAD_CONFIGS = [
+    pytest.param(["scenario=verification", "customs.risk.xyz=1"], "customs.risk.xyz",
+                 ["unknown", "targeting_power"], id="unknown-nested-key"),
+    pytest.param(["scenario=verification", "customs.doc_officers=abc"], "customs.doc_officers",
+                 ["abc"], id="wrong-type"),
+    pytest.param(["scenario=verification", "customs.inspection_teams=0"],
+                 "customs.inspection_teams", [">= 1"], id="zero-capacity"),
+    pytest.param(["scenario=verification", "imports.channels.green=0.7"], "imports.channels",
+                 ["sum to 1"], id="channel-shares"),
+    pytest.param(["scenario=verification", "run.horizon_days=4", "run.warmup_days=4"],
+                 "run.horizon_days", ["warmup_days"], id="horizon-vs-warmup"),
+    pytest.param(["scenario=verification", "customs.doc_officers=5"], "customs.doc_officers",
+                 ["doc_check", "1.05"], id="overloaded-station"),
+    pytest.param(["scenario=nowhere"], "scenario", ["nowhere", "shanghai", "verification"],
+                 id="unknown-scenario"),
+]
+# the ones also run as the real command: a bad key (Hydra's composition) and a bad load (the
+# model's own feasibility check)
+REAL_COMMAND = ("unknown-nested-key", "overloaded-station")
+
+
+def assert_refused(code: int, out: str, err: str, field: str, words: list[str], out_dir: Path):
+    assert code == 2, err
+    assert "Traceback" not in out + err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
     line = lines[0]
     assert line.startswith(f"clearway: config error: {field}: "), line
     missing = [w for w in words if w not in line]
     assert not missing, f"{missing} not in {line!r}"
-    assert proc.stdout == ""
+    assert out == ""
     assert not out_dir.exists(), "failed config still created a run folder"
+
+
+@pytest.mark.parametrize(("args", "field", "words"), BAD_CONFIGS)
+def test_bad_config_exits_2_with_one_line_and_no_traceback(tmp_path, capsys, monkeypatch, args,
+                                                          field, words):
+    def refuse_to_simulate(*_args, **_kwargs):
+        raise AssertionError("bad config silently accepted: the run was about to start")
+
+    monkeypatch.setattr(sim.cli, "run", refuse_to_simulate)
+    monkeypatch.setattr(sim.cli, "hydra_job", refuse_to_simulate)
+    out_dir = tmp_path / "run"
+    with pytest.raises(SystemExit) as exit_info:
+        sim.cli.main([*args, f"hydra.run.dir={out_dir}"])
+    captured = capsys.readouterr()
+    assert_refused(exit_info.value.code, captured.out, captured.err, field, words, out_dir)
+
+
+@pytest.mark.parametrize(("args", "field", "words"),
+                         [p for p in BAD_CONFIGS if p.id in REAL_COMMAND])
+def test_bad_config_through_the_real_command_exits_2_with_one_line(tmp_path, args, field, words):
+    out_dir = tmp_path / "run"
+    proc = run_cli(*args, f"hydra.run.dir={out_dir}", timeout=120)
+    assert_refused(proc.returncode, proc.stdout, proc.stderr, field, words, out_dir)
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@ command line for every experiment script (exit 2 for a bad input, nothing simula
 """
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 from dataclasses import replace
@@ -194,11 +195,30 @@ def test_run_scenario_with_a_bad_spec_exits_2_with_one_line_and_writes_nothing(t
     assert not out.exists()
 
 
+HELP_OPTIONS = ("--out", "--workers", "--replications", "--quick", "--executor", "--reuse-stale",
+                "exit codes")
+
+
 @pytest.mark.parametrize("script", SCRIPTS)
-def test_every_script_has_the_same_options_in_its_help(script):
-    proc = subprocess.run([sys.executable, f"experiments/{script}.py", "--help"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    for option in ("--out", "--workers", "--replications", "--quick", "--executor",
-                   "--reuse-stale", "exit codes"):
-        assert option in proc.stdout, (script, option)
+def test_every_script_has_the_same_options_in_its_help(script, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        importlib.import_module(f"experiments.{script}").main(["--help"])
+    assert exit_.value.code == 0
+    page = capsys.readouterr().out
+    for option in HELP_OPTIONS:
+        assert option in page, (script, option)
+
+
+@pytest.mark.parametrize("script", [s for s in SCRIPTS if s != "run_scenario"] + ["robustness"])
+def test_every_script_as_a_command_exits_2_with_one_line_on_a_bad_option(script, tmp_path):
+    """The real command (run_scenario's is above): a bad option stops it before anything runs."""
+    out = tmp_path / "exp"
+    proc = subprocess.run([sys.executable, f"experiments/{script}.py", "--replications", "0",
+                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert lines[0].startswith("clearway: config error: ") and "replications" in lines[0]
+    assert "got 0" in lines[0], lines[0]
+    assert proc.stdout == "" and not out.exists()

@@ -94,7 +94,7 @@ def small_run():
 def tiny_run():
     """Factory with a session cache: ``tiny_run("policy=e_documents", seed=2)`` -> RunResult of the
     tiny port. Do not mutate the returned result."""
-    return _cached_runs({"shanghai": tiny_port_config})
+    return _cached_runs({"shanghai": tiny_port_config, "verification": small_verification_config})
 
 
 def _cached_runs(makers: dict):

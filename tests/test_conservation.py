@@ -29,7 +29,7 @@ from sim.records import (
 )
 from sim.schema.behaviour import firms_in_section
 
-from conftest import small_port_config
+from conftest import small_port_config, tiny_port_config
 
 TOL_H = 1e-3  # milestones are float32 hours: ~3e-5 h resolution at 300 h, so 1e-3 h is generous
 
@@ -256,9 +256,9 @@ SCENARIOS = {
 
 
 @pytest.fixture(params=list(SCENARIOS), scope="module")
-def scenario_run(request, small_run):
+def scenario_run(request, tiny_run):
     scenario, overrides = SCENARIOS[request.param]
-    return small_run(*overrides, scenario=scenario)
+    return tiny_run(*overrides, scenario=scenario)
 
 
 def test_boxes_counted_where_they_are_match_the_log(scenario_run):
@@ -290,11 +290,11 @@ NEED_SOON = ("behaviour.consignees.need_lag.mean_h=30",
 
 
 @pytest.mark.parametrize("policy", ["direct_pickup", "direct_loading", "pre_arrival"])
-def test_places_balance_under_reforms(policy, small_run):
+def test_places_balance_under_reforms(policy, tiny_run):
     """Reforms reroute boxes past the yard (ship-side trucks, factory-kept exports, declarations
     before arrival): the counts must still agree, and the reroute must have happened."""
     forced = () if policy == "pre_arrival" else (f"policies.{policy}.adoption.forced=true",)
-    result = small_run(f"policy={policy}", *forced, *NEED_SOON)
+    result = tiny_run(f"policy={policy}", *forced, *NEED_SOON)
     assert_conserved(result)
     cols = columns(result)
     if policy == "pre_arrival":
@@ -304,21 +304,21 @@ def test_places_balance_under_reforms(policy, small_run):
         assert (cols["fast_lane"] != 0).sum() > 100
 
 
-def test_shanghai_run_detains_offences_and_leaves_boxes_in_the_system(small_run):
-    c = small_run()  # small shanghai with vessels
+def test_shanghai_run_detains_offences_and_leaves_boxes_in_the_system(tiny_run):
+    c = tiny_run()  # tiny shanghai with vessels
     for flow in FLOWS:
         counts = c.summary["flows"][flow]["conservation_at_horizon"]
         assert counts["detained"] > 0 and counts["in_system"] > 0, (flow, counts)
 
 
-def test_vessel_ids_recorded_for_arrivals_and_loaded_exports(small_run):
-    assert_vessel_ids_consistent(small_run())
+def test_vessel_ids_recorded_for_arrivals_and_loaded_exports(tiny_run):
+    assert_vessel_ids_consistent(tiny_run())
 
 
 def test_conservation_check_catches_a_box_lost_at_discharge(monkeypatch):
     """A quay crane that lifts a box off the vessel and puts it nowhere (no yard, no truck, no
     journey) must break the balance: the log still has the box in the port, no place holds it."""
-    cfg = small_port_config("run.horizon_days=6", "run.warmup_days=1", "run.cooldown_days=1",
+    cfg = tiny_port_config("run.horizon_days=6", "run.warmup_days=1", "run.cooldown_days=1",
                             "run.drain_cap_days=1")
     discharged = sim.flows.vessel_call.discharged
     lost = []
@@ -340,9 +340,9 @@ def test_conservation_check_catches_a_box_lost_at_discharge(monkeypatch):
         assert_conserved(result)
 
 
-def test_conservation_check_catches_a_release_erased_from_the_log(small_run):
+def test_conservation_check_catches_a_release_erased_from_the_log(tiny_run):
     """The checker itself: a released box whose release is erased must break the checks."""
-    result = small_run()
+    result = tiny_run()
     broken = copy.copy(result)
     cols = {n: result.log.column(n).to_numpy().copy() for n in result.log.column_names}
     victim = int(np.flatnonzero(np.isfinite(cols["release"]) & (cols["channel"] == GREEN))[0])
@@ -355,8 +355,8 @@ def test_conservation_check_catches_a_release_erased_from_the_log(small_run):
         assert_channels_consistent(broken)
 
 
-def test_order_check_catches_a_release_before_lodgement(small_run):
-    result = small_run()
+def test_order_check_catches_a_release_before_lodgement(tiny_run):
+    result = tiny_run()
     broken = copy.copy(result)
     cols = {n: result.log.column(n).to_numpy().copy() for n in result.log.column_names}
     victim = int(np.flatnonzero(np.isfinite(cols["release"]) & (cols["flow"] == EXPORT))[0])

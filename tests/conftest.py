@@ -1,14 +1,15 @@
 """Shared fixtures: small, fast configurations of the Clearway port and a per-session run cache.
 
-``small_port`` is the calibrated ``shanghai`` scenario shrunk to 12 days and 600 boxes a day per
+The small port is the calibrated ``shanghai`` scenario shrunk to 12 days and 600 boxes a day per
 flow (a fifth of the default volume) with every capacity scaled by the same fifth, so that each
 station keeps about the default offered utilisation (doc check 0.69, inspection 0.64,
 certification 0.80, gate 0.63, berth 0.37; see ``sim.capacity.offered_utilisation``) and a run
-takes a few seconds. ``tiny_port`` is the same port at a twentieth of the default volume (150
+takes a few seconds. The tiny port is the same port at a twentieth of the default volume (150
 boxes a day per flow, capacities scaled alike, the bonded zone's firms cut to the section's 10
 importers): a run takes under two seconds, enough where a test checks plumbing (files, tables,
-report, bookkeeping) rather than an effect that needs volume. ``small_verification`` is the pure
-queueing network on 12 days.
+report, bookkeeping) rather than an effect that needs volume. The small verification
+network is the pure queueing network on 12 days. ``tiny_run`` simulates a tiny-port (or small
+verification) run once per session and hands it to every test that reads it.
 """
 from __future__ import annotations
 
@@ -68,38 +69,15 @@ def small_verification_config(*overrides: str) -> ClearwayConfig:
     return load_config("verification", [*SMALL_VERIFICATION, *overrides])
 
 
-@pytest.fixture
-def small_port():
-    """Factory: ``small_port("customs.inspection_teams=8")`` -> a validated small shanghai config."""
-    return small_port_config
-
-
-@pytest.fixture
-def small_verification():
-    """Factory: ``small_verification("customs.doc_officers=8")`` -> a validated small verification config."""
-    return small_verification_config
-
-
-@pytest.fixture(scope="session")
-def small_run():
-    """Factory with a session cache: ``small_run("customs.inspection_teams=8", seed=2)`` -> RunResult.
-
-    The same (scenario, overrides, seed) is simulated once per test session, so tests that only
-    read a run share it. Do not mutate the returned result.
-    """
-    return _cached_runs({"shanghai": small_port_config, "verification": small_verification_config})
-
-
 @pytest.fixture(scope="session")
 def tiny_run():
     """Factory with a session cache: ``tiny_run("policy=e_documents", seed=2)`` -> RunResult of the
-    tiny port. Do not mutate the returned result."""
-    return _cached_runs({"shanghai": tiny_port_config, "verification": small_verification_config})
+    tiny port (``scenario="verification"``: of the small verification network).
 
-
-def _cached_runs(makers: dict):
-    """A run factory that simulates each (scenario, overrides, seed) once; ``makers`` maps a
-    scenario name to the function composing its config from overrides."""
+    The same (scenario, overrides, seed) is simulated once per test session (per xdist worker),
+    so tests that only read a run share it. Do not mutate the returned result.
+    """
+    makers = {"shanghai": tiny_port_config, "verification": small_verification_config}
     cache: dict[tuple, RunResult] = {}
 
     def _run(*overrides: str, seed: int = 1, scenario: str = "shanghai") -> RunResult:

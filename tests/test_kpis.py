@@ -32,8 +32,8 @@ def test_other_columns_are_no_kpis_but_keep_the_unit_of_their_suffix():
     assert kpi_unit("inspection_wait_h") == "h" and kpi_better("inspection_wait_h") == -1
 
 
-def test_offence_counts_are_normalised_per_1000_measured_boxes(small_run):
-    summary = small_run(seed=1).summary
+def test_offence_counts_are_normalised_per_1000_measured_boxes(tiny_run):
+    summary = tiny_run(seed=1).summary
     row = kpi_row(summary)
     boxes = summary["flows"]["import"]["all"]["n"]
     assert boxes > 1000

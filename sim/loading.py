@@ -8,8 +8,10 @@ the typed config goes through :func:`sim.feasibility.validate`. Whatever is wron
 """
 from __future__ import annotations
 
+import copy
 import difflib
 import re
+from collections import OrderedDict
 import typing
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -64,10 +66,30 @@ def compose_config(overrides: list[str] | tuple[str, ...] = (), scenario: str | 
         GlobalHydra.instance().clear()
 
 
+CACHED_CONFIGS = 64  # typed configs kept, the least recently used dropped first
+_typed_configs: OrderedDict[tuple, ClearwayConfig] = OrderedDict()
+
+
 def load_config(scenario: str | None = None, overrides: list[str] | tuple[str, ...] = ()) -> ClearwayConfig:
     """Compose ``configs/`` for ``scenario`` (default shanghai) with Hydra-style ``overrides``;
-    validate; return the typed config."""
-    return to_config(compose_config(overrides, scenario))
+    validate; return the typed config (a copy of its own: callers may change it).
+
+    Composing and typing take most of a second; the result is kept for the same scenario,
+    overrides and YAML files (their modification times and sizes), so a sweep or a test suite that
+    asks for the same config again gets it from memory."""
+    key = (scenario, tuple(overrides), _yaml_files_stamp())
+    typed = _typed_configs.get(key)
+    if typed is None:
+        typed = _typed_configs[key] = to_config(compose_config(overrides, scenario))
+        if len(_typed_configs) > CACHED_CONFIGS:
+            _typed_configs.popitem(last=False)
+    else:
+        _typed_configs.move_to_end(key)
+    return copy.deepcopy(typed)
+
+
+def _yaml_files_stamp() -> tuple:
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(CONFIG_DIR.rglob("*.yaml")))
 
 
 def to_config(cfg: DictConfig) -> ClearwayConfig:

@@ -3,8 +3,9 @@
 Mechanism (a rule and a booking): a consignee that has opted in may declare in advance (once the
 documents are in hand and the vessel has left its origin; duties settled or guaranteed as usual)
 and books a truck from its trucking company for the vessel window. The truck comes when the
-call's cranes are due to start (arrival + berthing) and waits at the ship side until the box is
-discharged: a berth queue or a long discharge costs it waiting hours (``ship_side_wait_h``). If
+call's cranes are due to start by the schedule (scheduled arrival + berthing) and waits at the
+ship side until the box is discharged: a late vessel, a berth queue or a long discharge costs it
+waiting hours (``ship_side_wait_h``). If
 the fleet refused the booking (full that day), or the box is not released by the time it is
 discharged (or its delivery order not issued), or it needs inspection or certification, the
 box goes to the yard and the usual route. Otherwise the quay crane puts it straight on the waiting truck: a ship-side transfer of
@@ -53,9 +54,11 @@ class DirectPickup(FastLane):
         if not self.opted_in(c.firm):
             return None
         model = self.model
-        if not model.trader(c.firm).fleet.book(math.floor(c.arrival_h / DAY_H)):
+        # the truck is booked for the vessel window as scheduled: a late vessel costs it waiting
+        scheduled_h = c.call.scheduled_h if c.call is not None else c.arrival_h
+        if not model.trader(c.firm).fleet.book(math.floor(scheduled_h / DAY_H)):
             return None  # no truck that day: the box goes to the yard
-        truck_at_h = c.arrival_h + model.config.vessels.berthing_h
+        truck_at_h = scheduled_h + model.config.vessels.berthing_h
         self.log.ship_side_wait_h[c.id] = max(c.discharge_h - truck_at_h, 0.0)
         eligible = (c.channel != RED and not c.needs_certification
                     and not math.isnan(self.log.release[c.id])

@@ -17,27 +17,35 @@ import heapq
 
 
 class BookedServers:
-    """``servers`` identical servers; times in hours since the start of the run."""
+    """``servers`` identical servers; times in hours since the start of the run.
 
-    def __init__(self, servers: int):
+    ``finish(start_h, work_h) -> end_h`` gives a job's end when work pauses (office hours); by
+    default work runs without a break. With ``count_waiting`` the servers remember the starts
+    still ahead, so :meth:`waiting` can count the queue (a station keeps its own account).
+    """
+
+    def __init__(self, servers: int, finish=None, count_waiting: bool = False):
         self.free_at_h = [0.0] * servers  # a heap: when each server is next free
+        self.finish = finish
+        self.count_waiting = count_waiting
         self._starts_ahead_h: list[float] = []  # a heap: booked starts not yet reached
 
-    def book(self, now_h: float, work_h: float, finish=None) -> tuple[float, float]:
-        """Book a job arriving at ``now_h`` with ``work_h`` hours of work; return its (start,
-        end). ``finish(start_h, work_h) -> end_h`` gives the end when work pauses (office hours);
-        by default the work runs without a break."""
+    def book(self, now_h: float, work_h: float) -> tuple[float, float]:
+        """Book a job arriving at ``now_h`` with ``work_h`` hours of work; return its (start, end)."""
         first_free_h = self.free_at_h[0]
         start_h = first_free_h if first_free_h > now_h else now_h
-        end_h = start_h + work_h if finish is None else finish(start_h, work_h)
+        end_h = start_h + work_h if self.finish is None else self.finish(start_h, work_h)
         heapq.heapreplace(self.free_at_h, end_h)
-        self._forget_started(now_h)
-        if start_h > now_h:
-            heapq.heappush(self._starts_ahead_h, start_h)
+        if self.count_waiting:
+            self._forget_started(now_h)
+            if start_h > now_h:
+                heapq.heappush(self._starts_ahead_h, start_h)
         return start_h, end_h
 
     def waiting(self, now_h: float) -> int:
-        """Jobs booked whose work has not started by ``now_h``."""
+        """Jobs booked whose work has not started by ``now_h`` (needs ``count_waiting``)."""
+        if not self.count_waiting:
+            raise ValueError("these servers do not count their queue: create them with count_waiting=True")
         self._forget_started(now_h)
         return len(self._starts_ahead_h)
 

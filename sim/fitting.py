@@ -62,7 +62,7 @@ TARGETS = [
               ("cost_cny", "border_documentary"), 568.7, "USD"),
 ]
 DAMPING = 0.8
-# First guesses of d(figure)/d(parameter), measured in a first fit (h per h, h per log declarant)
+# First guesses of d(figure)/d(parameter), measured in a first fit (h per h)
 FIRST_SLOPE = {"lead": 0.55, "need": 0.57, "ready": 0.4}
 # Bounds on the measured slopes: a noisy pair of iterations never sends a parameter far away
 SLOPE_BOUNDS = {"lead": (0.3, 1.2), "need": (0.3, 1.2), "ready": (0.15, 1.0)}

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import re
-from collections import OrderedDict
 import typing
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -66,10 +66,6 @@ def compose_config(overrides: list[str] | tuple[str, ...] = (), scenario: str | 
         GlobalHydra.instance().clear()
 
 
-CACHED_CONFIGS = 64  # typed configs kept, the least recently used dropped first
-_typed_configs: OrderedDict[tuple, ClearwayConfig] = OrderedDict()
-
-
 def load_config(scenario: str | None = None, overrides: list[str] | tuple[str, ...] = ()) -> ClearwayConfig:
     """Compose ``configs/`` for ``scenario`` (default shanghai) with Hydra-style ``overrides``;
     validate; return the typed config (a copy of its own: callers may change it).
@@ -77,19 +73,20 @@ def load_config(scenario: str | None = None, overrides: list[str] | tuple[str, .
     Composing and typing take most of a second; the result is kept for the same scenario,
     overrides and YAML files (their modification times and sizes), so a sweep or a test suite that
     asks for the same config again gets it from memory."""
-    key = (scenario, tuple(overrides), _yaml_files_stamp())
-    typed = _typed_configs.get(key)
-    if typed is None:
-        typed = _typed_configs[key] = to_config(compose_config(overrides, scenario))
-        if len(_typed_configs) > CACHED_CONFIGS:
-            _typed_configs.popitem(last=False)
-    else:
-        _typed_configs.move_to_end(key)
-    return copy.deepcopy(typed)
+    return copy.deepcopy(_typed_config(scenario, tuple(overrides), _yaml_files_stamp()))
+
+
+@functools.lru_cache(maxsize=64)
+def _typed_config(scenario: str | None, overrides: tuple[str, ...], yaml_files_stamp: tuple) -> ClearwayConfig:
+    return to_config(compose_config(overrides, scenario))
 
 
 def _yaml_files_stamp() -> tuple:
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(CONFIG_DIR.rglob("*.yaml")))
+    stamps = []
+    for path in sorted(CONFIG_DIR.rglob("*.yaml")):
+        stat = path.stat()
+        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
 
 
 def to_config(cfg: DictConfig) -> ClearwayConfig:

@@ -40,6 +40,9 @@ class Station:
         # (start_h, +1 busy, 0, ticket, stamp, row), applied by _tick as they come due
         self._due: list[tuple] = []
         self._tickets = itertools.count()  # orders booked starts at the same instant
+        self._last = env.now  # time the integrals were last brought up to
+        self.present = 0  # consignments at the station (waiting or in service)
+        self.busy = 0  # servers at work
         if servers == 0:
             self.resource = None
         elif book_ahead and not priority and self.always_open:
@@ -168,12 +171,8 @@ class Station:
 
     def reset_statistics(self) -> None:
         """Start the time integrals afresh (at the end of the warm-up), keeping who is present."""
-        if hasattr(self, "_last"):
-            self._tick()
-        self._last = self.env.now
+        self._tick()
         self._since = self.env.now
-        self.present = getattr(self, "present", 0)
-        self.busy = getattr(self, "busy", 0)
         self.arrivals = 0
         self.completions = 0
         self.area_present = 0.0  # integral of number present (waiting + in service), box-hours

@@ -30,15 +30,16 @@ class Broker(mesa.Agent):
     def __init__(self, model: mesa.Model, declarants: int, cfg: BrokersConfig):
         super().__init__(model)
         self.cfg = cfg
-        self.work_ends = partial(finish_time, office=cfg.office)  # (start_h, work_h) -> end_h
-        self.declarants = BookedServers(declarants)  # first come, first served
+        # first come, first served, working in office hours; the queue is reported daily
+        self.declarants = BookedServers(declarants, partial(finish_time, office=cfg.office),
+                                        count_waiting=True)
         self.keyed = 0  # declarations keyed so far, reworks included
         self.work_h = 0.0  # hours of declarant work so far
 
     def key(self, work_h: float):
         """The first declarant free takes the job and works ``work_h`` hours in office hours."""
         env = self.model.env
-        _, done = self.declarants.book(env.now, work_h, self.work_ends)
+        _, done = self.declarants.book(env.now, work_h)
         yield env.timeout(done - env.now)
         self.keyed += 1
         self.work_h += work_h

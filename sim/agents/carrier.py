@@ -23,14 +23,14 @@ class Carrier(mesa.Agent):
     def __init__(self, model: mesa.Model, clerks: int, cfg: CarriersConfig):
         super().__init__(model)
         self.cfg = cfg
-        self.work_ends = partial(finish_time, office=cfg.office)  # (start_h, work_h) -> end_h
-        self.counter = BookedServers(clerks)  # first come, first served
+        # first come, first served, working in office hours
+        self.counter = BookedServers(clerks, partial(finish_time, office=cfg.office))
 
     def release_delivery_order(self, c: Consignment):
         """The consignee surrenders the B/L now; returns once the D/O is issued (logged)."""
         env = self.model.env
         if not self.cfg.electronic_release:
-            _, done = self.counter.book(env.now, c.delivery_order_h, self.work_ends)
+            _, done = self.counter.book(env.now, c.delivery_order_h)
             yield env.timeout(done - env.now)
         self.model.log.delivery_order[c.id] = env.now
 

@@ -32,6 +32,7 @@ class Consignment:
         "id", "flow", "firm", "credit", "teu", "needs_certification", "offence", "channel",
         "lane", "sailing_h", "bl_issue_h", "courier_h", "need_lag_h", "duty_funds_h",
         "broker_work_h", "rework_h", "error_u", "delivery_order_h", "truck_u", "ready_lead_h",
+        "documents_h",
         "inspection_booking_h", "doc_check_h", "inspection_h", "certification_h", "shuttle_out_h",
         "shuttle_back_h", "gate_h", "risk_noise", "random_check_u", "doc_detect_u",
         "inspection_detect_u", "policy_z",
@@ -40,9 +41,9 @@ class Consignment:
 
     def __init__(self, id, flow, firm, credit, teu, needs_certification, offence, lane, sailing_h,
                  bl_issue_h, courier_h, need_lag_h, duty_funds_h, broker_work_h, rework_h, error_u,
-                 delivery_order_h, truck_u, ready_lead_h, inspection_booking_h, doc_check_h,
-                 inspection_h, certification_h, shuttle_out_h, shuttle_back_h, gate_h, risk_noise,
-                 random_check_u, doc_detect_u, inspection_detect_u, policy_z):
+                 delivery_order_h, truck_u, ready_lead_h, documents_h, inspection_booking_h,
+                 doc_check_h, inspection_h, certification_h, shuttle_out_h, shuttle_back_h, gate_h,
+                 risk_noise, random_check_u, doc_detect_u, inspection_detect_u, policy_z):
         self.id = id
         self.flow = flow
         self.firm = firm  # global trader index (sim.agents.traders)
@@ -63,6 +64,7 @@ class Consignment:
         self.delivery_order_h = delivery_order_h  # import: carrier's counter work for the D/O
         self.truck_u = truck_u  # uniform: when in the fleet's working day its truck comes
         self.ready_lead_h = ready_lead_h  # export: stuffed this long before the cut-off
+        self.documents_h = documents_h  # export: office hours until its documents reach the broker
         self.inspection_booking_h = inspection_booking_h
         self.doc_check_h = doc_check_h
         self.inspection_h = inspection_h
@@ -135,6 +137,7 @@ def draw_batch(cfg: ClearwayConfig, seed: int, firms: FirmTable, log: Consignmen
         delivery_order_h=duration(b, 10, behaviour.carriers.delivery_order),
         truck_u=rng(b, 11).random(n).tolist(),
         ready_lead_h=duration(b, 12, behaviour.shippers.ready_lead),
+        documents_h=duration(b, 13, behaviour.shippers.documents),
         inspection_booking_h=duration(b, 2, flow_cfg.inspection_booking),
         doc_check_h=duration(s, 1, c.doc_check),
         inspection_h=duration(s, 2, c.inspection),

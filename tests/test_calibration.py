@@ -34,18 +34,7 @@ def table(request):
     return t
 
 
-# Not reproduced, reported (sim/fitting.py): exporters declare as soon as the box is in and
-# brokers key at about 90 % load, which gives about 10 h from gate-in to lodgement, not 24.9 h.
-# Strict: the day the model reproduces it, this marker must go.
-NOT_REPRODUCED = {"export clearance preparation": (
-    "the model lacks the work behind a day of export preparation in 2017 (such as shippers' "
-    "documents and, for goods under statutory inspection, the CIQ slip needed before the 2018 "
-    "merger); fitting it through broker capacity overloaded the brokers")}
-
-
-@pytest.mark.parametrize("figure", [
-    pytest.param(t.figure, marks=pytest.mark.xfail(strict=True, reason=NOT_REPRODUCED[t.figure]))
-    if t.figure in NOT_REPRODUCED else t.figure for t in TARGETS])
+@pytest.mark.parametrize("figure", [t.figure for t in TARGETS])
 def test_shanghai_matches_reference_figure(table, figure):
     row = table.set_index("figure").loc[figure]
     assert row["within"], (

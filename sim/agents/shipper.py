@@ -6,7 +6,8 @@ boxes that are ready, as soon as the terminal accepts the call's boxes
 (``gate_open_before_eta_h`` before the scheduled arrival): it books a truck with its trucking
 company (which may refuse: it tries the next day), and the truck gates the box in during the
 fleet's working hours. It declares once the box is in the terminal (the declaration carries the
-container and seal numbers the terminal confirms at gate-in), through its broker. A shipper that
+container and seal numbers the terminal confirms at gate-in), through its broker, who has the
+documents ``shippers.documents`` office hours later (at once if they are electronic). A shipper that
 loads on arrival (direct loading) declares from the factory as soon as the box is stuffed and
 trucks it in shortly before loading, once released (see :mod:`sim.flows.exports`).
 """

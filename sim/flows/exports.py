@@ -1,7 +1,8 @@
 """The journey of one export container, from the factory to release for loading.
 
 Started by the shipper (:mod:`sim.agents.shipper`): usually when its booked truck reaches the
-terminal; the box is stacked, then declared through the shipper's broker and cleared. A shipper
+terminal; the box is stacked, its declaration documents go to the shipper's broker (on paper, in
+office hours, unless they are electronic), and the broker declares it; then customs clears it. A shipper
 that loads on arrival (direct loading) starts it at the factory once the box is stuffed: the box
 is declared from there, and once released it is trucked in through a dedicated lane in the hours
 before its vessel starts loading (a box that customs wants to inspect is trucked in at once
@@ -17,6 +18,7 @@ import math
 
 from sim.consignment import Consignment
 from sim.flows.clearance import clear, declare, pause
+from sim.office_hours import finish_time
 from sim.records import LOADING_ON_ARRIVAL
 
 
@@ -29,6 +31,7 @@ def export_container(model, c: Consignment, before_loading_h: float | None = Non
         yield from deliver(model, c)  # the truck is at the gate
     log.clearance_started[c.id] = env.now
     if model.behaviour:
+        yield from hand_over_documents(model, c)
         yield from declare(model, c, summary=False, electronic_data=model.electronic_documents)
     if not (yield from clear(model, c, deliver_if_away)):
         if is_at_terminal(model, c):
@@ -39,6 +42,17 @@ def export_container(model, c: Consignment, before_loading_h: float | None = Non
         log.fast_lane[c.id] = LOADING_ON_ARRIVAL
         log.gate_in[c.id] = env.now  # through the dedicated lane, no gate queue
         terminal.enter_yard(c.id)
+
+
+def hand_over_documents(model, c: Consignment):
+    """The shipper's declaration documents (invoice, packing list with the container and seal
+    numbers the gate confirmed, power of attorney) reach its broker after ``c.documents_h`` hours
+    of office time: prepared and sent by messenger in office hours, so a box that gates in
+    overnight is declared the next working day. Electronic documents are in the broker's system at
+    once."""
+    if not model.electronic_documents:
+        env, office = model.env, model.config.behaviour.brokers.office
+        yield from pause(env, finish_time(env.now, c.documents_h, office) - env.now)
 
 
 def deliver(model, c: Consignment):

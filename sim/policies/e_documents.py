@@ -7,6 +7,8 @@ Mechanism (information and rules, no stage is cut):
   (``behaviour.carriers.electronic_release``);
 - brokers take the B/L data over electronically instead of re-keying paper, so fewer declarations
   are returned (``brokers.error_rate_electronic`` instead of ``error_rate_paper``);
+- exporters' declaration documents reach their broker online as soon as the box is in, instead of
+  by messenger in office hours (``shippers.documents``, :mod:`sim.flows.exports`);
 - officers read structured data instead of scans: the document check's mean time is multiplied by
   ``doc_check_factor``.
 What this does to preparation depends on who was waiting for paper: a consignee whose goods are

@@ -90,11 +90,15 @@ class ConsigneesConfig:
 
 @dataclass
 class ShippersConfig:
-    """Exporters: when the box is ready, when the terminal accepts it, the cut-off."""
+    """Exporters: when the box is ready, when the terminal accepts it, the cut-off, and how long
+    their declaration documents take to reach the broker."""
 
     per_100_boxes_per_day: float = param(MISSING, gt=0, unit="firms",
                                          doc="exporting firms per 100 export boxes a day")
     ready_lead: Duration = field(default_factory=Duration)  # box stuffed before the cut-off, h
+    # the box is in -> its declaration documents reach the broker: hours of office time (paper by
+    # messenger; none when documents are electronic)
+    documents: Duration = field(default_factory=Duration)
     gate_open_before_eta_h: float = param(MISSING, ge=0, unit="h",
                                           doc="the terminal accepts a call's boxes from then on")
     cutoff_before_eta_h: float = param(MISSING, ge=0, unit="h", doc="last gate-in for the call")

@@ -37,6 +37,7 @@ import numpy as np
 
 from sim.loading import load_config
 from sim.run import run
+from sim.schema.fields import value_at
 
 STAGES = ("flows", "{flow}", "all", "stages_h", "{stage}")
 
@@ -73,12 +74,6 @@ FIRST_SLOPE = {"lead": 0.55, "need": 0.57, "ready": 0.4, "documents": 2.0}
 SLOPE_BOUNDS = {"lead": (0.3, 1.2), "need": (0.3, 1.2), "ready": (0.15, 1.0),
                 "documents": (0.8, 4.0)}
 
-
-def _get(cfg, path: str) -> float:
-    obj = cfg
-    for part in path.split("."):
-        obj = getattr(obj, part)
-    return float(obj)
 
 
 def model_figures(overrides: list[str], seeds: list[int]) -> tuple[dict[str, float], object, list[dict]]:
@@ -122,19 +117,19 @@ def step(cfg, figures: dict[str, float], secants: dict[str, Secant]) -> dict[str
     gap = {t.figure: t.reference - figures[t.figure] for t in TARGETS}
     new = {}
     lead = "behaviour.consignees.planning_lead_h"
-    new[lead] = max(0.0, secants["lead"].next(_get(cfg, lead), figures["import pickup and leaving"], 52.4))
+    new[lead] = max(0.0, secants["lead"].next(value_at(cfg, lead), figures["import pickup and leaving"], 52.4))
     need = "behaviour.consignees.need_lag.mean_h"
     stay = figures["import clearance preparation"] + figures["import pickup and leaving"]
-    new[need] = max(1.0, secants["need"].next(_get(cfg, need), stay, 81.4 + 52.4))
+    new[need] = max(1.0, secants["need"].next(value_at(cfg, need), stay, 81.4 + 52.4))
     ready = "behaviour.shippers.ready_lead.mean_h"
     stay = figures["export clearance preparation"] + figures["export post-release"]
-    new[ready] = max(1.0, secants["ready"].next(_get(cfg, ready), stay, 24.9 + 50.5))
+    new[ready] = max(1.0, secants["ready"].next(value_at(cfg, ready), stay, 24.9 + 50.5))
     documents = "behaviour.shippers.documents.mean_h"
     new[documents] = max(0.1, secants["documents"].next(
-        _get(cfg, documents), figures["export clearance preparation"], 24.9))
+        value_at(cfg, documents), figures["export clearance preparation"], 24.9))
     for flow in ("import", "export"):
         fees = f"costs.port_fees_{flow}_cny"
-        new[fees] = max(0.0, _get(cfg, fees) + gap[f"{flow} border + documentary cost"]
+        new[fees] = max(0.0, value_at(cfg, fees) + gap[f"{flow} border + documentary cost"]
                         * cfg.costs.cny_per_usd)
     return new
 
@@ -153,4 +148,4 @@ def fit(base_overrides: list[str], seeds: list[int], tolerance: float = 0.05,
         values = step(cfg, figures, secants)
         overrides = list(base_overrides) + [f"{k}={v:.4g}" for k, v in values.items()]
         figures, cfg, summaries = model_figures(overrides, seeds)
-    return {t.parameter: _get(cfg, t.parameter) for t in TARGETS}, summaries
+    return {t.parameter: value_at(cfg, t.parameter) for t in TARGETS}, summaries

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from sim.schema import ClearwayConfig
+from sim.schema.fields import value_at
 
 VOLUMES = ("imports.boxes_per_day", "exports.boxes_per_day", "vessels.calls_per_day")
 CAPACITIES = ("vessels.berths", "customs.doc_officers", "customs.inspection_teams",
@@ -24,9 +25,9 @@ def scaled_overrides(cfg: ClearwayConfig, factor: float) -> list[str]:
         raise ValueError(f"scale factor must be > 0, got {factor}")
     out = []
     for path in VOLUMES:
-        out.append(f"{path}={_get(cfg, path) * factor:.6g}")
+        out.append(f"{path}={value_at(cfg, path) * factor:.6g}")
     for path in CAPACITIES:
-        value = _get(cfg, path)
+        value = value_at(cfg, path)
         out.append(f"{path}={math.ceil(value * factor) if value else 0}")
     return out
 
@@ -42,8 +43,3 @@ def scale_override(override: str, factor: float) -> str:
         return f"{path}={math.ceil(int(value) * factor) if int(value) else 0}"
     return override
 
-
-def _get(cfg, path: str):
-    for part in path.split("."):
-        cfg = getattr(cfg, part)
-    return cfg

@@ -34,7 +34,7 @@ from sim.experiment.runner import run_runs
 from sim.experiment.spec import ExperimentSpec
 from sim.outputs import atomic_write
 from sim.schema.errors import ConfigError
-from sim.schema.fields import check, param
+from sim.schema.fields import check, param, value_at
 from sim.schema.uncertainty import Ranges, load_ranges
 
 NOMINAL = "nominal"
@@ -116,7 +116,7 @@ class RobustnessStudy:
         width = max(3, len(str(len(self.X) - 1)))
         self.point_names = [f"p{i:0{width}d}" for i in range(len(self.X))]
         nominal = self._compose(NOMINAL, [])
-        self.nominal_values = [_get(nominal, p) for p in self.ranges.paths]
+        self.nominal_values = [value_at(nominal, p) for p in self.ranges.paths]
         self.point_overrides = {NOMINAL: self._scaled(nominal)}
         for name, row in zip(self.point_names, self.X):
             sampled = sampled_overrides(self.ranges, row, nominal)
@@ -255,8 +255,8 @@ def sampled_overrides(ranges: Ranges, row, nominal) -> list[str]:
     for p, v in zip(ranges.parameters, row):
         out.append(f"{p.path}={_number(p.value(v))}")
         if p.balance:
-            start = balances.get(p.balance, _get(nominal, p.balance))
-            balances[p.balance] = start - (p.value(v) - _get(nominal, p.path))
+            start = balances.get(p.balance, value_at(nominal, p.balance))
+            balances[p.balance] = start - (p.value(v) - value_at(nominal, p.path))
     return out + [f"{path}={_number(round(v, 12))}" for path, v in balances.items()]
 
 
@@ -271,11 +271,6 @@ def _boxes(folder: Path, scenario: str, seed: int, flow: str) -> float:
     summary = json.loads((run_dir(folder, scenario, int(seed)) / "summary.json").read_text())
     return boxes_measured(summary, flow)
 
-
-def _get(cfg, path: str):
-    for part in path.split("."):
-        cfg = getattr(cfg, part)
-    return cfg
 
 
 def _number(v: float) -> str:

@@ -120,3 +120,10 @@ def check_field(cls, name: str, value, path: str | None = None) -> None:
     passed apart from its config)."""
     declared = next(f for f in fields(cls) if f.name == name)
     check_value(path or name, value, dict(declared.metadata), _type_name(declared))
+
+
+def value_at(cfg: Any, path: str) -> Any:
+    """The value at dotted ``path`` in a typed config (``"behaviour.brokers.work.mean_h"``)."""
+    for part in path.split("."):
+        cfg = getattr(cfg, part)
+    return cfg

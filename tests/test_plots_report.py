@@ -8,6 +8,7 @@ comparison tables pin down titles and sentences whose numbers are known in advan
 from __future__ import annotations
 
 import re
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from sim.plots.style import (
     fmt,
     fmt_change,
     part_colour,
+    scenario_label,
     scenario_colours,
     scenario_styles,
 )
@@ -519,8 +521,6 @@ def test_every_reform_carries_its_trade_facilitation_agreement_article(experimen
 
 
 def _report_copy(experiment, tmp_path, **files):
-    import shutil
-
     exp = tmp_path / "exp"
     shutil.copytree(experiment["dir"], exp)
     for name, text in files.items():
@@ -550,6 +550,34 @@ def test_robustness_bands_fill_the_assumption_column(experiment, tmp_path):
     for row in reform_rows:
         assumptions = row.split(" | ")[4]
         assert "assumption band \u22125" in assumptions and "sign depends on the assumptions" in row
+
+
+def test_another_robustness_experiment_fills_the_column_and_is_named(experiment, tmp_path):
+    """Without its own robustness.csv, the brief takes the bands of the folder the spec names
+    (the committed reference) and says which experiment and commit they come from; a reform
+    that folder did not sample says so instead of borrowing another reform's band."""
+    comp = experiment["comparison"]
+    reforms = sorted(set(comp.loc[~comp["is_baseline"], "scenario"]))
+    sampled, unsampled = reforms[0], reforms[1:]
+    rows = comp.loc[comp["scenario"] == sampled, ["scenario", "kpi"]].assign(
+        noise_low=-3.0, noise_high=-1.0, assumption_low=-5.0, assumption_high=-0.5, sign_flips=0)
+    bands = tmp_path / "results" / "robustness" / "reference"
+    bands.mkdir(parents=True)
+    (bands / "robustness.csv").write_text(rows.to_csv(index=False), encoding="utf-8")
+    (bands / "provenance.json").write_text('{"git": {"commit": "fedcba9876"}}', encoding="utf-8")
+    exp = tmp_path / "exp"
+    shutil.copytree(experiment["dir"], exp)
+    write_report(exp, experiment["table"], comp, experiment["figures"], {"git": {"commit": "abc"}},
+                 {"name": "tiny", "assumption_bands": bands})
+    brief = (exp / "brief.md").read_text(encoding="utf-8")
+    assert "the robustness experiment results/robustness/reference (commit fedcba9)" in brief
+    table = _section(brief, "Reform by reform")
+    by_label = {r.split(" | ")[0].strip("| *"): r.split(" | ")[4].rstrip(" |")
+                for r in table.splitlines() if r.startswith("| ")}
+    assert "assumption band \u22125" in by_label[scenario_label(sampled)]
+    assert "same sign under every assumption" in by_label[scenario_label(sampled)]
+    for s in unsampled:
+        assert by_label[scenario_label(s)] == "not sampled by the robustness experiment"
 
 
 def test_provenance_is_linked_not_inlined(experiment, report):

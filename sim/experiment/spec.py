@@ -73,6 +73,10 @@ class ExperimentSpec:
     # KPI listed here (in the KPI's unit) is reached in every scenario, or max_replications.
     target_half_width: dict[str, float] | None = param(None)
     max_replications: int | None = param(None)
+    # A robustness experiment's folder (relative to the project root, or absolute) whose
+    # robustness.csv gives the brief its bands against the assumptions, when this experiment
+    # has none of its own; None: the brief says they are not measured.
+    assumption_bands: str | None = param(None)
     quick: QuickSettings = param(default_factory=QuickSettings)
     is_quick: bool = param(False, doc="set by as_quick(): this is the quick variant")
 

@@ -117,7 +117,8 @@ def write_report(
     ``horizon_days``, ``warmup_days``, ``cooldown_days``, ``boxes_per_day`` ({flow: boxes}),
     ``section_share`` (of the calibrated section), ``adoption`` ({route: (share, day)} on the
     last day), ``confidence``, ``failed_runs``, ``welch`` ({series, window, warmup_days,
-    replications}: :func:`sim.analysis.warmup.welch_from_dailies`).
+    replications}: :func:`sim.analysis.warmup.welch_from_dailies`), ``assumption_bands`` (a
+    robustness experiment's folder for the brief, when ``exp_dir`` has no robustness.csv).
     """
     exp_dir = Path(exp_dir)
     spec_info = dict(spec_info or {})
@@ -133,7 +134,8 @@ def write_report(
     if len(set(comparison["scenario"])) > 1 or not failures.empty:
         chart = (ranking_chart(comparison, exp_dir / "figures" / "ranking", labels)
                  if len(set(comparison["scenario"])) > 1 else None)
-        brief = build_brief(exp_dir, comparison, chart, context, failure_box, name, labels)
+        brief = build_brief(exp_dir, comparison, chart, context, failure_box, name, labels,
+                            bands_dir=spec_info.get("assumption_bands"))
         brief_md, brief_html = _brief_pages(brief, exp_dir, level=1)
         atomic_write(exp_dir / "brief.md", lambda p: p.write_text(brief_md, encoding="utf-8"))
         atomic_write(exp_dir / "brief.html",

@@ -8,10 +8,13 @@ not cover. Every number is a comparison-table value written with the one number 
 "distinguishable from zero" is the one rule (:func:`sim.analysis.significance.significant`).
 When the folder holds ``robustness.csv`` (scenario, kpi, noise_low, noise_high, assumption_low,
 assumption_high, sign_flips: the robustness experiment), its bands fill the reform lines'
-assumption column; without it that column says the uncertainty is not yet measured.
+assumption column; else those of another robustness experiment's folder (``bands_dir``, e.g.
+the committed reference), named under the table with its commit; without either, that column
+says the uncertainty is not yet measured.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +34,7 @@ from sim.plots.style import (
 )
 from sim.reforms import REFORMS, tfa_tag
 from sim.report.context import NOT_COVERED
+from sim.report.provenance import JSON_NAME, provenance_facts
 from sim.report.sentences import SPEED_KPIS, SUB_MODEL_KPIS, ci_text, row_of, short_label
 
 ROBUSTNESS_COLUMNS = ("scenario", "kpi", "noise_low", "noise_high", "assumption_low",
@@ -58,12 +62,21 @@ class Brief:
     takeaways: list[str]
     reforms: list[ReformLine] = field(default_factory=list)
     not_covered: tuple[str, ...] = NOT_COVERED
-    note: str = (
-        "Ranked by the cut in time in port. Main effect: the reform's largest distinguishable "
-        "change. Against simulation noise: the 95 % interval of the paired change and its "
-        "half-width relative to the effect; against the assumptions: the robustness "
-        "experiment's bands."
-    )
+    bands_source: str = "this experiment's robustness.csv"
+
+    @property
+    def note(self) -> str:
+        return ("Ranked by the cut in time in port. Main effect: the reform's largest "
+                "distinguishable change. Against simulation noise: the 95 % interval of the paired "
+                "change and its half-width relative to the effect; against the assumptions: the "
+                f"bands of {self.bands_source}.")
+
+
+@dataclass
+class AssumptionBands:
+    """A robustness experiment's bands (``robustness.csv``) and which experiment they are from."""
+    table: pd.DataFrame
+    source: str
 
 
 def _is_package(scenario: str) -> bool:
@@ -130,19 +143,36 @@ def noise_text(row: pd.Series) -> str:
     return f"{verdict}: {ci}, \u00b1{fmt(100 * relative, 0)} % of the effect"
 
 
-def read_robustness(exp_dir: Path) -> pd.DataFrame | None:
-    path = exp_dir / "robustness.csv"
-    return pd.read_csv(path) if path.is_file() else None
+def read_robustness(exp_dir: Path, bands_dir: Path | None = None) -> AssumptionBands | None:
+    """This experiment's ``robustness.csv``, else ``bands_dir``'s (described with its section,
+    run length and commit, as its runs differ from this experiment's), else None."""
+    own = exp_dir / "robustness.csv"
+    if own.is_file():
+        return AssumptionBands(pd.read_csv(own), "this experiment's robustness runs")
+    if bands_dir is None or not (Path(bands_dir) / "robustness.csv").is_file():
+        return None
+    bands_dir = Path(bands_dir)
+    return AssumptionBands(pd.read_csv(bands_dir / "robustness.csv"), _describe(bands_dir))
 
 
-def assumption_text(robustness: pd.DataFrame | None, row: pd.Series) -> str:
+def _describe(folder: Path) -> str:
+    """'the robustness experiment results/robustness/reference (commit 1a2b3c4, ...)'."""
+    provenance = folder / JSON_NAME
+    facts = provenance_facts(json.loads(provenance.read_text()) if provenance.is_file() else {})
+    return (f"the robustness experiment {'/'.join(folder.parts[-3:])} (commit "
+            f"{facts['commit'][:7]}), run on its own section and horizon; reforms it did not "
+            "sample say so")
+
+
+def assumption_text(bands: AssumptionBands | None, row: pd.Series) -> str:
     """The assumption band of the effect from ``robustness.csv``, or the slot left for it."""
-    if robustness is None:
+    if bands is None:
         return "not measured yet (robustness experiment)"
+    robustness = bands.table
     band = robustness[(robustness["scenario"] == row["scenario"])
                       & (robustness["kpi"] == row["kpi"])]
     if band.empty:
-        return "not in robustness.csv"
+        return "not sampled by the robustness experiment"
     b, unit = band.iloc[0], diff_unit(row["unit"])
     flips = b["sign_flips"]
     return (f"noise band {fmt_value(b['noise_low'], unit, True)} to "
@@ -244,7 +274,7 @@ def _control_takeaway(comparison, labels) -> str:
     return text + "; no other reform changes missed offences distinguishably."
 
 
-def reform_lines(comparison: pd.DataFrame, robustness: pd.DataFrame | None,
+def reform_lines(comparison: pd.DataFrame, robustness: AssumptionBands | None,
                  labels=None) -> list[ReformLine]:
     lines = []
     for s in ranked_reforms(comparison):
@@ -262,9 +292,12 @@ def reform_lines(comparison: pd.DataFrame, robustness: pd.DataFrame | None,
 
 
 def build_brief(exp_dir: Path, comparison: pd.DataFrame, chart: FigureFiles | None,
-                context: list[str], failures: list[str], name: str, labels=None) -> Brief:
-    """The brief of an experiment whose comparison has at least one reform besides the baseline."""
+                context: list[str], failures: list[str], name: str, labels=None,
+                bands_dir: Path | None = None) -> Brief:
+    """The brief of an experiment whose comparison has at least one reform besides the baseline;
+    ``bands_dir``: a robustness experiment's folder, for the bands when ``exp_dir`` has none."""
     has_reforms = len(set(comparison["scenario"]) - {baseline_of(comparison)}) > 0
+    bands = read_robustness(exp_dir, bands_dir)
     return Brief(
         title=f"Clearway brief: {name}",
         headline=headline(comparison, labels) if has_reforms else
@@ -273,9 +306,10 @@ def build_brief(exp_dir: Path, comparison: pd.DataFrame, chart: FigureFiles | No
         failures=failures,
         chart=chart,
         takeaways=takeaways(comparison, labels) if has_reforms else [],
-        reforms=reform_lines(comparison, read_robustness(exp_dir), labels) if has_reforms else [],
+        reforms=reform_lines(comparison, bands, labels) if has_reforms else [],
+        bands_source=bands.source if bands is not None else "a robustness experiment (none yet)",
     )
 
 
-__all__ = ["Brief", "ReformLine", "build_brief", "headline", "main_effect", "noise_text",
+__all__ = ["AssumptionBands", "Brief", "ReformLine", "build_brief", "headline", "main_effect", "noise_text",
            "reform_lines", "takeaways"]

@@ -22,7 +22,7 @@ from sim.analysis.runs import load_runs
 from sim.analysis.warmup import welch_from_dailies
 from sim.experiment.spec import ExperimentSpec
 from sim.experiment.tables import failed_runs
-from sim.loading import load_config
+from sim.loading import CONFIG_DIR, load_config
 from sim.plots import make_figures
 from sim.report import write_report
 from sim.report.context import complete_comparison, final_adoption
@@ -79,7 +79,9 @@ def analyse(out_dir: str | Path, spec: ExperimentSpec,
             "section_share": cfg.imports.boxes_per_day / calibrated.imports.boxes_per_day,
             "adoption": final_adoption(dailies),
             "failed_runs": len(failed_runs(out_dir)),
-            "welch": welch_from_dailies(dailies, spec.baseline) if dailies else None}
+            "welch": welch_from_dailies(dailies, spec.baseline) if dailies else None,
+            "assumption_bands": (CONFIG_DIR.parent / spec.assumption_bands
+                                 if spec.assumption_bands else None)}
     md, html = write_report(out_dir, table, comparison, figures, provenance, info)
     return Path(md), Path(html), comparison
 

@@ -62,8 +62,10 @@ def build_sub_models(model) -> dict:
 
 
 AGENT_REPORTERS = {  # per agent and day (``model.datacollector.get_agenttype_vars_dataframe``)
-    Consignee: {"boxes_waiting_for_pickup": lambda a: len(a.to_collect)},
-    Shipper: {"boxes_at_factory": lambda a: len(a.to_send)},
+    Consignee: {"boxes_waiting_for_pickup": lambda a: len(a.to_collect),
+                "routes_opted_in": lambda a: a.model.measures.routes_opted_in(a.index)},
+    Shipper: {"boxes_at_factory": lambda a: len(a.to_send),
+              "routes_opted_in": lambda a: a.model.measures.routes_opted_in(a.index)},
     Broker: {"declarations_waiting": lambda a: a.declarants.waiting(a.model.env.now), "keyed": "keyed"},
     TruckingCompany: {"bookings_refused": "refused"},
 }

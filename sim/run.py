@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from sim.costs import container_costs
 from sim.feasibility import estimate_disk_bytes, validate
-from sim.model import ClearanceModel
+from sim.model import AGENT_REPORTERS, ClearanceModel
 from sim.outputs import atomic_write, check_output_dir, provenance, write_json
 from sim.schema import ClearwayConfig
 from sim.schema.fields import check_field
@@ -35,6 +35,7 @@ class RunResult:
     log: pa.Table  # one row per consignment: ids, flow, channel, milestones (h), costs, outcome
     sub_model_logs: dict[str, pa.Table]  # e.g. "bunker_calls": one row per vessel bunker call
     daily: pd.DataFrame  # one row per simulated day
+    agents: pd.DataFrame  # one row per agent and day: the agents' reporters (agent_records)
     provenance: dict
     wall_s: float
 
@@ -63,7 +64,7 @@ def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | No
     summary["consignments_per_s"] = model.log.size / wall_s
     result = RunResult(config, seed, summary, log_table(model), sub_model_logs(model),
                        model.datacollector.get_model_vars_dataframe().reset_index(drop=True),
-                       provenance(config, seed), wall_s)
+                       agent_records(model), provenance(config, seed), wall_s)
     if output is not None:
         write_run(result, Path(output))
     return result
@@ -98,6 +99,19 @@ def log_table(model: ClearanceModel) -> pa.Table:
     return table
 
 
+def agent_records(model: ClearanceModel) -> pd.DataFrame:
+    """The agents' daily reporters (:data:`sim.model.AGENT_REPORTERS`), one row per agent and
+    day: ``agent_type``, ``day`` (days simulated when recorded), ``agent_id`` and the variables
+    of its type (empty for the other types), e.g. a trader's ``routes_opted_in``."""
+    frames = [model.datacollector.get_agenttype_vars_dataframe(agent_type).reset_index()
+              .rename(columns={"Step": "day", "AgentID": "agent_id"})
+              .assign(agent_type=agent_type.__name__)
+              for agent_type in AGENT_REPORTERS]
+    table = pd.concat(frames, ignore_index=True)
+    return table[["agent_type", "day", "agent_id",
+                  *[c for c in table.columns if c not in ("agent_type", "day", "agent_id")]]]
+
+
 def sub_model_logs(model: ClearanceModel) -> dict[str, pa.Table]:
     logs = {}
     if "bonded_zone" in model.sub_models:
@@ -115,6 +129,7 @@ def write_run(result: RunResult, folder: Path) -> None:
         atomic_write(folder / "log.parquet", lambda p: pq.write_table(result.log, p, compression="zstd"))
         for name, table in result.sub_model_logs.items():
             atomic_write(folder / f"{name}.parquet", lambda p, t=table: pq.write_table(t, p, compression="zstd"))
+        atomic_write(folder / "agents.parquet", lambda p: result.agents.to_parquet(p, index=False))
     write_json(folder / "summary.json", result.summary)
     atomic_write(folder / "daily.csv", lambda p: result.daily.to_csv(p, index=False))
     write_json(folder / "provenance.json", result.provenance)

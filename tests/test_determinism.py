@@ -17,6 +17,7 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim import run
@@ -60,6 +61,9 @@ def test_same_seed_writes_byte_identical_log_and_same_summary(name, tmp_path):
     written = [json.loads((tmp_path / d / "summary.json").read_text()) for d in "ab"]
     assert comparable(written[0]) == comparable(written[1])
     assert (tmp_path / "a" / "daily.csv").read_bytes() == (tmp_path / "b" / "daily.csv").read_bytes()
+    agents_a, agents_b = (pd.read_parquet(tmp_path / d / "agents.parquet") for d in "ab")
+    assert len(agents_a) > 0
+    pd.testing.assert_frame_equal(agents_a, agents_b)
 
 
 def test_different_seeds_write_different_logs(tmp_path, tiny_run):

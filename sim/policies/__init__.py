@@ -78,6 +78,10 @@ class Measures:
             return None
         return _first(p.loads_on_arrival(c) for p in self.active)
 
+    def routes_opted_in(self, firm: int) -> str:
+        """The routes trader ``firm`` has opted in to, comma-separated ('' for none)."""
+        return ",".join(p.name for p in self.active if p.opted_in(firm))
+
     def daily_update(self, model, left: dict[str, np.ndarray]) -> None:
         for p in self.active:
             p.daily_update(model, left)

@@ -48,6 +48,10 @@ class Policy:
         the factory until then (None: the shipper sends it as usual)."""
         return None
 
+    def opted_in(self, firm: int) -> bool:
+        """Has trader ``firm`` opted in to this policy's route? (False where there is no opt-in.)"""
+        return False
+
     def daily_update(self, model, left: dict[str, np.ndarray]) -> None:
         """End of a day: firms review their choices. ``left``: log columns (and ``cost_cny``, the
         total cost per box) of the boxes that left the port that day."""

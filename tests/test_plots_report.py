@@ -555,7 +555,8 @@ def test_robustness_bands_fill_the_assumption_column(experiment, tmp_path):
 def test_another_robustness_experiment_fills_the_column_and_is_named(experiment, tmp_path):
     """Without its own robustness.csv, the brief takes the bands of the folder the spec names
     (the committed reference) and says which experiment and commit they come from; a reform
-    that folder did not sample says so instead of borrowing another reform's band."""
+    that folder did not sample says so instead of borrowing another reform's band; the folder's
+    PRIM boxes say where reforms fail, in the reforms' labels."""
     comp = experiment["comparison"]
     reforms = sorted(set(comp.loc[~comp["is_baseline"], "scenario"]))
     sampled, unsampled = reforms[0], reforms[1:]
@@ -565,6 +566,10 @@ def test_another_robustness_experiment_fills_the_column_and_is_named(experiment,
     bands.mkdir(parents=True)
     (bands / "robustness.csv").write_text(rows.to_csv(index=False), encoding="utf-8")
     (bands / "provenance.json").write_text('{"git": {"commit": "fedcba9876"}}', encoding="utf-8")
+    (bands / "prim_boxes.csv").write_text(
+        "scenario,outcome,parameter,box_low,box_high,range_low,range_high,coverage,density,mass,"
+        f"cases,cases_of_interest\n{sampled},no_time_cut,customs.doc_officers,99,104,99,126,"
+        "0.8,0.75,0.3,16,5\n", encoding="utf-8")
     exp = tmp_path / "exp"
     shutil.copytree(experiment["dir"], exp)
     write_report(exp, experiment["table"], comp, experiment["figures"], {"git": {"commit": "abc"}},
@@ -578,6 +583,9 @@ def test_another_robustness_experiment_fills_the_column_and_is_named(experiment,
     assert "same sign under every assumption" in by_label[scenario_label(sampled)]
     for s in unsampled:
         assert by_label[scenario_label(s)] == "not sampled by the robustness experiment"
+    fails = _section(brief, "Where reforms fail")
+    assert (f"{scenario_label(sampled)} does not cut time where customs.doc_officers 99-104 "
+            "(coverage 80%, density 75%, 5 of 16 points)") in fails
 
 
 def test_provenance_is_linked_not_inlined(experiment, report):

@@ -113,15 +113,15 @@ def write_boxes(out_dir: str | Path, boxes: pd.DataFrame) -> Path:
     return path
 
 
-def box_lines(boxes: pd.DataFrame) -> list[str]:
-    """One plain line per box: where the reform fails."""
+def box_lines(boxes: pd.DataFrame, label=str) -> list[str]:
+    """One plain line per box: where the reform fails (``label``: scenario name -> its label)."""
     lines = []
     for (scenario, outcome), box in boxes.groupby(["scenario", "outcome"], sort=False):
         what = "does not cut time" if outcome == "no_time_cut" else "misses more offences"
         limits = "; ".join(f"{r['parameter']} {_g(r['box_low'])}-{_g(r['box_high'])}"
                            for _, r in box.iterrows())
         first = box.iloc[0]
-        lines.append(f"{scenario} {what} where {limits} (coverage {first['coverage']:.0%}, "
+        lines.append(f"{label(scenario)} {what} where {limits} (coverage {first['coverage']:.0%}, "
                      f"density {first['density']:.0%}, {int(first['cases_of_interest'])} of "
                      f"{int(first['cases'])} points)")
     return lines

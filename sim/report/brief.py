@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.scenario_discovery import PRIM_CSV, box_lines
 from sim.plots.comparison import baseline_of, is_significant
 from sim.plots.ranking import ranked_reforms
 from sim.plots.style import (
@@ -61,6 +62,7 @@ class Brief:
     chart: FigureFiles | None
     takeaways: list[str]
     reforms: list[ReformLine] = field(default_factory=list)
+    where_reforms_fail: list[str] = field(default_factory=list)  # PRIM boxes, in words
     not_covered: tuple[str, ...] = NOT_COVERED
     bands_source: str = "this experiment's robustness.csv"
 
@@ -74,8 +76,10 @@ class Brief:
 
 @dataclass
 class AssumptionBands:
-    """A robustness experiment's bands (``robustness.csv``) and which experiment they are from."""
+    """A robustness experiment's bands (``robustness.csv``), its PRIM boxes (``prim_boxes.csv``,
+    None if it has none) and which experiment they are from."""
     table: pd.DataFrame
+    boxes: pd.DataFrame | None
     source: str
 
 
@@ -146,13 +150,17 @@ def noise_text(row: pd.Series) -> str:
 def read_robustness(exp_dir: Path, bands_dir: Path | None = None) -> AssumptionBands | None:
     """This experiment's ``robustness.csv``, else ``bands_dir``'s (described with its section,
     run length and commit, as its runs differ from this experiment's), else None."""
-    own = exp_dir / "robustness.csv"
-    if own.is_file():
-        return AssumptionBands(pd.read_csv(own), "this experiment's robustness runs")
+    if (exp_dir / "robustness.csv").is_file():
+        return _bands(exp_dir, "this experiment's robustness runs")
     if bands_dir is None or not (Path(bands_dir) / "robustness.csv").is_file():
         return None
-    bands_dir = Path(bands_dir)
-    return AssumptionBands(pd.read_csv(bands_dir / "robustness.csv"), _describe(bands_dir))
+    return _bands(Path(bands_dir), _describe(Path(bands_dir)))
+
+
+def _bands(folder: Path, source: str) -> AssumptionBands:
+    boxes = folder / PRIM_CSV
+    return AssumptionBands(pd.read_csv(folder / "robustness.csv"),
+                           pd.read_csv(boxes) if boxes.is_file() else None, source)
 
 
 def _describe(folder: Path) -> str:
@@ -308,6 +316,8 @@ def build_brief(exp_dir: Path, comparison: pd.DataFrame, chart: FigureFiles | No
         takeaways=takeaways(comparison, labels) if has_reforms else [],
         reforms=reform_lines(comparison, bands, labels) if has_reforms else [],
         bands_source=bands.source if bands is not None else "a robustness experiment (none yet)",
+        where_reforms_fail=(box_lines(bands.boxes, lambda s: scenario_label(s, labels))
+                            if bands is not None and bands.boxes is not None else []),
     )
 
 

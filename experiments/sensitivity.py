@@ -17,8 +17,17 @@ import time
 from dataclasses import replace
 
 from sim.experiment import failed_runs, run_runs
-from sim.experiment.cli import EXIT_RUN_FAILED, default_out, experiment_parser, guarded, run_args
-from sim.schema.errors import ConfigError
+from sim.experiment.cli import (
+    EXIT_RUN_FAILED,
+    check_workers,
+    default_out,
+    experiment_parser,
+    guarded,
+    run_args,
+)
+from sim.experiment.morris_design import MorrisSettings
+from sim.experiment.spec import ExperimentSpec
+from sim.schema.fields import check_field
 from sim.studies.sensitivity import SensitivityStudy
 from sim.studies.sensitivity_report import kpi_axis_label
 
@@ -39,11 +48,12 @@ def ranking_lines(frames, top: int = 5) -> list[str]:
 def study_from_args(args, name: str) -> SensitivityStudy:
     """The study with ``--quick`` (the spec's quick section, 2 trajectories), ``--replications``
     (seeds per point) and ``--trajectories`` applied."""
-    for flag in ("replications", "trajectories", "workers"):
-        value = getattr(args, flag)
-        if value is not None and value < (0 if flag == "workers" else 1):
-            raise ConfigError(f"--{flag}", f"must be >= {0 if flag == 'workers' else 1}, "
-                                           f"got {value}")
+    # checked here, with the words every experiment script uses, as 0 would read as "not given"
+    check_workers(args)
+    if args.replications is not None:
+        check_field(ExperimentSpec, "replications", args.replications)
+    if args.trajectories is not None:
+        check_field(MorrisSettings, "trajectories", args.trajectories, "morris.trajectories")
     study = SensitivityStudy.load(name)
     trajectories, replications, overrides = args.trajectories, args.replications, None
     if args.quick:

@@ -220,5 +220,5 @@ def test_every_script_as_a_command_exits_2_with_one_line_on_a_bad_option(script,
     lines = proc.stderr.splitlines()
     assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert lines[0].startswith("clearway: config error: ") and "replications" in lines[0]
-    assert "got 0" in lines[0], lines[0]
+    assert "replications: must be in [1, 10000], got 0" in lines[0], lines[0]  # the same words in every script
     assert proc.stdout == "" and not out.exists()

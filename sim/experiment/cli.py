@@ -65,10 +65,14 @@ def experiment_parser(description: str, named: bool = True,
     return ap
 
 
-def spec_from_args(args, name: str) -> ExperimentSpec:
-    """The experiment ``name`` with ``--quick`` and ``--replications`` applied."""
+def check_workers(args) -> None:
     if args.workers is not None and args.workers < 0:
         raise ConfigError("--workers", f"must be >= 0, got {args.workers}")
+
+
+def spec_from_args(args, name: str) -> ExperimentSpec:
+    """The experiment ``name`` with ``--quick`` and ``--replications`` applied."""
+    check_workers(args)
     spec = ExperimentSpec.load(name)
     if args.quick:
         spec = spec.as_quick()

@@ -35,7 +35,7 @@ class Consignment:
         "documents_h",
         "inspection_booking_h", "doc_check_h", "inspection_h", "certification_h", "shuttle_out_h",
         "shuttle_back_h", "gate_h", "risk_noise", "random_check_u", "doc_detect_u",
-        "inspection_detect_u", "policy_z",
+        "inspection_detect_u", "policy_z", "audit_u",
         "call", "arrival_h", "discharge_h", "ready_h", "waiting", "ship_side", "delivery_order",
     )
 
@@ -43,7 +43,7 @@ class Consignment:
                  bl_issue_h, courier_h, need_lag_h, duty_funds_h, broker_work_h, rework_h, error_u,
                  delivery_order_h, truck_u, ready_lead_h, documents_h, inspection_booking_h,
                  doc_check_h, inspection_h, certification_h, shuttle_out_h, shuttle_back_h, gate_h,
-                 risk_noise, random_check_u, doc_detect_u, inspection_detect_u, policy_z):
+                 risk_noise, random_check_u, doc_detect_u, inspection_detect_u, policy_z, audit_u):
         self.id = id
         self.flow = flow
         self.firm = firm  # global trader index (sim.agents.traders)
@@ -77,6 +77,7 @@ class Consignment:
         self.doc_detect_u = doc_detect_u
         self.inspection_detect_u = inspection_detect_u
         self.policy_z = policy_z  # standard normal for policy-specific durations
+        self.audit_u = audit_u  # uniform: picked for a post-clearance audit, and what it finds
         self.call = None  # the vessel call that brings it (import) or that it is booked on (export)
         self.arrival_h = math.nan  # import: its vessel's arrival
         self.discharge_h = math.nan  # import: put down by the quay crane
@@ -150,6 +151,7 @@ def draw_batch(cfg: ClearwayConfig, seed: int, firms: FirmTable, log: Consignmen
         doc_detect_u=rng(r, 3).random(n).tolist(),
         inspection_detect_u=rng(r, 4).random(n).tolist(),
         policy_z=rng(Purpose.POLICY, 1).standard_normal(n).tolist(),
+        audit_u=rng(Purpose.POLICY, 2).random(n).tolist(),
     )
     return [Consignment(first + k, flow, *values) for k, values in enumerate(zip(*columns.values()))]
 

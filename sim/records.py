@@ -19,8 +19,8 @@ CHANNELS = ("green", "yellow", "red")
 NOT_ASSESSED = -1
 USUAL_ROUTE, SHIP_SIDE_PICKUP, LOADING_ON_ARRIVAL = 0, 1, 2  # "fast_lane" column codes
 LANES = ("usual", "ship_side_pickup", "loading_on_arrival")
-COMPLIANT, DETECTED, MISSED = 0, 1, 2
-OUTCOMES = ("compliant", "detected", "missed")
+COMPLIANT, DETECTED, MISSED, CAUGHT_AT_AUDIT = 0, 1, 2, 3
+OUTCOMES = ("compliant", "detected", "missed", "caught_at_audit")  # the last: released, found later
 
 MILESTONES = (
     "vessel_arrival", "berth", "discharge",  # import: ship side
@@ -55,6 +55,8 @@ ATTRIBUTES = {  # column -> dtype; filled when the consignment is created or dec
     "reworks": np.int8,  # times customs returned the declaration for correction
     "truck_refusals": np.int8,  # bookings the trucking company refused (full that day)
     "ship_side_wait_h": np.float32,  # import: hours a booked ship-side truck waited for the box
+    "enterprise_approved": np.bool_,  # import: its firm's approval stood in for certification
+    "audited_after_h": np.float32,  # hours after release a post-clearance audit reviews it (NaN: none)
 }
 
 
@@ -111,7 +113,8 @@ class Columns:
         return pa.table({index: np.arange(self.size, dtype=np.int64), **self.view()})
 
 
-EMPTY = {**{name: np.nan for name in MILESTONES}, "channel": NOT_ASSESSED, "vessel": -1}  # else 0
+EMPTY = {**{name: np.nan for name in MILESTONES}, "channel": NOT_ASSESSED, "vessel": -1,
+         "audited_after_h": np.nan}  # else 0
 SPEC = {name: (dtype, EMPTY.get(name, 0))
         for name, dtype in {**{m: np.float32 for m in MILESTONES}, **ATTRIBUTES}.items()}
 

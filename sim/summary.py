@@ -25,7 +25,7 @@ from sim.cohort import ENTRY, EXIT, STAGES, cohort, stuck_in, window_h
 from sim.costs import COMPONENTS, container_costs
 from sim.places import conservation
 from sim.policies import enabled_policies
-from sim.records import CHANNELS, DETECTED, FLOWS, MISSED, USUAL_ROUTE
+from sim.records import CAUGHT_AT_AUDIT, CHANNELS, DETECTED, FLOWS, MISSED, USUAL_ROUTE
 
 __all__ = ["ENTRY", "EXIT", "STAGES", "DEFINITIONS", "describe", "flow_figures",
            "horizon_figures", "summarise"]
@@ -54,6 +54,9 @@ DEFINITIONS = {
     "unfinished": "cohort boxes that had not ended their journey when the drain stopped; a mean's "
                   "'unfinished' counts the boxes that never reached its end event",
     "stations": "time averages over warm-up .. horizon",
+    "offences": "cohort boxes carrying an offence: detected (at the document check or inspection, box "
+                "detained), missed (released and never found) and caught_at_audit (released, found by "
+                "a post-clearance audit scheduled at release, whether or not it falls inside the run)",
 }
 
 
@@ -149,7 +152,8 @@ def flow_figures(log: dict[str, np.ndarray], costs: dict[str, np.ndarray], flow:
         "cost_cny": {k: _mean(np.where(completed, costs[k][rows], np.nan))
                      for k in (*COMPONENTS, "border_documentary", "total")},
         "offences": {"detected": int(detained.sum()),
-                     "missed": int(((outcome == MISSED) & released).sum())},
+                     "missed": int(((outcome == MISSED) & released).sum()),
+                     "caught_at_audit": int((outcome == CAUGHT_AT_AUDIT).sum())},
     }
 
 

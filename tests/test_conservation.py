@@ -25,7 +25,8 @@ from sim import run
 from sim.capacity import offered_utilisation
 from sim.feasibility import validate
 from sim.records import (
-    DETECTED, EXPORT, FLOWS, GREEN, IMPORT, MILESTONES, MISSED, NOT_ASSESSED, RED, SHIP_SIDE_PICKUP, YELLOW,
+    CAUGHT_AT_AUDIT, DETECTED, EXPORT, FLOWS, GREEN, IMPORT, MILESTONES, MISSED, NOT_ASSESSED, RED,
+    SHIP_SIDE_PICKUP, YELLOW,
 )
 from sim.schema.behaviour import firms_in_section
 
@@ -217,11 +218,21 @@ def assert_channels_consistent(result) -> None:
     for m in ("release", "certification_start", "pickup_appointment", "gate_out", "load", "vessel_departure"):
         never(detained & is_set[m], f"detained box has {m}")
     never(detained & ~offence, "compliant box detained")
-    never(released & (outcome != np.where(offence, MISSED, 0)), "release outcome is not missed/compliant")
+    # an offence released is missed, unless a post-clearance audit (of a release on the firm's
+    # approval) is to find it
+    audited = np.isfinite(cols["audited_after_h"])
+    never(audited & ~(released & cols["enterprise_approved"]), "audited without a release on approval")
+    caught_later = audited & offence & (outcome == CAUGHT_AT_AUDIT)
+    never(released & (outcome != np.where(offence, MISSED, 0)) & ~caught_later,
+          "release outcome is not missed/compliant/caught at audit")
     never(~released & ~detained & (outcome != 0), "in-system box with a final outcome")
-    # certification: imports that need it, after the checks
+    # certification: imports that need it, after the checks, unless the firm's approval stands in
+    approved = cols["enterprise_approved"]
     never(certified & ~((cols["flow"] == IMPORT) & cols["needs_certification"]), "certified without need")
-    never(released & (cols["flow"] == IMPORT) & cols["needs_certification"] & ~certified,
+    never(certified & approved, "certified although the firm's approval stood in")
+    never(approved & ~(released & (cols["flow"] == IMPORT) & cols["needs_certification"]),
+          "approval stood in for a certification not needed")
+    never(released & (cols["flow"] == IMPORT) & cols["needs_certification"] & ~certified & ~approved,
           "released without the certification it needs")
     never((cols["flow"] == EXPORT) & cols["needs_certification"], "export marked as needing certification")
     # green without certification is released the moment it is assessed

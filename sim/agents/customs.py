@@ -1,7 +1,8 @@
 """Customs: document officers, inspection teams, certification labs and the risk engine.
 
 Customs decides a declaration's channel when it is lodged, checks documents (yellow and red),
-physically inspects (red), certifies goods that need it, and releases or detains. It learns from
+physically inspects (red), certifies goods that need it, and releases or detains; under
+certification by enterprise it audits some releases afterwards. It learns from
 what its inspections find (see :mod:`sim.agents.risk`). AEO consignments may get priority in
 every customs queue (``customs.risk.aeo_priority``).
 """
@@ -12,7 +13,7 @@ import numpy as np
 
 from sim.agents.risk import ConsignmentMix, RiskEngine
 from sim.consignment import Consignment
-from sim.records import COMPLIANT, DETECTED, MISSED, ConsignmentLog
+from sim.records import CAUGHT_AT_AUDIT, COMPLIANT, DETECTED, MISSED, ConsignmentLog
 from sim.schema import ClearwayConfig
 from sim.station import Station
 
@@ -103,6 +104,20 @@ class Customs(mesa.Agent):
         self.log.release[c.id] = self.model.env.now
         self.log.outcome[c.id] = MISSED if c.offence else COMPLIANT
         self.released += 1
+
+    def audit(self, c: Consignment, share: float, detection_prob: float, after_h: float) -> bool:
+        """Post-clearance audit of a release: picked with probability ``share``, it reviews the
+        declaration ``after_h`` hours after release and finds an offence with probability
+        ``detection_prob``. One uniform decides both (picked: u < share; found: u < share x
+        detection_prob, so found given picked has probability detection_prob). The outcome is
+        logged now; returns True if the audit will find an offence."""
+        if c.audit_u >= share:
+            return False
+        self.log.audited_after_h[c.id] = after_h
+        found = c.offence and c.audit_u < share * detection_prob
+        if found:
+            self.log.outcome[c.id] = CAUGHT_AT_AUDIT
+        return found
 
     def detain(self, c: Consignment) -> None:
         self.log.outcome[c.id] = DETECTED

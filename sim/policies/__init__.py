@@ -15,6 +15,7 @@ from sim.policies.base import Policy
 from sim.policies.direct_loading import DirectLoading
 from sim.policies.direct_pickup import DirectPickup
 from sim.policies.e_documents import EDocuments
+from sim.policies.enterprise_certification import EnterpriseCertification
 from sim.policies.pre_arrival import PreArrival
 from sim.policies.risk_management import RiskManagement
 from sim.policies.two_step import TwoStep
@@ -32,6 +33,7 @@ CONTAINER_POLICIES: dict[str, type[Policy]] = {
     "two_step": TwoStep,
     "direct_pickup": DirectPickup,
     "direct_loading": DirectLoading,
+    "enterprise_certification": EnterpriseCertification,
 }
 
 
@@ -67,6 +69,13 @@ class Measures:
 
     def releases_before_duty(self, c: Consignment) -> bool:
         return any(p.releases_before_duty(c) for p in self.active)
+
+    def certified_by_enterprise(self, c: Consignment) -> bool:
+        return any(p.certified_by_enterprise(c) for p in self.active)
+
+    def audit_after_release(self, c: Consignment) -> None:
+        for p in self.active:
+            p.audit_after_release(c)
 
     def ship_side_pickup(self, c: Consignment) -> float | None:
         if not self.active:

@@ -38,6 +38,13 @@ class Policy:
         """Is ``c`` released on a summary declaration, duties and the full declaration later?"""
         return False
 
+    def certified_by_enterprise(self, c: Consignment) -> bool:
+        """Does the firm's approval stand in for the certification ``c``'s goods need?"""
+        return False
+
+    def audit_after_release(self, c: Consignment) -> None:
+        """``c`` was just released on its firm's approval: audit it later, if the rule says so."""
+
     def ship_side_pickup(self, c: Consignment) -> float | None:
         """At discharge: hours of ship-side transfer if the box goes straight onto a waiting
         truck, None if it goes to the yard."""

@@ -82,6 +82,21 @@ class DirectLoadingConfig:
 
 
 @dataclass
+class EnterpriseCertificationConfig:
+    enabled: bool = False
+    lowest_credit_approved: str = param("general", choices=("aeo", "general"),
+                                        doc="assumption: approval needs at least this credit class")
+    min_certified_imports_per_year: float = param(
+        250.0, ge=0, unit="boxes/year",
+        doc="assumption: approval needs at least this many imports a year needing certification")
+    audit_share: float = param(0.1, ge=0, le=1,
+                               doc="assumption: share of an approved firm's releases audited later")
+    audit_detection_prob: float = param(0.5, ge=0, le=1,
+                                        doc="assumption: chance an audit finds an offence it reviews")
+    audit_after_days: float = param(30.0, gt=0, unit="days", doc="assumption: release to audit")
+
+
+@dataclass
 class SharedWarehousingConfig:
     enabled: bool = False
     declaration_period_h: float = param(24.0, gt=0, unit="h", doc="assumption: a collective declaration a day")
@@ -108,5 +123,7 @@ class PoliciesConfig:
     two_step: TwoStepConfig = field(default_factory=TwoStepConfig)
     direct_pickup: DirectPickupConfig = field(default_factory=DirectPickupConfig)
     direct_loading: DirectLoadingConfig = field(default_factory=DirectLoadingConfig)
+    enterprise_certification: EnterpriseCertificationConfig = field(
+        default_factory=EnterpriseCertificationConfig)
     shared_warehousing: SharedWarehousingConfig = field(default_factory=SharedWarehousingConfig)
     bonded_blending: BondedBlendingConfig = field(default_factory=BondedBlendingConfig)

@@ -55,7 +55,7 @@ ATTRIBUTES = {  # column -> dtype; filled when the consignment is created or dec
     "reworks": np.int8,  # times customs returned the declaration for correction
     "truck_refusals": np.int8,  # bookings the trucking company refused (full that day)
     "ship_side_wait_h": np.float32,  # import: hours a booked ship-side truck waited for the box
-    "enterprise_approved": np.bool_,  # import: its firm's approval stood in for certification
+    "enterprise_approved": np.bool_,  # import: released on its firm's approval (no lab; may be audited)
     "audited_after_h": np.float32,  # hours after release a post-clearance audit reviews it (NaN: none)
 }
 

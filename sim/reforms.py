@@ -29,6 +29,7 @@ PRE_ARRIVAL = Article("7.1", "Pre-arrival Processing")
 SEPARATION = Article("7.3", "Separation of Release from Final Determination of Customs Duties, "
                             "Taxes, Fees and Charges")
 RISK = Article("7.4", "Risk Management")
+AUDIT = Article("7.5", "Post-clearance Audit")
 AUTHORIZED = Article("7.7", "Trade Facilitation Measures for Authorized Operators")
 FORMALITIES = Article("10.1", "Formalities and Documentation Requirements")
 COPIES = Article("10.2", "Acceptance of Copies")
@@ -48,6 +49,11 @@ REFORMS: dict[str, Reform] = {r.name: r for r in (
     Reform("direct_loading", "Direct loading", (FORMALITIES,), "closest",
            "export release before gate-in cuts the time and cost of compliance (10.1.1(b)); "
            "loading on arrival is a terminal practice"),
+    Reform("enterprise_certification", "Certification by enterprise", (AUTHORIZED, AUDIT),
+           "closest",
+           "approved firms' goods released without per-shipment certification, as an authorized-"
+           "operator benefit (7.7), and controlled by post-clearance audit (7.5); conformity "
+           "assessment itself is a TBT/SPS matter the TFA does not cover"),
     Reform("shared_warehousing", "Shared warehousing", (AUTHORIZED,), "closest",
            "one declaration per period for a warehouse's orders, as in 7.7.3(f)"),
     Reform("bonded_blending", "Bonded fuel blending", (PROCESSING,), "closest",

@@ -226,12 +226,11 @@ def assert_channels_consistent(result) -> None:
     never(released & (outcome != np.where(offence, MISSED, 0)) & ~caught_later,
           "release outcome is not missed/compliant/caught at audit")
     never(~released & ~detained & (outcome != 0), "in-system box with a final outcome")
-    # certification: imports that need it, after the checks, unless the firm's approval stands in
+    # certification: imports that need it, after the checks, unless their firm is approved
     approved = cols["enterprise_approved"]
     never(certified & ~((cols["flow"] == IMPORT) & cols["needs_certification"]), "certified without need")
-    never(certified & approved, "certified although the firm's approval stood in")
-    never(approved & ~(released & (cols["flow"] == IMPORT) & cols["needs_certification"]),
-          "approval stood in for a certification not needed")
+    never(certified & approved, "certified although the firm is approved")
+    never(approved & ~(released & (cols["flow"] == IMPORT)), "released on approval but not an import")
     never(released & (cols["flow"] == IMPORT) & cols["needs_certification"] & ~certified & ~approved,
           "released without the certification it needs")
     never((cols["flow"] == EXPORT) & cols["needs_certification"], "export marked as needing certification")

@@ -51,16 +51,19 @@ def test_approved_boxes_clear_faster_and_boxes_needing_no_certification_do_not(t
     diff = clearance["policy"] - clearance["base"]
     imports = policy["flow"][:n] == IMPORT
 
-    approved = policy["enterprise_approved"][:n]
-    assert approved.sum() > 50
-    assert np.isfinite(base["certification_end"][:n][approved & both]).all()
+    approved = policy["enterprise_approved"][:n]  # released on the firm's approval
+    spared = approved & policy["needs_certification"][:n]  # ... which spared them the lab
+    assert spared.sum() > 50
+    assert np.isfinite(base["certification_end"][:n][spared & both]).all()
     assert not np.isfinite(policy["certification_end"][:n][approved]).any()
-    mean, low, high = paired_ci(diff[approved & both])
+    mean, low, high = paired_ci(diff[spared & both])
     assert high < -5.0, f"approved boxes: {mean:.1f} h (CI {low:.1f} to {high:.1f})"
 
+    # boxes needing no certification, approved firms' included (their audit comes after release)
     untouched = imports & ~policy["needs_certification"][:n] & both
+    assert (untouched & approved).sum() > 500
     mean, low, high = paired_ci(diff[untouched])
-    assert -1.0 < low and high < 1.0, f"boxes needing no certification: {mean:.2f} h ({low:.2f}, {high:.2f})"
+    assert -1.0 < low and high < 1.0, f"no certification needed: {mean:.2f} h ({low:.2f}, {high:.2f})"
     # the firms left out are certified as before (and meet a shorter queue at the lab)
     certified = imports & policy["needs_certification"][:n] & ~approved & both
     assert certified.sum() > 10
@@ -71,7 +74,7 @@ def test_approved_boxes_clear_faster_and_boxes_needing_no_certification_do_not(t
 def test_audits_find_offences_after_release_and_count_them_apart_from_missed(tiny_run):
     result = tiny_run(*AUDIT_ALL)
     c = columns(result)
-    approved = c["enterprise_approved"]
+    approved = c["enterprise_approved"]  # every release of an approved firm, and all are audited
     offending = approved & c["offence"]
     assert offending.sum() > 0
     assert (c["outcome"][offending] == CAUGHT_AT_AUDIT).all()
@@ -95,9 +98,10 @@ def test_a_firm_whose_audit_finds_an_offence_loses_its_approval(tiny_run):
         withdrawn_at[f] = min(withdrawn_at.get(f, math.inf), float(c["release"][i]) + audit_h)
     recertified = 0
     for f, at_h in withdrawn_at.items():
-        later = (c["firm"] == f) & c["needs_certification"] & (c["risk_assessed"] > at_h)
-        assert not (later & c["enterprise_approved"]).any(), f"firm {f} still approved after {at_h} h"
-        recertified += int((later & np.isfinite(c["certification_end"])).sum())
+        later = (c["firm"] == f) & (c["risk_assessed"] > at_h)
+        assert not (later & c["enterprise_approved"]).any(), f"firm {f} approved after {at_h} h"
+        assert not np.isfinite(c["audited_after_h"][later]).any(), f"firm {f} audited after {at_h} h"
+        recertified += int((later & c["needs_certification"] & np.isfinite(c["certification_end"])).sum())
     assert recertified > 0
     approved_share = result.daily["enterprise_certification_approved_share"].to_numpy()
     assert approved_share[-1] < approved_share[0]
@@ -115,8 +119,9 @@ def test_same_seed_gives_the_same_log(tiny_run):
 
 @pytest.mark.parametrize("lowest", CREDIT_CLASSES[:2])
 def test_customs_approves_importers_by_credit_class_and_volume(lowest):
-    cfg = tiny_port_config(POLICY, f"policies.enterprise_certification.lowest_credit_approved={lowest}",
-                           "policies.enterprise_certification.min_certified_imports_per_year=300")
+    section = "policies.enterprise_certification"
+    cfg = tiny_port_config(POLICY, f"{section}.lowest_credit_approved={lowest}",
+                           f"{section}.min_certified_imports_per_year=300")
     model = ClearanceModel(cfg, seed=1)
     policy = model.measures.active[0]
     table = model.firm_table
@@ -124,11 +129,12 @@ def test_customs_approves_importers_by_credit_class_and_volume(lowest):
     approved = np.zeros(len(volume), dtype=bool)
     approved[list(policy.approved)] = True
     importer = np.arange(len(volume)) < table.first[EXPORT]
-    expected = importer & (table.credit <= CREDIT_CLASSES.index(lowest)) & (volume >= 300)
-    assert np.array_equal(approved, expected)
-    assert (volume[importer & ~approved & (table.credit <= CREDIT_CLASSES.index(lowest))] < 300).all()
+    good_credit = table.credit <= CREDIT_CLASSES.index(lowest)
+    assert np.array_equal(approved, importer & good_credit & (volume >= 300))
+    assert lowest == "aeo" or approved.any()
 
 
 def test_a_credit_class_it_cannot_approve_is_a_config_error():
     with pytest.raises(ConfigError, match="policies.enterprise_certification.lowest_credit_approved"):
-        load_config("shanghai", [POLICY, "policies.enterprise_certification.lowest_credit_approved=low"])
+        load_config("shanghai", [POLICY,
+                                 "policies.enterprise_certification.lowest_credit_approved=low"])

@@ -3,12 +3,12 @@
 :func:`declare`: the trader's broker keys and lodges the declaration (with a rework if customs
 returns it). :func:`clear`: customs risk-assesses it; yellow and red: document check; red: the
 declarant books an inspection, the box is shuttled to the inspection area, inspected and shuttled
-back; imported goods that need it are certified, unless their firm's approval stands in for it
-(certification by enterprise: such a release may be audited later); then release. A declaration
+back; imported goods that need it are certified, unless their firm is approved (certification by
+enterprise: the firm's releases may then be audited later); then release. A declaration
 lodged before its box reaches the terminal (pre-arrival, direct loading) goes through the
 document stages at once, and its physical controls wait for ``box_at_terminal`` (a sub-process of
-the journey that returns when the box is on the ground). :func:`clear` returns ``True`` if released, ``False`` if an
-offence was found (the box is detained).
+the journey that returns when the box is on the ground). :func:`clear` returns ``True`` if
+released, ``False`` if an offence was found (the box is detained).
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def clear(model, c: Consignment, box_at_terminal):
         if not (yield from customs.inspect(c)):
             return False  # caught: the box stays at the inspection area to be seized
         yield from terminal.back_from_inspection(c)
-    by_enterprise = c.needs_certification and model.measures.certified_by_enterprise(c)
+    by_enterprise = model.measures.approved_by_enterprise(c)  # the firm's approval, not the box's
     if c.needs_certification and not by_enterprise:
         yield from box_at_terminal(model, c)
         yield from customs.certify(c)

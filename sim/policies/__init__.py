@@ -70,8 +70,8 @@ class Measures:
     def releases_before_duty(self, c: Consignment) -> bool:
         return any(p.releases_before_duty(c) for p in self.active)
 
-    def certified_by_enterprise(self, c: Consignment) -> bool:
-        return any(p.certified_by_enterprise(c) for p in self.active)
+    def approved_by_enterprise(self, c: Consignment) -> bool:
+        return any(p.approved_by_enterprise(c) for p in self.active)
 
     def audit_after_release(self, c: Consignment) -> None:
         for p in self.active:

@@ -38,8 +38,9 @@ class Policy:
         """Is ``c`` released on a summary declaration, duties and the full declaration later?"""
         return False
 
-    def certified_by_enterprise(self, c: Consignment) -> bool:
-        """Does the firm's approval stand in for the certification ``c``'s goods need?"""
+    def approved_by_enterprise(self, c: Consignment) -> bool:
+        """Is ``c``'s firm approved, so that its goods need no per-shipment certification and its
+        release may be audited later?"""
         return False
 
     def audit_after_release(self, c: Consignment) -> None:

@@ -90,7 +90,7 @@ class EnterpriseCertificationConfig:
         250.0, ge=0, unit="boxes/year",
         doc="assumption: approval needs at least this many imports a year needing certification")
     audit_share: float = param(0.1, ge=0, le=1,
-                               doc="assumption: share of an approved firm's releases audited later")
+                               doc="assumption: share of an approved firm's import releases audited")
     audit_detection_prob: float = param(0.5, ge=0, le=1,
                                         doc="assumption: chance an audit finds an offence it reviews")
     audit_after_days: float = param(30.0, gt=0, unit="days", doc="assumption: release to audit")

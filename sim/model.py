@@ -37,6 +37,7 @@ from sim.bonded_zone import BondedZone
 from sim.bunkering import BunkerMarket
 from sim.cohort import open_in_cohort
 from sim.consignment import draw_batch
+from sim.ecommerce import AirCargoTerminal
 from sim.costs import container_costs
 from sim.flows.exports import export_container
 from sim.flows.imports import collect
@@ -58,6 +59,8 @@ def build_sub_models(model) -> dict:
         subs["bonded_zone"] = BondedZone(model, cfg.bonded_zone, cfg.policies.shared_warehousing)
     if cfg.bunkering.enabled:
         subs["bunkering"] = BunkerMarket(model, cfg.bunkering, cfg.policies.bonded_blending)
+    if cfg.ecommerce.enabled:
+        subs["ecommerce"] = AirCargoTerminal(model, cfg.ecommerce, cfg.policies.ecommerce_air)
     return subs
 
 
@@ -90,7 +93,7 @@ class ClearanceModel(mesa.Model):
                                self.firm_table.box_weight(self.boxes_per_day),
                                self.firm_table.offence_rate)
         self.terminal = Terminal(self, config)
-        self.sub_models = build_sub_models(self)  # name -> bonded zone, bunker market (if enabled)
+        self.sub_models = build_sub_models(self)  # name -> bonded zone, bunker market, air terminal (if enabled)
         self.stations = self.customs.stations + self.terminal.stations + [
             s for sub in self.sub_models.values() for s in sub.stations]
         self.left_port: list[int] = []  # ids of boxes that left the port since the last day ended

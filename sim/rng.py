@@ -28,6 +28,7 @@ class Purpose(IntEnum):
     WAREHOUSE = 9  # bonded-zone warehouse: inbound lots, orders, order attributes, service times
     BUNKERING = 10  # bunker market: vessel calls' fuel demand, patience, supply lead times
     POLICY = 11  # policy-specific attributes (e.g. which boxes a pilot covers)
+    ECOMMERCE = 12  # air e-commerce: flights, ULDs, parcels, their checks and returns
 
 
 def stream(root_seed: int, purpose: Purpose, *key: int) -> np.random.Generator:

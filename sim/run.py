@@ -120,6 +120,8 @@ def sub_model_logs(model: ClearanceModel) -> dict[str, pa.Table]:
         market = model.sub_models["bunkering"]
         logs["bunker_calls"] = market.log_table()
         logs["bunker_supply"] = market.supply_table()
+    if "ecommerce" in model.sub_models:
+        logs["parcels"] = model.sub_models["ecommerce"].log_table()
     return logs
 
 

@@ -116,6 +116,23 @@ class BondedBlendingConfig:
 
 
 @dataclass
+class EcommerceAirConfig:
+    """Pre-classification and whitelisting of special goods, consolidated declaration, streamlined
+    returns (sim/policies/ecommerce_air.py)."""
+
+    enabled: bool = False
+    whitelisted_seller_share: float = param(0.5, ge=0, le=1,
+                                            doc="assumption: sellers whose goods are pre-classified")
+    random_check_share: float = param(0.05, ge=0, le=1,
+                                      doc="assumption: whitelisted special parcels still checked at random")
+    consolidated_declaration: bool = param(True, doc="one declaration per ULD for whitelisted sellers")
+    streamlined_returns: bool = param(True, doc="returns matched electronically to the original declaration")
+    return_check_share: float = param(0.1, ge=0, le=1,
+                                      doc="assumption: streamlined returns still inspected at random")
+    match_h: float = param(0.1, ge=0, unit="h", doc="assumption: electronic match of a return")
+
+
+@dataclass
 class PoliciesConfig:
     pre_arrival: PreArrivalConfig = field(default_factory=PreArrivalConfig)
     e_documents: EDocumentsConfig = field(default_factory=EDocumentsConfig)
@@ -127,3 +144,4 @@ class PoliciesConfig:
         default_factory=EnterpriseCertificationConfig)
     shared_warehousing: SharedWarehousingConfig = field(default_factory=SharedWarehousingConfig)
     bonded_blending: BondedBlendingConfig = field(default_factory=BondedBlendingConfig)
+    ecommerce_air: EcommerceAirConfig = field(default_factory=EcommerceAirConfig)

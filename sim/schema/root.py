@@ -15,6 +15,7 @@ from sim.schema.behaviour import BehaviourConfig, firms_in_section
 from sim.schema.bonded_zone import BondedZoneConfig
 from sim.schema.bunkering import BunkeringConfig
 from sim.schema.customs import CustomsConfig
+from sim.schema.ecommerce import EcommerceConfig
 from sim.schema.errors import ConfigError
 from sim.schema.fields import param
 from sim.schema.policies import PoliciesConfig
@@ -49,6 +50,7 @@ class ClearwayConfig:
     costs: CostConfig = field(default_factory=CostConfig)
     bonded_zone: BondedZoneConfig = field(default_factory=BondedZoneConfig)
     bunkering: BunkeringConfig = field(default_factory=BunkeringConfig)
+    ecommerce: EcommerceConfig = field(default_factory=EcommerceConfig)
     policies: PoliciesConfig = field(default_factory=PoliciesConfig)
     stress: StressConfig = field(default_factory=StressConfig)  # off unless a stress test sets it
 

@@ -126,6 +126,16 @@ KPIS: list[KPI] = [
         "Bunker calls served"),
     KPI("bunker_wait_h", "bunker wait, request to pumping (mean)", "h",
         ("bunkering", "wait_h", "mean"), -1, "Bunker wait from request to pumping"),
+    KPI("parcel_clearance_time_h", "e-commerce parcel clearance time (mean)", "h",
+        ("ecommerce", "clearance_time_h", "mean"), -1, "E-commerce parcel time from landing to release"),
+    KPI("parcel_cost_cny", "e-commerce cost per parcel", "CNY", ("ecommerce", "cost_cny_per_parcel", "total"),
+        -1, "E-commerce clearance cost per parcel", 2),
+    KPI("parcel_return_lead_time_h", "e-commerce return lead time (mean)", "h",
+        ("ecommerce", "returns", "lead_time_h", "mean"), -1, "E-commerce return, request to back in stock"),
+    KPI("parcel_returns_back_in_stock", "e-commerce returns back in bonded stock", "share",
+        ("ecommerce", "returns", "share_back_in_stock"), +1, "E-commerce returns back in bonded stock"),
+    KPI("parcel_missed", "e-commerce non-compliant special parcels released", "count",
+        ("ecommerce", "enforcement", "missed"), -1, "E-commerce non-compliant special parcels released", 0),
 ]
 BY_NAME = {k.name: k for k in KPIS}
 

@@ -31,6 +31,7 @@ SEPARATION = Article("7.3", "Separation of Release from Final Determination of C
 RISK = Article("7.4", "Risk Management")
 AUDIT = Article("7.5", "Post-clearance Audit")
 AUTHORIZED = Article("7.7", "Trade Facilitation Measures for Authorized Operators")
+EXPEDITED = Article("7.8", "Expedited Shipments")
 FORMALITIES = Article("10.1", "Formalities and Documentation Requirements")
 COPIES = Article("10.2", "Acceptance of Copies")
 SINGLE_WINDOW = Article("10.4", "Single Window")
@@ -58,6 +59,9 @@ REFORMS: dict[str, Reform] = {r.name: r for r in (
            "one declaration per period for a warehouse's orders, as in 7.7.3(f)"),
     Reform("bonded_blending", "Bonded fuel blending", (PROCESSING,), "closest",
            "blending fuel in bond is processing under customs control (10.9.2)"),
+    Reform("ecommerce_air", "E-commerce by air", (EXPEDITED,), "closest",
+           "one submission covering a shipment's goods (7.8.2(b)) is the consolidated declaration; "
+           "whitelisting special goods and streamlined returns of parcels are not named in the TFA"),
     Reform("full", "Full package", (), "direct", "every reform above together"),
 )}
 

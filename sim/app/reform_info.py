@@ -30,7 +30,7 @@ from sim.reforms import tfa_tag
 REFORMS: tuple[str, ...] = tuple(f.name for f in fields(PoliciesConfig))
 HEADLINE_KPIS = ("import_port_time_h", "export_port_time_h", "import_cost_total_cny",
                  "export_cost_total_cny", "import_offences_missed", "export_offences_missed",
-                 "zone_cost_per_order_cny", "bunker_price_cny_per_t")  # shown per reform
+                 "zone_cost_per_order_cny", "bunker_price_cny_per_t", "parcel_cost_cny")  # shown per reform
 BOUNDS = (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"))  # field metadata key, sign
 
 

@@ -49,47 +49,45 @@ def parcel_summary(terminal, window_start_h: float, window_end_h: float) -> dict
     t = {k: x.astype(np.float64) for k, x in v.items() if x.dtype == np.float32}
     costs = parcel_costs(v, terminal.cfg.costs)
     rows = (t["flight_arrival"] >= window_start_h) & (t["flight_arrival"] < window_end_h)
-    detained = v["outcome"] == DETAINED
-    released = np.isfinite(t["release"])
-    done = np.isfinite(t["picked_up"]) | detained
-    n = int(rows.sum())
+    detained = rows & (v["outcome"] == DETAINED)
+    released = rows & np.isfinite(t["release"])
+    done = rows & (np.isfinite(t["picked_up"]) | detained)  # collected or detained: costed
+    unfinished = int((rows & ~done).sum())
     undecided = int((rows & ~released & ~detained).sum())
-    special = v["goods"] != 0
-    checked = rows & v["special_checked"] & np.isfinite(t["check_start"])
+    checked = rows & v["special_checked"]
+    declared = rows & np.isfinite(t["declared"])
 
     asked = (t["return_requested"] >= window_start_h) & (t["return_requested"] < window_end_h)
     ret = v["return_outcome"]
-    accepted = asked & (ret != REFUSED)
+    settled = asked & (ret != NO_RETURN)  # back in stock, destroyed or refused
+    examined = settled & (ret != REFUSED)  # came back and went through a return procedure
     in_stock = asked & (ret == IN_STOCK)
-    decided = accepted & (ret != NO_RETURN)
-    back = np.where(ret == IN_STOCK, t["back_in_stock"], np.nan)
-    m = rows & done
+    returning = int((asked & (ret == NO_RETURN)).sum())
+    back_h = np.where(ret == IN_STOCK, t["back_in_stock"], np.nan)
     return {
         "conservation": states(v),
-        "parcels": {"arrived": n, "released": int((rows & released).sum()), "detained": int((rows & detained).sum()),
-                    "done": int(m.sum()), "unfinished": int((rows & ~done).sum())},
-        "clearance_time_h": describe((t["release"] - t["flight_arrival"])[rows & released], undecided),
-        "arrival_to_pickup_h": describe((t["picked_up"] - t["flight_arrival"])[rows], int((rows & ~done).sum())),
+        "parcels": {"arrived": int(rows.sum()), "released": int(released.sum()), "detained": int(detained.sum()),
+                    "done": int(done.sum()), "unfinished": unfinished},
+        "clearance_time_h": describe((t["release"] - t["flight_arrival"])[released], undecided),
+        "arrival_to_pickup_h": describe((t["picked_up"] - t["flight_arrival"])[rows], unfinished),
         "special_check_wait_h": describe((t["check_start"] - t["check_joined"])[checked]),
-        "special_checked_share": _share((rows & v["special_checked"]).sum(), (rows & special).sum()),
-        "declarations_per_parcel": _mean(v["declaration_share"][rows & np.isfinite(t["declared"])].astype(np.float64)),
-        "consolidated_share": _share((rows & v["consolidated"]).sum(), n),
-        "mismatched_share": _share((rows & v["mismatched"]).sum(), n),
-        "cost_cny_per_parcel": {**{k: _mean(costs[k][m]) for k in CLEARANCE}, "total": _mean(costs["total"][m])},
-        "enforcement": {"noncompliant": int((rows & v["noncompliant"]).sum()),
-                        "detained": int((rows & detained).sum()),
+        "special_checked_share": _share(checked.sum(), (rows & (v["goods"] != 0)).sum()),
+        "declarations_per_parcel": _mean(v["declaration_share"][declared].astype(np.float64)),
+        "consolidated_share": _share((rows & v["consolidated"]).sum(), rows.sum()),
+        "mismatched_share": _share((rows & v["mismatched"]).sum(), rows.sum()),
+        "cost_cny_per_parcel": {**{k: _mean(costs[k][done]) for k in CLEARANCE}, "total": _mean(costs["total"][done])},
+        "enforcement": {"noncompliant": int((rows & v["noncompliant"]).sum()), "detained": int(detained.sum()),
                         "missed": int((rows & (v["outcome"] == MISSED)).sum())},
         "returns": {
             "requested": int(asked.sum()),
             "refused_outside_window": int((asked & (ret == REFUSED)).sum()),
             "back_in_stock": int(in_stock.sum()),
             "destroyed": int((asked & (ret == DESTROYED)).sum()),
-            "unfinished": int((accepted & (ret == NO_RETURN)).sum()),
-            "share_back_in_stock": _share(in_stock.sum(), asked.sum()),
-            "lead_time_h": describe((back - t["return_requested"])[asked],
-                                    int((accepted & (ret == NO_RETURN)).sum())),
-            "opened_share": _share((decided & v["return_opened"]).sum(), decided.sum()),
-            "cost_cny_per_return": _mean(costs["return"][decided]),
+            "unfinished": returning,
+            "share_back_in_stock": _share(in_stock.sum(), settled.sum()),
+            "lead_time_h": describe((back_h - t["return_requested"])[asked], returning),
+            "opened_share": _share((examined & v["return_opened"]).sum(), examined.sum()),
+            "cost_cny_per_return": _mean(costs["return"][examined]),
             "faulty_back_in_stock": int((in_stock & v["return_faulty"]).sum()),
         },
         "whitelisted_seller_share": float(terminal.policy.whitelisted.mean()),

@@ -90,7 +90,7 @@ def _is_package(scenario: str) -> bool:
 
 MAIN_KPIS = (  # the effect a reader asks about first: time in port, then the sub-models' cost
     ("import_port_time_h", "export_port_time_h"),
-    ("zone_cost_per_order_cny", "bunker_price_cny_per_t"),
+    ("zone_cost_per_order_cny", "bunker_price_cny_per_t", "parcel_cost_cny"),
     (*SPEED_KPIS, *SUB_MODEL_KPIS),
 )
 

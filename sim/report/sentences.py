@@ -31,6 +31,10 @@ SUB_MODEL_KPIS = (
     "bunker_price_cny_per_t",
     "bunker_share_served",
     "bunker_wait_h",
+    "parcel_clearance_time_h",
+    "parcel_cost_cny",
+    "parcel_return_lead_time_h",
+    "parcel_returns_back_in_stock",
 )
 SHORT_LABELS = {
     "import_port_time_h": "mean import port time",
@@ -42,6 +46,8 @@ SHORT_LABELS = {
     "zone_order_lead_time_h": "mean bonded-zone order lead time",
     "zone_clearance_time_h": "mean bonded-zone time from order to customs clearance",
     "bunker_wait_h": "mean bunker wait from request to pumping",
+    "parcel_clearance_time_h": "mean e-commerce parcel clearance time",
+    "parcel_return_lead_time_h": "mean e-commerce return lead time",
 }
 
 

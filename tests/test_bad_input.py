@@ -214,6 +214,7 @@ def _replace(old: str, new: str):
 
 SHANGHAI = (REPO_ROOT / "configs" / "scenario" / "shanghai.yaml").read_text().splitlines()
 SMOKE_LINES = len((REPO_ROOT / "configs" / "experiment" / "smoke.yaml").read_text().splitlines())
+FULL_LINES = len((REPO_ROOT / "configs" / "package" / "full.yaml").read_text().splitlines())
 YAML_CASES = [
     pytest.param("scenario/shanghai.yaml", _append("seed: 3\n"), f"configs/scenario/shanghai.yaml:{len(SHANGHAI) + 1}",
                  f"duplicate key 'seed' (first at line {SHANGHAI.index('seed: 0') + 1})", id="duplicate-top-level-key"),
@@ -224,8 +225,8 @@ YAML_CASES = [
                  "indents with spaces only", id="tab-indent"),
     pytest.param("config.yaml", lambda p: p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes()), "configs/config.yaml:1",
                  "without BOM", id="byte-order-mark"),
-    pytest.param("package/full.yaml", _append("oops: [1, 2\n"), "configs/package/full.yaml:14",
-                 "while parsing a flow sequence at line 13", id="unclosed-bracket"),
+    pytest.param("package/full.yaml", _append("oops: [1, 2\n"), f"configs/package/full.yaml:{FULL_LINES + 2}",
+                 f"while parsing a flow sequence at line {FULL_LINES + 1}", id="unclosed-bracket"),
     pytest.param("experiment/smoke.yaml", _append("name: a: b\n"), f"configs/experiment/smoke.yaml:{SMOKE_LINES + 1}",
                  "YAML syntax error", id="colon-in-value"),
 ]

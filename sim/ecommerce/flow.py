@@ -70,8 +70,7 @@ def parcel(terminal, f: dict, row: int, declared):
     log.matched[row] = env.now
     if f["inspected"][j]:
         yield from terminal.inspection.serve(float(f["inspection_h"][j]))
-    special = f["goods"][j] != 0
-    noncompliant = special and bool(f["noncompliant"][j])
+    special, noncompliant = f["goods"][j] != 0, bool(log.noncompliant[row])  # only special parcels fail
     if policy.needs_special_check(special, bool(log.whitelisted[row]), float(f["check_u"][j])):
         log.special_checked[row] = True
         log.check_joined[row] = env.now

@@ -27,7 +27,7 @@ MILESTONES = ("flight_arrival", "broken_down", "declared", "matched", "check_joi
 PARCEL_COLUMNS = {  # name -> (dtype, empty value)
     **{m: (np.float32, NAN) for m in MILESTONES},
     "flight": (np.int32, -1),
-    "uld": (np.int32, -1),  # ULD number over the run
+    "uld": (np.int32, -1),  # flight x 1000 + the ULD's position on the flight
     "seller": (np.int32, -1),
     "goods": (np.int8, 0),  # sim.schema.ecommerce.GOODS_CLASSES
     "value_cny": (np.float32, NAN),
@@ -37,7 +37,7 @@ PARCEL_COLUMNS = {  # name -> (dtype, empty value)
     "mismatched": (np.bool_, False),  # three documents did not match: manual handling
     "inspected": (np.bool_, False),  # red channel
     "special_checked": (np.bool_, False),
-    "noncompliant": (np.bool_, False),  # special parcel that fails a check
+    "noncompliant": (np.bool_, False),  # a special parcel that fails the check if checked
     "outcome": (np.int8, OPEN),  # OPEN, RELEASED, DETAINED, MISSED
     "return_outcome": (np.int8, NO_RETURN),  # NO_RETURN, IN_STOCK, DESTROYED, REFUSED
     "return_faulty": (np.bool_, False),  # would fail a return inspection (damaged, not the parcel sold)

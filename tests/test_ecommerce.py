@@ -3,6 +3,7 @@
 The harness is a bare ``mesa.Model`` with what :class:`AirCargoTerminal` reads (``env``, ``seed``,
 ``config``), stepped a day at a time like ``ClearanceModel``. Runs are 10 days (2 warm-up, 2
 cool-down) of the Pudong config at a quarter of its volume (one flight a day), about 0.3 s each.
+The last test runs the whole model (tiny port) with the air terminal on, through ``sim.run``.
 """
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ import numpy as np
 import pytest
 import simpy
 
-from sim import ConfigError, load_config
+from conftest import tiny_port_config
+
+from sim import ConfigError, load_config, run
 from sim.ecommerce import AirCargoTerminal
 from sim.ecommerce.records import DESTROYED, IN_STOCK, NO_RETURN, REFUSED
+from sim.kpis import kpi_row
 from sim.schema.policies import EcommerceAirConfig
 
 RUN = ("run.horizon_days=10", "run.warmup_days=2", "run.cooldown_days=2", "ecommerce.enabled=true",
@@ -145,3 +149,15 @@ def test_bad_values_are_one_config_error_naming_the_field(override, field):
     with pytest.raises(ConfigError) as err:
         load_config("shanghai", ["ecommerce.enabled=true", override])
     assert err.value.field_path == field
+
+
+def test_a_run_with_the_air_terminal_writes_its_parcels_and_kpis(tmp_path):
+    config = tiny_port_config("ecommerce.enabled=true", "ecommerce.flights.per_day=1", "policy=ecommerce_air",
+                              "run.horizon_days=6", "run.drain_cap_days=2")
+    result = run(config, seed=1, output=tmp_path)
+    assert result.summary["ecommerce"]["parcels"]["arrived"] > 0
+    assert (tmp_path / "parcels.parquet").exists()
+    assert result.sub_model_logs["parcels"].num_rows == result.summary["ecommerce"]["conservation"]["landed"]
+    row = kpi_row(result.summary)
+    assert row["parcel_clearance_time_h"] > 0 and row["parcel_cost_cny"] > 0
+    assert {"parcels_arrived", "special_goods_check_queue"} <= set(result.daily.columns)

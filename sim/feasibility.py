@@ -20,6 +20,8 @@ import numpy as np
 from sim.bonded_zone.capacity import check_zone_load
 from sim.bonded_zone.records import SPEC as ZONE_ORDER_SPEC
 from sim.bunkering.records import CALL_COLUMNS
+from sim.ecommerce.capacity import check_terminal_load
+from sim.ecommerce.records import PARCEL_COLUMNS
 from sim.capacity import offered_utilisation
 from sim.policies import Measures
 from sim.records import SPEC as CONSIGNMENT_SPEC
@@ -37,6 +39,11 @@ BASE_BYTES = 250e6  # the interpreter with numpy, pandas, pyarrow, scipy, mesa a
 GB = 1e9
 LOG_BYTES_ON_DISK = 80  # a row of log.parquet or zone_orders.parquet (zstd); measured 68-74
 OTHER_FILES_BYTES = 2e6  # summary.json, daily.csv, provenance.json and the sub-model logs' overhead
+
+
+def _parcels_per_day(cfg: ClearwayConfig) -> float:
+    f = cfg.ecommerce.flights
+    return f.per_day * f.ulds_per_flight * f.parcels_per_uld
 
 
 def _row_bytes(spec: dict) -> int:
@@ -62,6 +69,8 @@ def estimate_memory(cfg: ClearwayConfig) -> MemoryEstimate:
         subs += cfg.bonded_zone.orders.per_day * days * _row_bytes(ZONE_ORDER_SPEC) * PEAK_BYTES_PER_ROW_BYTE
     if cfg.bunkering.enabled:
         subs += cfg.bunkering.calls_per_day * days * _row_bytes(CALL_COLUMNS) * PEAK_BYTES_PER_ROW_BYTE
+    if cfg.ecommerce.enabled:
+        subs += _parcels_per_day(cfg) * days * _row_bytes(PARCEL_COLUMNS) * PEAK_BYTES_PER_ROW_BYTE
     in_port = boxes_per_day * DAYS_IN_PORT * BYTES_PER_BOX_IN_PORT
     per_100 = cfg.behaviour.consignees.per_100_boxes_per_day + cfg.behaviour.shippers.per_100_boxes_per_day
     firms = max(cfg.imports.boxes_per_day, cfg.exports.boxes_per_day) * per_100 / 100 * BYTES_PER_FIRM
@@ -76,7 +85,8 @@ def estimate_disk_bytes(cfg: ClearwayConfig) -> float:
     days = cfg.run.horizon_days + cfg.run.drain_cap_days
     boxes = (cfg.imports.boxes_per_day + cfg.exports.boxes_per_day) * days
     orders = cfg.bonded_zone.orders.per_day * days if cfg.bonded_zone.enabled else 0.0
-    return OTHER_FILES_BYTES + (boxes + orders) * LOG_BYTES_ON_DISK
+    parcels = _parcels_per_day(cfg) * days if cfg.ecommerce.enabled else 0.0
+    return OTHER_FILES_BYTES + (boxes + orders + parcels) * LOG_BYTES_ON_DISK
 
 
 def memory_limit_gb(cfg: ClearwayConfig) -> float:
@@ -119,6 +129,8 @@ def check_stability(cfg: ClearwayConfig) -> None:
             )
     if cfg.bonded_zone.enabled:
         check_zone_load(cfg.bonded_zone)
+    if cfg.ecommerce.enabled:
+        check_terminal_load(cfg.ecommerce)
 
 
 def validate(cfg: ClearwayConfig) -> None:

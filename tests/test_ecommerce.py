@@ -161,3 +161,11 @@ def test_a_run_with_the_air_terminal_writes_its_parcels_and_kpis(tmp_path):
     row = kpi_row(result.summary)
     assert row["parcel_clearance_time_h"] > 0 and row["parcel_cost_cny"] > 0
     assert {"parcels_arrived", "special_goods_check_queue"} <= set(result.daily.columns)
+
+
+def test_an_overloaded_station_is_a_config_error_before_anything_runs():
+    with pytest.raises(ConfigError) as err:
+        load_config("shanghai", ["ecommerce.enabled=true", "ecommerce.customs.declaration_officers=1"])
+    assert err.value.field_path == "ecommerce.customs.declaration_officers"
+    assert "utilisation 1.93 >= 1" in str(err.value)
+    load_config("shanghai", ["ecommerce.customs.declaration_officers=1"])  # the terminal is off: no check

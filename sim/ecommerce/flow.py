@@ -5,8 +5,9 @@ breaks it down into parcels. Each parcel is declared (on its own, or in its ULD'
 declaration), its three documents are matched (by hand if they do not match), the red channel
 opens it, a special parcel (electrified, magnetic, cosmetics) gets its extra check unless the
 policy waives it, and the parcel is released (or detained) and collected by the last-mile
-courier. Some come back: a return inside the window is re-declared and opened (standard) or
-matched electronically (streamlined), and re-enters bonded stock or is destroyed.
+courier. Some come back: a return inside the window gets its papers prepared, is re-declared
+and opened (standard) or is matched electronically to its declaration (streamlined), and
+re-enters bonded stock or is destroyed; a request after the window is refused.
 """
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ The last test runs the whole model (tiny port) with the air terminal on, through
 """
 from __future__ import annotations
 
+import functools
+
 import mesa
 import numpy as np
 import pytest
@@ -16,9 +18,12 @@ from conftest import tiny_port_config
 
 from sim import ConfigError, load_config, run
 from sim.ecommerce import AirCargoTerminal
+from sim.ecommerce.capacity import offered_load
 from sim.ecommerce.records import DESTROYED, IN_STOCK, NO_RETURN, REFUSED
 from sim.kpis import kpi_row
+from sim.loading import CONFIG_DIR
 from sim.schema.policies import EcommerceAirConfig
+from sim.schema.uncertainty import load_ranges
 
 RUN = ("run.horizon_days=10", "run.warmup_days=2", "run.cooldown_days=2", "ecommerce.enabled=true",
        "ecommerce.flights.per_day=1")
@@ -169,3 +174,16 @@ def test_an_overloaded_station_is_a_config_error_before_anything_runs():
     assert err.value.field_path == "ecommerce.customs.declaration_officers"
     assert "utilisation 1.93 >= 1" in str(err.value)
     load_config("shanghai", ["ecommerce.customs.declaration_officers=1"])  # the terminal is off: no check
+
+
+def test_no_station_saturates_at_the_worst_corner_of_the_assumption_ranges():
+    cfg = load_config("shanghai").ecommerce
+    for p in load_ranges(CONFIG_DIR / "uncertainty" / "shanghai.yaml").parameters:
+        if p.path.startswith("ecommerce."):
+            *parents, name = p.path.removeprefix("ecommerce.").split(".")
+            section = functools.reduce(getattr, parents, cfg)
+            setattr(section, name, p.low if p.integer else p.high)  # fewest servers, most work
+    g = cfg.goods
+    g.ordinary = 1 - g.electrified - g.magnetic - g.cosmetics
+    loads = {station: rho for station, (_, rho) in offered_load(cfg).items()}
+    assert max(loads.values()) < 1, loads

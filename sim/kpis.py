@@ -104,10 +104,29 @@ def _flow_kpis(flow: str) -> list[KPI]:
     ]
 
 
+def _forecast_kpis() -> list[KPI]:
+    """What acting on a vessel's ETA costs when it is wrong: trucks waiting or leaving empty at
+    the ship side, export boxes that miss their vessel, extra yard moves."""
+    imports, exports = ("flows", "import", "all"), ("flows", "export", "all")
+    return [
+        KPI("import_ship_side_wait_h", "import ship-side truck waiting per box", "h",
+            (*imports, "ship_side_wait_h"), -1, "Hours trucks wait at the ship side, per import box", 2),
+        KPI("import_ship_side_failed_per_1000", "import failed ship-side pickups per 1,000 boxes",
+            PER_1000_BOXES, (*imports, "ship_side_failed"), -1,
+            "Ship-side trucks that left without their box, per 1,000 import boxes", 2, (*imports, "n")),
+        KPI("import_rehandles_per_box", "import extra yard moves per box", "count",
+            (*imports, "rehandles_per_box"), -1, "Extra yard moves at retrieval, per import box", 3),
+        KPI("export_rolled_over_per_1000", "export boxes rolled over per 1,000 boxes", PER_1000_BOXES,
+            (*exports, "rolled_over"), -1, "Export boxes that missed their vessel, per 1,000 boxes",
+            2, (*exports, "n")),
+    ]
+
+
 Z = ("bonded_zone",)
 KPIS: list[KPI] = [
     *_flow_kpis("import"),
     *_flow_kpis("export"),
+    *_forecast_kpis(),
     KPI("zone_order_lead_time_h", "bonded-zone order lead time (mean)", "h",
         (*Z, "lead_time_h", "mean"), -1, "Bonded-zone order lead time"),
     KPI("zone_clearance_time_h", "bonded-zone order to customs clearance (mean)", "h",

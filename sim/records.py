@@ -57,6 +57,7 @@ ATTRIBUTES = {  # column -> dtype; filled when the consignment is created or dec
     "ship_side_wait_h": np.float32,  # import: hours a booked ship-side truck waited for the box
     "enterprise_approved": np.bool_,  # import: released on its firm's approval (no lab; may be audited)
     "audited_after_h": np.float32,  # hours after release a post-clearance audit reviews it (NaN: none)
+    "ship_side_failed": np.bool_,  # import: the booked ship-side truck left without the box
 }
 
 

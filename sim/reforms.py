@@ -62,6 +62,9 @@ REFORMS: dict[str, Reform] = {r.name: r for r in (
     Reform("ecommerce_air", "E-commerce by air", (EXPEDITED,), "closest",
            "one submission covering a shipment's goods (7.8.2(b)) is the consolidated declaration; "
            "whitelisting special goods and streamlined returns of parcels are not named in the TFA"),
+    Reform("punctuality_forecast", "Punctuality forecasts", (SINGLE_WINDOW,), "closest",
+           "a vessel punctuality forecast shared by every party to the port call; the TFA does not "
+           "name it, the nearest article is the single window for information exchange"),
     Reform("full", "Full package", (), "direct", "every reform above together"),
 )}
 

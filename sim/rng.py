@@ -29,6 +29,7 @@ class Purpose(IntEnum):
     BUNKERING = 10  # bunker market: vessel calls' fuel demand, patience, supply lead times
     POLICY = 11  # policy-specific attributes (e.g. which boxes a pilot covers)
     ECOMMERCE = 12  # air e-commerce: flights, ULDs, parcels, their checks and returns
+    FORECAST = 13  # the error of each vessel call's published ETA
 
 
 def stream(root_seed: int, purpose: Purpose, *key: int) -> np.random.Generator:

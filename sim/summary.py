@@ -160,7 +160,9 @@ def flow_figures(log: dict[str, np.ndarray], costs: dict[str, np.ndarray], flow:
 def decisions(log: dict[str, np.ndarray], t: dict[str, np.ndarray], rows: np.ndarray, n: int) -> dict:
     """What the traders and their brokers and fleets decided for the boxes ``rows``: declared
     before the box reached the terminal (by boxes and by firms: pre-arrival uptake), declarations
-    returned for rework, truck bookings refused, hours ship-side trucks waited."""
+    returned for rework, truck bookings refused, hours ship-side trucks waited (per box) and
+    trucks that left the ship side without their box, boxes that missed their vessel (export:
+    rolled over at least once), extra yard moves per box at retrieval."""
     at_terminal = np.fmin(t["discharge"], t["gate_in"])  # import: discharge; export: gate-in
     advance = t["declaration_lodged"] < at_terminal
     firms = log["firm"][rows]
@@ -171,6 +173,9 @@ def decisions(log: dict[str, np.ndarray], t: dict[str, np.ndarray], rows: np.nda
         "reworked_share": _share(int((log["reworks"][rows] > 0).sum()), n),
         "truck_refusals_per_box": float(log["truck_refusals"][rows].mean()) if n else None,
         "ship_side_wait_h": float(log["ship_side_wait_h"][rows].sum() / n) if n else None,
+        "ship_side_failed": int(log["ship_side_failed"][rows].sum()),
+        "rolled_over": int((log["rolled_over"][rows] > 0).sum()),
+        "rehandles_per_box": float(log["rehandles"][rows].mean()) if n else None,
     }
 
 

@@ -1,9 +1,11 @@
 """Shippers (exporters): when to stuff and send the box, and when to declare it.
 
 A shipper plans each box to be stuffed ``shippers.ready_lead`` before its vessel's cut-off
-(``cutoff_before_eta_h`` before the scheduled arrival). Once a day (through Mesa) it sends the
+(``cutoff_before_eta_h`` before the call's ETA: the schedule when the box is booked, then the
+carrier's published ETA, :mod:`sim.flows.eta`; until the box is stuffed the shipper re-plans it
+every day on the latest ETA). Once a day (through Mesa) it sends the
 boxes that are ready, as soon as the terminal accepts the call's boxes
-(``gate_open_before_eta_h`` before the scheduled arrival): it books a truck with its trucking
+(``gate_open_before_eta_h`` before the ETA): it books a truck with its trucking
 company (which may refuse: it tries the next day), and the truck gates the box in during the
 fleet's working hours. It declares once the box is in the terminal (the declaration carries the
 container and seal numbers the terminal confirms at gate-in), through its broker, who has the
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from sim.agents.traders import Trader
 from sim.consignment import Consignment
+from sim.flows.eta import published_eta_h
 from sim.office_hours import DAY_H, hour_in_office
 from sim.records import EXPORT
 
@@ -36,11 +39,16 @@ class Shipper(Trader):
             self.to_send.append(c)
 
     def send_boxes(self, today: int) -> None:
-        """Book trucks for the boxes that are ready and whose call accepts them today."""
-        behaviour = self.model.config.behaviour
+        """Book trucks for the boxes that are ready and whose call accepts them today; a box not
+        yet stuffed is first re-planned on its call's ETA as published now."""
+        model = self.model
+        behaviour, now_h = model.config.behaviour, model.env.now
         keep = []
         for c in self.to_send:
-            accepted_from_h = c.call.scheduled_h - behaviour.shippers.gate_open_before_eta_h
+            eta_h = published_eta_h(model.config.vessels.eta, c.call, now_h)
+            if c.ready_h > now_h:
+                c.ready_h = max(eta_h - behaviour.shippers.cutoff_before_eta_h - c.ready_lead_h, now_h)
+            accepted_from_h = eta_h - behaviour.shippers.gate_open_before_eta_h
             earliest_h = max(c.ready_h, accepted_from_h)
             if earliest_h >= (today + 1) * DAY_H:
                 keep.append(c)

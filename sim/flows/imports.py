@@ -2,7 +2,8 @@
 
 Started when its vessel's manifest is filed (72 h before arrival), or at arrival in the Poisson
 network. The consignee decides when to start clearance (:mod:`sim.agents.consignee`): it waits
-for the box to be discharged unless the rules let it declare in advance, then hands the
+for the box to be discharged unless the rules let it declare in advance (then it plans on the
+carrier's published ETA, :mod:`sim.flows.eta`, not on the true arrival), then hands the
 declaration to its broker and the B/L to the carrier, who issues the delivery order. The broker
 keys and lodges the declaration (:mod:`sim.agents.broker`); customs clears it
 (:mod:`sim.flows.clearance`). At discharge (:func:`discharged`) the box goes onto a truck waiting
@@ -19,6 +20,7 @@ import math
 
 from sim.consignment import Consignment
 from sim.flows.clearance import clear, declare, pause
+from sim.flows.eta import published_eta_h
 from sim.places import SHIP_SIDE
 from sim.records import IMPORT, SHIP_SIDE_PICKUP
 
@@ -29,7 +31,8 @@ def import_container(model, c: Consignment):
     if model.behaviour:
         if not consignee.declares_in_advance(c):
             yield from until_discharged(model, c)
-        expected_discharge_h = c.discharge_h if not math.isnan(c.discharge_h) else c.arrival_h
+        expected_discharge_h = (c.discharge_h if not math.isnan(c.discharge_h)  # else the ETA
+                                else published_eta_h(model.config.vessels.eta, c.call, env.now))
         yield from pause(env, consignee.clearance_start_h(c, expected_discharge_h) - env.now)
         log.clearance_started[c.id] = env.now
         log.paper_bl[c.id] = not model.electronic_documents

@@ -2,7 +2,8 @@
 
 The call's import manifest is filed ``MANIFEST_LEAD_H`` before arrival: its boxes exist from then
 on, and their journeys start (consignees decide when to declare, see :mod:`sim.flows.imports`).
-The call arrives at its scheduled time plus a punctuality delay, waits for a free berth, moors,
+The call arrives at its scheduled time plus a punctuality delay (which the port's users know only
+through the carrier's published ETA, :mod:`sim.flows.eta`), waits for a free berth, moors,
 and its quay cranes discharge the import boxes one move at a time (each goes to a truck at the ship side or into the
 yard, see :func:`sim.flows.imports.discharged`). Then the cranes load every export box booked on
 the call that is released and in the yard; the others are shut out and rolled over to the next
@@ -20,6 +21,7 @@ import numpy as np
 
 from sim.distributions import draw
 from sim.flows.clearance import pause
+from sim.flows.eta import eta_error_z, published_eta_h
 from sim.flows.imports import discharged, import_container
 from sim.places import ON_VESSEL
 from sim.records import DETECTED, EXPORT, IMPORT
@@ -38,6 +40,8 @@ class VesselCall:
     arrival_h: float
     n_import: int
     n_export: int
+    eta_z: float = 0.0  # which way, and how far, its published ETAs err (sim.flows.eta)
+    first_import_id: int = 0  # id of the first box the cranes discharge (the others follow in order)
     exports: list = field(default_factory=list)  # Consignments booked on this call
     berthed: object = None  # SimPy event: the call is at its berth
     loading_start_h: float = math.inf  # known once berthed
@@ -60,7 +64,8 @@ def schedule_calls(cfg, seed: int) -> list[VesselCall]:
                + surge_extra_boxes(cfg.stress, seed, scheduled, per_call[IMPORT], IMPORT))
     exports = (stream(seed, Purpose.ARRIVALS, SCHEDULE, 3).poisson(per_call[EXPORT], n)
                + surge_extra_boxes(cfg.stress, seed, scheduled, per_call[EXPORT], EXPORT))
-    calls = [VesselCall(k, float(scheduled[k]), float(scheduled[k] + delays[k]), int(imports[k]), int(exports[k]))
+    calls = [VesselCall(k, float(scheduled[k]), float(scheduled[k] + delays[k]), int(imports[k]), int(exports[k]),
+                        eta_error_z(seed, k))
              for k in range(n)]
     for a, b in zip(calls, calls[1:]):
         a.next = b
@@ -72,6 +77,7 @@ def vessel_call(model, call: VesselCall):
     call.berthed = env.event()
     yield from pause(env, call.arrival_h - MANIFEST_LEAD_H - env.now)  # cargo manifest filed
     boxes = model.new_consignments(IMPORT, call.id, call.n_import)
+    call.first_import_id = boxes[0].id if boxes else 0
     for c in boxes:
         c.call, c.arrival_h = call, call.arrival_h
         env.process(import_container(model, c))
@@ -127,10 +133,12 @@ def shut_out_unready(model, call: VesselCall) -> list[int]:
 
 def export_bookings(model, call: VesselCall):
     """The call's export boxes are booked ``BOOKING_LEAD_H`` before its scheduled arrival; each
-    shipper plans when its box is stuffed (``shippers.ready_lead`` before the cut-off)."""
+    shipper plans when its box is stuffed (``shippers.ready_lead`` before the cut-off, counted
+    from the call's ETA as published then: two weeks out, the schedule) and re-plans as the ETA
+    moves (:meth:`sim.agents.shipper.Shipper.send_boxes`)."""
     env, shippers = model.env, model.config.behaviour.shippers
     yield env.timeout(max(call.scheduled_h - BOOKING_LEAD_H - env.now, 0.0))
-    cutoff_h = call.scheduled_h - shippers.cutoff_before_eta_h
+    cutoff_h = published_eta_h(model.config.vessels.eta, call, env.now) - shippers.cutoff_before_eta_h
     boxes = model.new_consignments(EXPORT, call.id, call.n_export)
     # a box that would have been stuffed before the run began is left out: at the start the
     # port's pipeline is empty, and sending days of such boxes at once to brokers and fleets

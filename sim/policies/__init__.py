@@ -17,6 +17,7 @@ from sim.policies.direct_pickup import DirectPickup
 from sim.policies.e_documents import EDocuments
 from sim.policies.enterprise_certification import EnterpriseCertification
 from sim.policies.pre_arrival import PreArrival
+from sim.policies.punctuality_forecast import PunctualityForecast
 from sim.policies.risk_management import RiskManagement
 from sim.policies.two_step import TwoStep
 from sim.schema.policies import PoliciesConfig
@@ -34,6 +35,7 @@ CONTAINER_POLICIES: dict[str, type[Policy]] = {
     "direct_pickup": DirectPickup,
     "direct_loading": DirectLoading,
     "enterprise_certification": EnterpriseCertification,
+    "punctuality_forecast": PunctualityForecast,
 }
 
 

@@ -66,6 +66,10 @@ class TwoStepConfig:
 class DirectPickupConfig:
     enabled: bool = False
     transfer: Duration = field(default_factory=lambda: Duration(mean_h=0.12, dist="lognormal", cv=0.3))
+    truck_booked_before_arrival_h: float = param(
+        24.0, ge=0, le=72, unit="h", doc="assumption: fleets plan the next day's trips on the ETA of the day before")
+    truck_margin_sds: float = param(
+        1.0, ge=0, unit="error spreads", doc="assumption: the truck comes this many ETA error spreads early")
     adoption: FastLaneAdoption = field(default_factory=FastLaneAdoption)
 
     def check(self, path: str) -> None:
@@ -103,6 +107,13 @@ class SharedWarehousingConfig:
     consolidation_window_h: float = param(4.0, ge=0, unit="h", doc="assumption: longest a truck waits to fill")
     ship_before_declaration: bool = param(True, doc="assumption: exit note now, collective declaration later")
     adoption: SharedWarehousingAdoption = field(default_factory=SharedWarehousingAdoption)
+
+
+@dataclass
+class PunctualityForecastConfig:
+    enabled: bool = False
+    error_factor: float = param(0.5, ge=0, le=1,
+                                doc="assumption: multiplies the spread of the published ETA's error")
 
 
 @dataclass
@@ -145,3 +156,4 @@ class PoliciesConfig:
     shared_warehousing: SharedWarehousingConfig = field(default_factory=SharedWarehousingConfig)
     bonded_blending: BondedBlendingConfig = field(default_factory=BondedBlendingConfig)
     ecommerce_air: EcommerceAirConfig = field(default_factory=EcommerceAirConfig)
+    punctuality_forecast: PunctualityForecastConfig = field(default_factory=PunctualityForecastConfig)

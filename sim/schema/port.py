@@ -63,6 +63,22 @@ class ExportConfig:
 
 
 @dataclass
+class EtaConfig:
+    """The carrier's published ETA of a call (:mod:`sim.flows.eta`): at ``L`` hours before the
+    true arrival it is off by ``z * error_sd_at_72h_h * (L / 72) ** error_sd_exponent`` (``z``
+    the call's own standard normal draw); more than ``published_from_h`` out, the schedule is all
+    there is. No public figure for Shanghai: assumptions (configs/uncertainty gives the ranges);
+    Dockflow (2021, 3,500 shipments) shows carrier ETAs converging on the arrival as it nears."""
+
+    published_from_h: float = param(168.0, gt=0, unit="h",
+                                    doc="assumption: carriers publish ETAs from about a week out")
+    error_sd_at_72h_h: float = param(4.0, ge=0, unit="h",
+                                     doc="assumption: spread of the ETA error three days out")
+    error_sd_exponent: float = param(1.0, ge=0,
+                                     doc="assumption: the spread shrinks as (lead / 72 h) ** this")
+
+
+@dataclass
 class VesselConfig:
     calls_per_day: float = param(MISSING, gt=0, unit="calls/day", doc="scheduled calls, evenly spaced")
     delay: Duration = field(default_factory=Duration)  # actual minus scheduled arrival, h (>= 0)
@@ -71,6 +87,7 @@ class VesselConfig:
     moves_per_crane_h: float = param(MISSING, gt=0, unit="moves/h", doc="gross crane productivity")
     berthing_h: float = param(MISSING, ge=0, unit="h", doc="berth allocated -> first crane move")
     departure_h: float = param(MISSING, ge=0, unit="h", doc="last move -> departure")
+    eta: EtaConfig = field(default_factory=EtaConfig)  # what the port's users know of the arrival
 
 
 @dataclass

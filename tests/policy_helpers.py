@@ -72,8 +72,8 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     # ... and trucking fleets never full: no ship-side booking is refused
     "direct_pickup_need_soon_ample_fleet": (*FORCED_PICKUP, NEED_SOON,
                                             "behaviour.truckers.trucks_per_100_boxes_per_day=1000"),
-    # vessels four times as late on average (slow tier)
-    "direct_pickup_need_soon_late_vessels": (*FORCED_PICKUP, NEED_SOON, "vessels.delay.mean_h=24"),
+    # carriers' ETAs three times as far off (slow tier)
+    "direct_pickup_need_soon_poor_forecast": (*FORCED_PICKUP, NEED_SOON, "vessels.eta.error_sd_at_72h_h=12"),
     # customs inspects only at twice the odds the default reform asks for (slow tier)
     "risk_management_higher_bar": ("policy=risk_management",
                                    "policies.risk_management.red_odds_factor=6"),

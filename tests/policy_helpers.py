@@ -61,6 +61,7 @@ SCENARIOS: dict[str, tuple[str, ...]] = {
     "direct_pickup": FORCED_PICKUP,
     "direct_loading": ("policy=direct_loading", "policies.direct_loading.adoption.forced=true"),
     "enterprise_certification": ("policy=enterprise_certification",),
+    "punctuality_forecast": ("policy=punctuality_forecast",),
     "full_package": ("package=full", *WITH_ZONE_AND_BUNKERING),
 }
 # the same scenarios with one behaviour changed: what the mechanism tests vary
@@ -256,6 +257,12 @@ METRICS: tuple[Metric, ...] = (
     M("enterprise_certification", "import offences missed", offences("import", "missed"), None),
     M("enterprise_certification", "import offences caught at audit",
       offences("import", "caught_at_audit"), None),
+    # punctuality forecasts alone: no consignee declares at sea and no truck waits at the ship
+    # side in the baseline, so only shippers act on the better ETA (their effect on trucks:
+    # tests/test_eta.py); imports meet them only at the brokers and fleets both flows share
+    M("punctuality_forecast", "import port time (h)", port_mean("import"), 0, 1.0),
+    M("punctuality_forecast", "export boxes rolled over", share("export", "rolled_over"), None),
+    M("punctuality_forecast", "export port time (h)", port_mean("export"), None),
     # the full package (adoption of the fast lanes by learning)
     M("full_package", "import clearance time (h)", clearance_mean("import"), -1),
     # exports gain from e-documents and risk management, but two-step's full declarations load

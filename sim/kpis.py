@@ -110,15 +110,17 @@ def _forecast_kpis() -> list[KPI]:
     imports, exports = ("flows", "import", "all"), ("flows", "export", "all")
     return [
         KPI("import_ship_side_wait_h", "import ship-side truck waiting per box", "h",
-            (*imports, "ship_side_wait_h"), -1, "Hours trucks wait at the ship side, per import box", 2),
+            (*imports, "ship_side_wait_h"), -1,
+            "Hours trucks wait at the ship side, per import box", 2),
         KPI("import_ship_side_failed_per_1000", "import failed ship-side pickups per 1,000 boxes",
             PER_1000_BOXES, (*imports, "ship_side_failed"), -1,
             "Ship-side trucks that left without their box, per 1,000 import boxes", 2, (*imports, "n")),
         KPI("import_rehandles_per_box", "import extra yard moves per box", "count",
-            (*imports, "rehandles_per_box"), -1, "Extra yard moves at retrieval, per import box", 2),
-        KPI("export_rolled_over_per_1000", "export boxes rolled over per 1,000 boxes", PER_1000_BOXES,
-            (*exports, "rolled_over"), -1, "Export boxes that missed their vessel, per 1,000 boxes",
-            2, (*exports, "n")),
+            (*imports, "rehandles_per_box"), -1,
+            "Extra yard moves at retrieval, per import box", 2),
+        KPI("export_rolled_over_per_1000", "export boxes rolled over per 1,000 boxes",
+            PER_1000_BOXES, (*exports, "rolled_over"), -1,
+            "Export boxes that missed their vessel, per 1,000 boxes", 2, (*exports, "n")),
     ]
 
 

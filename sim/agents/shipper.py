@@ -46,8 +46,9 @@ class Shipper(Trader):
         keep = []
         for c in self.to_send:
             eta_h = published_eta_h(model.config.vessels.eta, c.call, now_h)
-            if c.ready_h > now_h:
-                c.ready_h = max(eta_h - behaviour.shippers.cutoff_before_eta_h - c.ready_lead_h, now_h)
+            if c.ready_h > now_h:  # not stuffed yet
+                cutoff_h = eta_h - behaviour.shippers.cutoff_before_eta_h
+                c.ready_h = max(cutoff_h - c.ready_lead_h, now_h)
             accepted_from_h = eta_h - behaviour.shippers.gate_open_before_eta_h
             earliest_h = max(c.ready_h, accepted_from_h)
             if earliest_h >= (today + 1) * DAY_H:

@@ -40,7 +40,8 @@ def error_sd_h(cfg: EtaConfig, lead_h: float) -> float:
     """Spread (h) of the published ETA's error ``lead_h`` hours before the true arrival."""
     if lead_h <= 0:
         return 0.0
-    return cfg.error_sd_at_72h_h * (min(lead_h, cfg.published_from_h) / REFERENCE_LEAD_H) ** cfg.error_sd_exponent
+    lead_h = min(lead_h, cfg.published_from_h)
+    return cfg.error_sd_at_72h_h * (lead_h / REFERENCE_LEAD_H) ** cfg.error_sd_exponent
 
 
 def published_eta_h(cfg: EtaConfig, call: VesselCall, now_h: float) -> float:

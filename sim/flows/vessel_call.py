@@ -41,7 +41,7 @@ class VesselCall:
     n_import: int
     n_export: int
     eta_z: float = 0.0  # which way, and how far, its published ETAs err (sim.flows.eta)
-    first_import_id: int = 0  # id of the first box the cranes discharge (the others follow in order)
+    first_import_id: int = 0  # id of the first box the cranes discharge (the others follow)
     exports: list = field(default_factory=list)  # Consignments booked on this call
     berthed: object = None  # SimPy event: the call is at its berth
     loading_start_h: float = math.inf  # known once berthed
@@ -64,8 +64,8 @@ def schedule_calls(cfg, seed: int) -> list[VesselCall]:
                + surge_extra_boxes(cfg.stress, seed, scheduled, per_call[IMPORT], IMPORT))
     exports = (stream(seed, Purpose.ARRIVALS, SCHEDULE, 3).poisson(per_call[EXPORT], n)
                + surge_extra_boxes(cfg.stress, seed, scheduled, per_call[EXPORT], EXPORT))
-    calls = [VesselCall(k, float(scheduled[k]), float(scheduled[k] + delays[k]), int(imports[k]), int(exports[k]),
-                        eta_error_z(seed, k))
+    calls = [VesselCall(k, float(scheduled[k]), float(scheduled[k] + delays[k]), int(imports[k]),
+                        int(exports[k]), eta_error_z(seed, k))
              for k in range(n)]
     for a, b in zip(calls, calls[1:]):
         a.next = b
@@ -138,7 +138,8 @@ def export_bookings(model, call: VesselCall):
     moves (:meth:`sim.agents.shipper.Shipper.send_boxes`)."""
     env, shippers = model.env, model.config.behaviour.shippers
     yield env.timeout(max(call.scheduled_h - BOOKING_LEAD_H - env.now, 0.0))
-    cutoff_h = published_eta_h(model.config.vessels.eta, call, env.now) - shippers.cutoff_before_eta_h
+    eta_h = published_eta_h(model.config.vessels.eta, call, env.now)
+    cutoff_h = eta_h - shippers.cutoff_before_eta_h
     boxes = model.new_consignments(EXPORT, call.id, call.n_export)
     # a box that would have been stuffed before the run began is left out: at the start the
     # port's pipeline is empty, and sending days of such boxes at once to brokers and fleets

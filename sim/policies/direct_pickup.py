@@ -87,5 +87,6 @@ class DirectPickup(FastLane):
             return c.discharge_h
         cfg, lead_h = self.model.config.vessels, self.cfg.truck_booked_before_arrival_h
         eta_h = published_eta_h(cfg.eta, call, call.arrival_h - lead_h)
-        slot_h = eta_h + cfg.berthing_h + (c.id - call.first_import_id + 1) * self.model.terminal.move_h
+        moves = c.id - call.first_import_id + 1  # the cranes discharge the call's boxes in order
+        slot_h = eta_h + cfg.berthing_h + moves * self.model.terminal.move_h
         return slot_h - self.cfg.truck_margin_sds * error_sd_h(cfg.eta, lead_h)

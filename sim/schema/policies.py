@@ -67,9 +67,11 @@ class DirectPickupConfig:
     enabled: bool = False
     transfer: Duration = field(default_factory=lambda: Duration(mean_h=0.12, dist="lognormal", cv=0.3))
     truck_booked_before_arrival_h: float = param(
-        24.0, ge=0, le=72, unit="h", doc="assumption: fleets plan the next day's trips on the ETA of the day before")
+        24.0, ge=0, le=72, unit="h",
+        doc="assumption: fleets plan the next day's trips on the ETA of the day before")
     truck_margin_sds: float = param(
-        1.0, ge=0, unit="error spreads", doc="assumption: the truck comes this many ETA error spreads early")
+        1.0, ge=0, unit="error spreads",
+        doc="assumption: the truck comes this many ETA error spreads early")
     adoption: FastLaneAdoption = field(default_factory=FastLaneAdoption)
 
     def check(self, path: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 from sim.analysis.robustness import analyse_robustness, sign_flip_lines
 from sim.analysis.robustness_figures import kpi_title
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None, name: str = "robustness") -> None:
 def run(args, name: str) -> None:
     study = RobustnessStudy.load(name, points=args.points, replications=args.replications)
     s = study.settings
-    out = args.out or default_out(name)
+    out = Path(args.out) if args.out else default_out(name)
     print(f"{study.experiment.name}: {s.design} design of {len(study.ranges.parameters)} "
           f"parameters, {len(study.point_names)} points x {study.experiment.replications} "
           f"seeds + the nominal point x {s.nominal_replications} seeds, "

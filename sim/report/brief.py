@@ -165,8 +165,9 @@ def _bands(folder: Path, source: str) -> AssumptionBands:
 
 def _describe(folder: Path) -> str:
     """'the robustness experiment results/robustness/reference (commit 1a2b3c4, ...)'."""
-    provenance = folder / JSON_NAME
-    facts = provenance_facts(json.loads(provenance.read_text()) if provenance.is_file() else {})
+    # its own provenance, or (a robustness experiment) that of its first sub-experiment
+    found = [p for p in (folder / JSON_NAME, *sorted(folder.glob(f"*/{JSON_NAME}"))) if p.is_file()]
+    facts = provenance_facts(json.loads(found[0].read_text()) if found else {})
     return (f"the robustness experiment {'/'.join(folder.parts[-3:])} (commit "
             f"{facts['commit'][:7]}), run on its own section and horizon; reforms it did not "
             "sample say so")

@@ -9,9 +9,17 @@ boxes a day per flow, capacities scaled alike, the bonded zone's firms cut to th
 importers): a run takes under two seconds, enough where a test checks plumbing (files, tables,
 report, bookkeeping) rather than an effect that needs volume. The small verification
 network is the pure queueing network on 12 days. ``tiny_run`` simulates a tiny-port (or small
-verification) run once per session and hands it to every test that reads it.
+verification) run once per test session, even when pytest-xdist spreads the modules over several
+worker processes, and hands it to every test that reads it.
 """
 from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import pickle
+from pathlib import Path
 
 import pytest
 
@@ -69,21 +77,52 @@ def small_verification_config(*overrides: str) -> ClearwayConfig:
     return load_config("verification", [*SMALL_VERIFICATION, *overrides])
 
 
+@contextlib.contextmanager
+def _locked(path: Path):
+    """An exclusive lock on ``path`` (created if missing), held for the ``with`` block."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
 @pytest.fixture(scope="session")
-def tiny_run():
+def session_folder(tmp_path_factory, worker_id) -> Path:
+    """A folder of this test session that every xdist worker sees (pytest's base temporary
+    folder is per worker; its parent is the session's and is new for every session)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+@pytest.fixture(scope="session")
+def tiny_run(session_folder):
     """Factory with a session cache: ``tiny_run("policy=e_documents", seed=2)`` -> RunResult of the
     tiny port (``scenario="verification"``: of the small verification network).
 
-    The same (scenario, overrides, seed) is simulated once per test session (per xdist worker),
-    so tests that only read a run share it. Do not mutate the returned result.
+    The same (scenario, overrides, seed) is simulated once per test session: the first worker
+    that asks simulates it (under a lock, so the others wait instead of simulating it too) and
+    pickles it into the session folder; the other workers read it back. Tests that only read a
+    run share it. Do not mutate the returned result.
     """
     makers = {"shanghai": tiny_port_config, "verification": small_verification_config}
     cache: dict[tuple, RunResult] = {}
+    shared = session_folder / "tiny_runs"
+    shared.mkdir(exist_ok=True)
 
     def _run(*overrides: str, seed: int = 1, scenario: str = "shanghai") -> RunResult:
         key = (scenario, overrides, seed)
         if key not in cache:
-            cache[key] = run(makers[scenario](*overrides), seed=seed)
+            name = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+            stored = shared / f"{name}.pickle"
+            with _locked(shared / f"{name}.lock"):
+                if stored.is_file():
+                    cache[key] = pickle.loads(stored.read_bytes())
+                else:
+                    cache[key] = run(makers[scenario](*overrides), seed=seed)
+                    stored.write_bytes(pickle.dumps(cache[key]))
         return cache[key]
 
     return _run

@@ -24,7 +24,7 @@ from sim import run
 from sim.run import write_run
 from sim.records import DETECTED, EXPORT, IMPORT, RED
 
-from conftest import TINY_PORT, small_verification_config, tiny_port_config
+from conftest import TINY_PORT, tiny_port_config
 
 WALL_CLOCK = ("wall_s", "consignments_per_s")
 TOL_H = 1e-3  # float32 hours
@@ -42,18 +42,21 @@ def columns(result) -> dict[str, np.ndarray]:
 
 # --------------------------------------------------------------------------- determinism
 
-CONFIGS = {
-    "shanghai-vessel": lambda: tiny_port_config(),
-    "shanghai-poisson": lambda: tiny_port_config("arrivals.mode=poisson", "behaviour.enabled=false"),
-    "verification": lambda: small_verification_config(),
+CONFIGS = {  # name: (scenario, overrides) of a tiny_run
+    "shanghai-vessel": ("shanghai", ()),
+    "shanghai-poisson": ("shanghai", ("arrivals.mode=poisson", "behaviour.enabled=false")),
+    "verification": ("verification", ()),
 }
 
 
 @pytest.mark.parametrize("name", list(CONFIGS))
-def test_same_seed_writes_byte_identical_log_and_same_summary(name, tmp_path):
-    cfg = CONFIGS[name]()
-    first = run(cfg, seed=7, output=tmp_path / "a")
-    second = run(cfg, seed=7, output=tmp_path / "b")
+def test_same_seed_writes_byte_identical_log_and_same_summary(name, tmp_path, tiny_run):
+    """The session's run of a config (simulated once, shared by the tests that read it) and a
+    second run of it here, both written to disk, are the same bytes."""
+    scenario, overrides = CONFIGS[name]
+    first = tiny_run(*overrides, seed=1, scenario=scenario)
+    write_run(first, tmp_path / "a")
+    second = run(first.config, seed=1, output=tmp_path / "b")
     log_a, log_b = (tmp_path / "a" / "log.parquet").read_bytes(), (tmp_path / "b" / "log.parquet").read_bytes()
     assert len(log_a) > 10_000
     assert log_a == log_b

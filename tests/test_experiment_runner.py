@@ -150,6 +150,8 @@ def test_same_experiment_twice_gives_identical_tables_in_pool_and_in_process(
 # --------------------------------------------------------------------------- resume
 
 
+@pytest.mark.slow  # a runner process and its pool, killed, then the experiment twice more;
+# the default tier resumes damaged, failed and stale runs and takes over a dead runner's claim
 def test_sigkill_mid_experiment_then_rerun_completes_without_redoing_or_duplicating(tmp_path):
     killed, fresh = tmp_path / "killed", tmp_path / "fresh"
     script = (

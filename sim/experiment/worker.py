@@ -7,8 +7,6 @@ go into the run's record with status ``failed`` and the other runs go on.
 
 from __future__ import annotations
 
-import copy
-import functools
 import logging
 import os
 import socket
@@ -27,11 +25,6 @@ from sim.experiment.manifest import (
 )
 from sim.loading import load_config
 from sim.run import run
-
-
-@functools.lru_cache(maxsize=64)
-def _composed(base: str, overrides: tuple[str, ...]):
-    return load_config(base, list(overrides))
 
 
 def now_utc() -> str:
@@ -79,7 +72,7 @@ def run_one(experiment: str, scenario: str, replication: int, seed: int, base: s
     config = None
     try:
         clear_partial(Path(folder))
-        config = copy.deepcopy(_composed(base, tuple(overrides)))
+        config = load_config(base, overrides)  # kept in memory after the first (a copy each time)
         config.run.write_log = bool(keep_log)
         record["config_hash"] = config_hash(config, seed)
         run(config, seed, output=folder)

@@ -2,7 +2,8 @@
 
 Each runs its real pipeline (configs/experiment/<name>.yaml, run_experiment, analyse, its own
 tables and figure) on a tiny port (the conftest tiny section on a 10-day horizon) with one seed,
-and checks the files it promises and one finding it must show.
+and checks the files it promises and one finding it must show. The stress test's quick size runs
+five of its eight scenarios; the slow tier (``-m slow``) runs all eight.
 """
 from __future__ import annotations
 
@@ -146,32 +147,44 @@ def test_later_need_dates_raise_import_cost(morris):
 # ------------------------------------------------------------------ stress test
 
 
-@pytest.fixture(scope="module")
-def stress(tmp_path_factory):
+# (scenarios run, stresses the package is compared under, stress-effect rows) per size: the quick
+# one drops bunching and the package under surge (5 runs); the slow one runs every scenario (8)
+STRESS_SIZES = [
+    pytest.param((("baseline", "full", "surge", "outage", "outage_full"), ["none", "outage"], 3),
+                 id="quick"),
+    pytest.param((("baseline", "full", "surge", "surge_full", "outage", "outage_full", "bunching",
+                   "bunching_full"), ["bunching", "none", "outage", "surge"], 6),
+                 id="all", marks=pytest.mark.slow),
+]
+
+
+@pytest.fixture(scope="module", params=STRESS_SIZES)
+def stress(request, tmp_path_factory):
+    scenarios, package_stresses, stress_rows = request.param
     module = _entry_point("stress_test")
     spec = ExperimentSpec.load("stress_test")
-    spec = replace(spec, replications=1, overrides=[*TINY_PORT, *STRESS_TIMING])
+    spec = replace(spec, replications=1, overrides=[*TINY_PORT, *STRESS_TIMING],
+                   scenarios={name: spec.scenarios[name] for name in scenarios})
     out = tmp_path_factory.mktemp("stress_test")
     result, svr = module.run_stress_test(spec, out, workers=0, progress=False)
     assert result.ok
-    return out, result.comparison, svr
+    return out, result.comparison, svr, (set(scenarios), package_stresses, stress_rows)
 
 
 def test_stress_test_writes_report_and_stress_vs_reform_table(stress):
-    out, comparison, _svr = stress
+    out, comparison, _svr, (scenarios, package_stresses, stress_rows) = stress
     _report_files(out)
-    assert set(comparison["scenario"]) == {"baseline", "full", "surge", "surge_full", "outage",
-                                           "outage_full", "bunching", "bunching_full"}
+    assert set(comparison["scenario"]) == scenarios
     written = pd.read_csv(out / "stress_vs_reform.csv")
     package = written[(written["effect"] == "package") & (written["kpi"] == "import_port_time_h")]
-    assert sorted(package["stress"]) == ["bunching", "none", "outage", "surge"]
-    assert set(package["versus"]) == {"baseline", "surge", "outage", "bunching"}
-    stress_rows = written[(written["effect"] == "stress") & (written["kpi"] == "import_port_time_h")]
-    assert len(stress_rows) == 6  # three stresses, with and without the package
+    assert sorted(package["stress"]) == package_stresses
+    assert set(package["versus"]) == {"baseline" if s == "none" else s for s in package_stresses}
+    rows = written[(written["effect"] == "stress") & (written["kpi"] == "import_port_time_h")]
+    assert len(rows) == stress_rows  # each stress run, against no stress with the same reform
 
 
 def test_inspection_outage_raises_inspection_wait_over_no_stress(stress):
-    _, _, svr = stress
+    svr = stress[2]
     rows = svr[(svr["effect"] == "stress") & (svr["stress"] == "outage")
                & (svr["kpi"] == "inspection_wait_h")].set_index("reform")
     assert rows.loc["none", "scenario_mean"] > 1.15 * rows.loc["none", "versus_mean"]
@@ -181,11 +194,12 @@ def test_inspection_outage_raises_inspection_wait_over_no_stress(stress):
 
 
 def test_surge_brings_more_import_boxes(stress):
-    out, _, _ = stress
+    out, scenarios = stress[0], stress[3][0]
     n = {s: json.loads((out / "runs" / s / "1" / "summary.json").read_text())["flows"]["import"]["all"]["n"]
-         for s in ("baseline", "surge", "full", "surge_full")}
+         for s in scenarios}
     assert n["surge"] > 1.1 * n["baseline"]  # +30 % on calls in 4 of the 5 measured days
-    assert n["surge_full"] > 1.1 * n["full"]
+    if "surge_full" in scenarios:
+        assert n["surge_full"] > 1.1 * n["full"]
 
 
 # ------------------------------------------------------------------ calibration

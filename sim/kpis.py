@@ -5,8 +5,8 @@ KPI declares
 
 - ``label``: the table label, lower case with its statistic (``import port time (mean)``);
 - ``title``: the same in plain words for headings and axes (``Import port time``);
-- ``unit``: ``h``, ``CNY``, ``CNY/t``, ``share`` (shown as %), ``count`` or
-  ``per 1,000 boxes``;
+- ``unit``: ``h``, ``CNY``, ``CNY/t``, ``kg CO2``, ``t SO2``, ``kg SO2/t``, ``share`` (shown
+  as %), ``count`` or ``per 1,000 boxes``;
 - ``better``: ``-1`` lower is better, ``+1`` higher is better, ``0`` neither (e.g. offences
   detected, a trade-off to show rather than to optimise); :attr:`KPI.direction` in words;
 - ``decimals``: places to show (shares as a percentage);
@@ -14,8 +14,8 @@ KPI declares
   over: the KPI is count / boxes x 1,000 (offences missed per 1,000 boxes, not per run, whose
   size depends on the port section and horizon).
 
-Columns that are not in :data:`KPIS` (one per stage, cost component and the derived detection
-rates) get the same fields from their name: :func:`describe`.
+Columns that are not in :data:`KPIS` (one per stage, cost component, CO2 component and the
+derived detection rates) get the same fields from their name: :func:`describe`.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 DIRECTIONS = {-1: "lower is better", +1: "higher is better", 0: "neither"}
 PER_1000_BOXES = "per 1,000 boxes"
+KG_CO2 = "kg CO2"
 DERIVED_SUFFIX = "_detection_rate"
 
 
@@ -101,6 +102,23 @@ def _flow_kpis(flow: str) -> list[KPI]:
             (*f, "reworked_share"), -1, f"{F} declarations returned for rework"),
         KPI(f"{flow}_truck_refusals_per_box", f"{flow} truck bookings refused per box", "count",
             (*f, "truck_refusals_per_box"), -1, f"{F} truck bookings refused per box", 2),
+        *_emission_kpis(flow),
+    ]
+
+
+def _emission_kpis(flow: str) -> list[KPI]:
+    """Green-trade figures per container of ``flow`` (:mod:`sim.emissions`)."""
+    e = ("flows", flow, "all", "emissions")
+    F = flow.capitalize()
+    return [
+        KPI(f"{flow}_co2_kg_per_box", f"{flow} CO2 per container (trucks, yard, vessel waiting)",
+            KG_CO2, (*e, "co2_kg", "total"), -1, f"{F} CO2 per container", 1),
+        KPI(f"{flow}_truck_trips_per_box", f"{flow} truck trips per container", "count",
+            (*e, "truck_trips"), -1, f"{F} truck trips per container", 3),
+        KPI(f"{flow}_truck_idle_h_per_box", f"{flow} truck idling per container (gate, ship side)", "h",
+            (*e, "truck_idle_h"), -1, f"{F} truck idling hours per container", 2),
+        KPI(f"{flow}_yard_moves_per_box", f"{flow} yard moves per container", "count",
+            (*e, "yard_moves"), -1, f"{F} yard-crane moves per container", 2),
     ]
 
 
@@ -157,11 +175,21 @@ KPIS: list[KPI] = [
         ("ecommerce", "returns", "share_back_in_stock"), +1, "E-commerce returns back in bonded stock"),
     KPI("parcel_missed", "e-commerce non-compliant special parcels released", "count",
         ("ecommerce", "enforcement", "missed"), -1, "E-commerce non-compliant special parcels released", 0),
+    KPI("vessel_wait_h_per_call", "vessel wait at anchor for a berth, per call (mean)", "h",
+        ("emissions", "vessel_wait_h_per_call"), -1, "Vessel wait at anchor per call", 2),
+    KPI("zone_co2_kg_per_order", "bonded-zone truck CO2 per order", KG_CO2,
+        ("emissions", "bonded_zone", "co2_kg_per_order"), -1, "Bonded-zone truck CO2 per order", 1),
+    KPI("bunker_sox_t_per_day", "SOx (as SO2) of the bunker fuel delivered, per day", "t SO2",
+        ("emissions", "bunkering", "sox_t_per_day"), -1,
+        "SOx of the bunker fuel delivered per day", 2),
+    KPI("bunker_sox_kg_per_t", "SOx (as SO2) per tonne of bunker fuel delivered", "kg SO2/t",
+        ("emissions", "bunkering", "sox_kg_per_t"), -1, "SOx per tonne of bunker fuel delivered", 2),
 ]
 BY_NAME = {k.name: k for k in KPIS}
 
 _STAGE = re.compile(r"(import|export)_stage_(.+)_h")
 _COST = re.compile(r"(import|export)_cost_(.+)_cny")
+_CO2 = re.compile(r"(import|export)_co2_(.+)_kg")
 _RATE = re.compile(r"(import|export)" + DERIVED_SUFFIX)
 
 
@@ -179,6 +207,10 @@ def describe(name: str) -> KPI | None:
         part = m[2].replace("_", " ")
         return KPI(name, f"{m[1]} cost per container: {part}", "CNY", (), -1,
                    f"{m[1].capitalize()} {part} cost per container", 0)
+    if m := _CO2.fullmatch(name):
+        part = m[2].replace("_", " ")
+        return KPI(name, f"{m[1]} CO2 per container: {part}", KG_CO2, (), -1,
+                   f"{m[1].capitalize()} CO2 per container: {part}", 1)
     if m := _RATE.fullmatch(name):
         return KPI(name, f"{m[1]} detection rate (detected / (detected + missed))", "share", (), +1,
                    f"{m[1].capitalize()} offences detected, share of all offences")
@@ -229,6 +261,13 @@ def cost_paths(summary: dict) -> dict[str, tuple[str, ...]]:
             for flow, f in summary["flows"].items() for c in f["all"]["cost_cny"]}
 
 
+def co2_paths(summary: dict) -> dict[str, tuple[str, ...]]:
+    """``{<flow>_co2_<component>_kg: path}`` for every CO2 component of every flow."""
+    return {f"{flow}_co2_{c}_kg": ("flows", flow, "all", "emissions", "co2_kg", c)
+            for flow, f in summary["flows"].items() if "emissions" in f["all"]
+            for c in f["all"]["emissions"]["co2_kg"] if c != "total"}
+
+
 def _get(summary: dict, path: tuple[str, ...]):
     value = summary
     for key in path:
@@ -248,8 +287,8 @@ def value_of(kpi: KPI, summary: dict) -> float | None:
 
 
 def kpi_row(summary: dict) -> dict[str, float | None]:
-    """Every KPI, stage mean and cost component of one run, flat (None where not defined)."""
+    """Every KPI, stage mean, cost and CO2 component of one run, flat (None where not defined)."""
     row = {k.name: value_of(k, summary) for k in KPIS}
-    paths = {**stage_paths(summary), **cost_paths(summary)}
+    paths = {**stage_paths(summary), **cost_paths(summary), **co2_paths(summary)}
     row.update({name: _get(summary, path) for name, path in paths.items()})
     return row

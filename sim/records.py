@@ -1,6 +1,6 @@
 """Columnar per-consignment log: one preallocated numpy column per field, one row per consignment.
 
-No Python object is kept per finished consignment: a row costs about 120 bytes (21
+No Python object is kept per finished consignment: a row costs about 126 bytes (21
 float32 milestones plus a few small numbers); the columns are sized for the expected arrivals and
 grow by 25 % if needed. Milestones are hours
 since the start of the run, stored as float32 (resolution about 2 s after one year); a
@@ -58,6 +58,9 @@ ATTRIBUTES = {  # column -> dtype; filled when the consignment is created or dec
     "enterprise_approved": np.bool_,  # import: released on its firm's approval (no lab; may be audited)
     "audited_after_h": np.float32,  # hours after release a post-clearance audit reviews it (NaN: none)
     "ship_side_failed": np.bool_,  # import: the booked ship-side truck left without the box
+    "truck_trips": np.int8,  # trucks that came for the box (a ship-side truck that left empty too)
+    "gate_wait_h": np.float32,  # hours its truck stood at the terminal gate (queue and check)
+    "yard_lifts": np.int8,  # yard-crane lifts: stacked, retrieved, to and from inspection (re-handles apart)
 }
 
 

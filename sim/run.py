@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.costs import container_costs
+from sim.emissions import container_emissions
 from sim.feasibility import estimate_disk_bytes, validate
 from sim.model import AGENT_REPORTERS, ClearanceModel
 from sim.outputs import atomic_write, check_output_dir, provenance, write_json
@@ -89,13 +90,19 @@ def _collector_for_simulation(young_threshold: int = 50_000):
 
 
 def log_table(model: ClearanceModel) -> pa.Table:
-    """The consignment log with each cost component (CNY) appended as a column ``cost_*_cny``.
+    """The consignment log with each cost component (CNY) appended as a column ``cost_*_cny``
+    and each CO2 component (kg) as ``co2_*_kg`` (:mod:`sim.emissions`).
 
-    Costs of consignments still in the system when the run ended cover their journey so far.
+    Costs and emissions of consignments still in the system when the run ended cover their
+    journey so far.
     """
     table = model.log.to_arrow()
-    for name, values in container_costs(model.log.view(), model.config.costs).items():
+    log = model.log.view()
+    for name, values in container_costs(log, model.config.costs).items():
         table = table.append_column(f"cost_{name}_cny", pa.array(values.astype("float32")))
+    for name, values in container_emissions(log, model.config.emissions).items():
+        if name.startswith("co2_"):
+            table = table.append_column(name, pa.array(values.astype("float32")))
     return table
 
 

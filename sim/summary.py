@@ -23,6 +23,7 @@ import numpy as np
 
 from sim.cohort import ENTRY, EXIT, STAGES, cohort, stuck_in, window_h
 from sim.costs import COMPONENTS, container_costs
+from sim.emissions import container_emissions, flow_emissions, scenario_emissions
 from sim.places import conservation
 from sim.policies import enabled_policies
 from sim.records import CAUGHT_AT_AUDIT, CHANNELS, DETECTED, FLOWS, MISSED, USUAL_ROUTE
@@ -51,6 +52,11 @@ DEFINITIONS = {
                            "(detained and never-released boxes count as not released within 24 h)",
     "stages_h": "means over the cohort boxes that left the port; they add up to the mean port time",
     "cost_cny": "means over the cohort boxes that left the port",
+    "emissions": "per flow: activity (truck and shuttle trips, truck idle hours, yard moves, share of "
+                 "the vessel call's berth wait) and CO2 (kg) per container, means over the cohort "
+                 "boxes that left the port (sim/emissions.py); top-level 'emissions': berth wait per "
+                 "call arrived in the window, bonded-zone trucks and CO2 per order, SOx (as SO2) of "
+                 "the bunker fuel delivered to the calls requested in the window",
     "unfinished": "cohort boxes that had not ended their journey when the drain stopped; a mean's "
                   "'unfinished' counts the boxes that never reached its end event",
     "stations": "time averages over warm-up .. horizon",
@@ -112,9 +118,10 @@ def _share(count: int, n: int) -> float | None:
     return count / n if n else None
 
 
-def flow_figures(log: dict[str, np.ndarray], costs: dict[str, np.ndarray], flow: int,
-                 rows: np.ndarray) -> dict:
-    """Figures for the cohort boxes selected by boolean mask ``rows`` (all of one flow).
+def flow_figures(log: dict[str, np.ndarray], costs: dict[str, np.ndarray],
+                 emissions: dict[str, np.ndarray], flow: int, rows: np.ndarray) -> dict:
+    """Figures for the cohort boxes selected by boolean mask ``rows`` (all of one flow);
+    ``costs`` and ``emissions`` per container (:mod:`sim.costs`, :mod:`sim.emissions`).
 
     ``unfinished`` boxes have not ended their journey; ``undecided`` ones have no customs
     decision (neither released nor detained) either.
@@ -151,6 +158,7 @@ def flow_figures(log: dict[str, np.ndarray], costs: dict[str, np.ndarray], flow:
         "inspected_share": _share(int(np.isfinite(t["inspection_start"]).sum()), n),
         "cost_cny": {k: _mean(np.where(completed, costs[k][rows], np.nan))
                      for k in (*COMPONENTS, "border_documentary", "total")},
+        "emissions": flow_emissions(emissions, rows & np.isfinite(log[EXIT[flow]])),
         "offences": {"detected": int(detained.sum()),
                      "missed": int(((outcome == MISSED) & released).sum()),
                      "caught_at_audit": int((outcome == CAUGHT_AT_AUDIT).sum())},
@@ -198,14 +206,16 @@ def summarise(model, at_horizon: dict) -> dict:
     cfg = model.config
     log = model.log.view()
     costs = container_costs(log, cfg.costs)
+    emissions = container_emissions(log, cfg.emissions)
     at_end = conservation(log, model.places)
     flows = {}
     inspection_h = []
     for flow, flow_name in enumerate(FLOWS):
         measured = cohort(log, flow, cfg.run)
-        per_flow = {"all": flow_figures(log, costs, flow, measured)}
+        per_flow = {"all": flow_figures(log, costs, emissions, flow, measured)}
         for ch, ch_name in enumerate(CHANNELS):
-            per_flow[ch_name] = flow_figures(log, costs, flow, measured & (log["channel"] == ch))
+            per_flow[ch_name] = flow_figures(log, costs, emissions, flow,
+                                             measured & (log["channel"] == ch))
         all_ = per_flow["all"]
         per_flow["unfinished"] = {"total": all_["unfinished"], **all_["unfinished_by_stage"]}
         per_flow["conservation"] = at_end[flow_name]
@@ -229,4 +239,5 @@ def summarise(model, at_horizon: dict) -> dict:
         "yard": at_horizon["yard"],
         "inspection_within_3h": float(np.mean(inspection_h <= 3)) if inspection_h.size else None,
         **at_horizon["sub_models"],
+        "emissions": scenario_emissions(log, cfg, at_horizon["sub_models"]),
     }

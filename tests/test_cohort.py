@@ -39,6 +39,7 @@ import pytest
 from sim import run
 from sim.cohort import ENTRY, EXIT, STAGES, cohort, window_h
 from sim.costs import container_costs
+from sim.emissions import container_emissions
 from sim.records import FLOWS
 from sim.summary import flow_figures
 from sim.theory import bonferroni_t
@@ -65,9 +66,10 @@ def cohort_means(result, run_cfg) -> dict[str, float]:
     window (computed as sim/summary.py does), flat."""
     log = columns(result)
     costs = container_costs(log, result.config.costs)
+    emissions = container_emissions(log, result.config.emissions)
     out = {}
     for flow, name in enumerate(FLOWS):
-        a = flow_figures(log, costs, flow, cohort(log, flow, run_cfg))
+        a = flow_figures(log, costs, emissions, flow, cohort(log, flow, run_cfg))
         out[f"{name} port time"] = a["port_time_h"]["mean"]
         out[f"{name} clearance time"] = a["clearance_time_h"]["mean"]
         out[f"{name} lodgement to release"] = a["lodgement_to_release_h"]["mean"]

@@ -11,6 +11,9 @@
 
 Every move of a box between the vessel, the yard, the inspection area and the gate is also
 counted by the place that holds it (:mod:`sim.places`), independently of the log's milestones.
+For the emission figures (:mod:`sim.emissions`) the terminal also counts, per box, its yard-crane
+lifts (``yard_lifts``: stacked, retrieved, onto and off an inspection shuttle), the trucks that
+come through the gate for it (``truck_trips``) and the hours they stand there (``gate_wait_h``).
 """
 from __future__ import annotations
 
@@ -51,6 +54,7 @@ class Terminal(mesa.Agent):
     # ------------------------------------------------------------------ yard
     def enter_yard(self, box: int) -> None:
         """The box is stacked."""
+        self.log.yard_lifts[box] += 1
         self.places.put(YARD, int(self.log.flow[box]))
         self._yard_change(int(self.log.teu[box]))
 
@@ -59,6 +63,7 @@ class Terminal(mesa.Agent):
         itself, the gate or the inspection area); record the re-handling its retrieval needed."""
         if self.yard_capacity_teu > 0:
             self.log.rehandles[box] = self.rehandles_at_full_yard * min(self.yard_teu / self.yard_capacity_teu, 1.0)
+        self.log.yard_lifts[box] += 1
         self.places.take(place, int(self.log.flow[box]))
         self._yard_change(-int(self.log.teu[box]))
 
@@ -90,12 +95,14 @@ class Terminal(mesa.Agent):
     def to_inspection(self, c: Consignment):
         """The box is sent from the stack to the inspection area: it waits for a shuttle, then rides."""
         self.places.move(YARD, INSPECTION, c.flow)
+        self.log.yard_lifts[c.id] += 1  # off the stack onto the shuttle
         yield from self.shuttle_fleet.serve(c.shuttle_out_h)
 
     def back_from_inspection(self, c: Consignment):
         """A shuttle takes the inspected box back to its stack."""
         yield from self.shuttle_fleet.serve(c.shuttle_back_h)
         self.places.move(INSPECTION, YARD, c.flow)
+        self.log.yard_lifts[c.id] += 1  # back onto its stack
 
     def book_pickup(self, wanted_h: float) -> float:
         """Earliest appointment at or after ``wanted_h`` with a free slot; returns its time (h)."""
@@ -110,15 +117,22 @@ class Terminal(mesa.Agent):
     def deliver(self, c: Consignment):
         """A truck brings the box through a gate lane (document and seal check, OCR) into the stack."""
         self.places.put(GATE, c.flow)
-        yield from self.gate.serve(c.gate_h)
+        yield from self._through_gate(c)
         self.places.take(GATE, c.flow)
         self.enter_yard(c.id)
 
     def pick_up(self, c: Consignment):
         """The booked truck takes the box off the stack and out through a gate lane."""
         self.places.move(YARD, GATE, c.flow)
-        yield from self.gate.serve(c.gate_h)
+        yield from self._through_gate(c)
         self.leave_yard(c.id, GATE)
+
+    def _through_gate(self, c: Consignment):
+        """The box's truck queues for a gate lane and is checked through it."""
+        self.log.truck_trips[c.id] += 1
+        came_h = self.model.env.now
+        yield from self.gate.serve(c.gate_h)
+        self.log.gate_wait_h[c.id] += self.model.env.now - came_h
 
     def daily_update(self) -> None:
         """Forget appointment hours that are over."""

@@ -40,6 +40,7 @@ def export_container(model, c: Consignment, before_loading_h: float | None = Non
     if not is_at_terminal(model, c):  # released at the factory: truck in as the ship loads
         yield from until_loading_begins(model, c, before_loading_h)
         log.fast_lane[c.id] = LOADING_ON_ARRIVAL
+        log.truck_trips[c.id] += 1
         log.gate_in[c.id] = env.now  # through the dedicated lane, no gate queue
         terminal.enter_yard(c.id)
 

@@ -10,7 +10,8 @@ spreads of that ETA's error early so that a vessel ahead of its ETA does not fin
 empty. A late vessel, a berth queue or an ETA too early costs the truck waiting hours
 (``ship_side_wait_h``); a box discharged before its truck is there, or not released by then
 (or its delivery order not issued), or needing inspection or certification, goes to the yard and
-the usual route, and the truck leaves empty (``ship_side_failed``). If the fleet refused the
+the usual route, and the truck leaves empty (``ship_side_failed``; one more truck trip for
+the box, ``truck_trips``). If the fleet refused the
 booking (full that day) the box goes to the yard too. Otherwise the quay crane puts it straight
 on the waiting truck: a ship-side transfer of ``transfer`` hours and out through a dedicated
 lane; no yard stacking, storage days, re-handling, appointment or gate queue. With a perfect
@@ -68,6 +69,7 @@ class DirectPickup(FastLane):
         truck_at_h = self.truck_at_h(c)
         if not self.model.trader(c.firm).fleet.book(math.floor(truck_at_h / DAY_H)):
             return None  # no truck that day: the box goes to the yard
+        self.log.truck_trips[c.id] += 1  # it comes, and leaves empty if the box cannot go on it
         self.log.ship_side_wait_h[c.id] = max(c.discharge_h - truck_at_h, 0.0)
         truck_there = c.discharge_h >= truck_at_h - SAME_MOMENT_H
         eligible = (c.channel != RED and not c.needs_certification

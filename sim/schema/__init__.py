@@ -9,6 +9,7 @@ cannot run. One module per part of the port:
 - ``run``: horizon, warm-up, memory limit; ``times``: durations and working hours;
 - ``port``: flows, channels, vessels, firms, terminal, costs; ``customs``: customs and risk;
 - ``policies``: every reform's parameters; ``bonded_zone``; ``bunkering``; ``ecommerce``; ``stress``;
+  ``emissions``: emission factors;
 - ``root``: :class:`ClearwayConfig`, the rules across sections, Hydra's ConfigStore entry.
 """
 from sim.schema.errors import ConfigError

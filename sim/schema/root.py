@@ -16,6 +16,7 @@ from sim.schema.bonded_zone import BondedZoneConfig
 from sim.schema.bunkering import BunkeringConfig
 from sim.schema.customs import CustomsConfig
 from sim.schema.ecommerce import EcommerceConfig
+from sim.schema.emissions import EmissionsConfig
 from sim.schema.errors import ConfigError
 from sim.schema.fields import param
 from sim.schema.policies import PoliciesConfig
@@ -51,6 +52,7 @@ class ClearwayConfig:
     bonded_zone: BondedZoneConfig = field(default_factory=BondedZoneConfig)
     bunkering: BunkeringConfig = field(default_factory=BunkeringConfig)
     ecommerce: EcommerceConfig = field(default_factory=EcommerceConfig)
+    emissions: EmissionsConfig = field(default_factory=EmissionsConfig)
     policies: PoliciesConfig = field(default_factory=PoliciesConfig)
     stress: StressConfig = field(default_factory=StressConfig)  # off unless a stress test sets it
 

@@ -114,7 +114,7 @@ def _emission_kpis(flow: str) -> list[KPI]:
         KPI(f"{flow}_co2_kg_per_box", f"{flow} CO2 per container (trucks, yard, vessel waiting)",
             KG_CO2, (*e, "co2_kg", "total"), -1, f"{F} CO2 per container", 1),
         KPI(f"{flow}_truck_trips_per_box", f"{flow} truck trips per container", "count",
-            (*e, "truck_trips"), -1, f"{F} truck trips per container", 3),
+            (*e, "truck_trips"), -1, f"{F} truck trips per container", 2),
         KPI(f"{flow}_truck_idle_h_per_box", f"{flow} truck idling per container (gate, ship side)", "h",
             (*e, "truck_idle_h"), -1, f"{F} truck idling hours per container", 2),
         KPI(f"{flow}_yard_moves_per_box", f"{flow} yard moves per container", "count",

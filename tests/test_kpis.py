@@ -10,7 +10,8 @@ from sim.kpis import BY_NAME, KPIS, PER_1000_BOXES, describe, kpi_better, kpi_la
 def test_every_kpi_declares_a_plain_title_a_unit_a_direction_and_a_format():
     for kpi in KPIS:
         assert kpi.title[:1].isupper() and "_" not in kpi.title, kpi.name
-        assert kpi.unit in ("h", "CNY", "CNY/t", "share", "count", PER_1000_BOXES), kpi.name
+        assert kpi.unit in ("h", "CNY", "CNY/t", "share", "count", PER_1000_BOXES,
+                            "kg CO2", "t SO2", "kg SO2/t"), kpi.name
         assert kpi.direction in ("lower is better", "higher is better", "neither"), kpi.name
         assert 0 <= kpi.decimals <= 2, kpi.name
     assert BY_NAME["import_port_time_h"].axis_label == "Import port time (h)"
@@ -21,6 +22,7 @@ def test_every_kpi_declares_a_plain_title_a_unit_a_direction_and_a_format():
     ("import_stage_unloading_h", "import stage: unloading", "h", -1),
     ("export_cost_inventory_cny", "export cost per container: inventory", "CNY", -1),
     ("import_detection_rate", "import detection rate (detected / (detected + missed))", "share", 1),
+    ("export_co2_yard_handling_kg", "export CO2 per container: yard handling", "kg CO2", -1),
 ])
 def test_stage_cost_and_rate_columns_are_described_from_their_names(name, label, unit, better):
     assert (kpi_label(name), kpi_unit(name), kpi_better(name)) == (label, unit, better)

@@ -37,7 +37,7 @@ from sim.report.context import (
 from sim.report.provenance import provenance_blocks, write_provenance_md
 from sim.report.render import page, relative, render_html, render_markdown, render_template
 from sim.report.sentences import SPEED_KPIS, scenario_bullet, summary_bullets
-from sim.report.tables import comparison_rows
+from sim.report.tables import GREEN_KPIS, comparison_rows
 
 
 def _figure_items(figures) -> list[tuple[Path, str, str]]:
@@ -73,6 +73,21 @@ def build_blocks(exp_dir, table, comparison, figures, provenance, spec_info, lab
         ("p", "Means over replications; differences are paired on seed. Full table with every "
               "KPI, stage and cost component, and the unpaired intervals: `comparison.csv`."),
         ("table", header, rows),
+    ]
+    header, rows = comparison_rows(comparison, kpis=GREEN_KPIS, labels=labels)
+    if rows:
+        blocks += [
+            ("h2", "Green trade: activity and emissions"),
+            ("p", "What the port's activity emits, from the trips, waits and lifts the model "
+                  "simulated (no assumed cut): per container its truck trips (an empty ship-side "
+                  "truck included), the hours its trucks idled at the gate and the ship side, its "
+                  "yard-crane moves and its share of its vessel's wait for a berth, and the CO2 of "
+                  "all of them; per call the wait at anchor; per bonded-zone order the CO2 of its "
+                  "trucks; and the SOx (as SO2) of the bunker fuel delivered. Emission factors and "
+                  "their sources or ranges: `configs/emissions/shanghai.yaml`."),
+            ("table", header, rows),
+        ]
+    blocks += [
         ("h2", "Figures"),
     ]
     for i, (png, title, caption) in enumerate(_figure_items(figures), 1):

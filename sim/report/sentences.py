@@ -12,6 +12,7 @@ import pandas as pd
 
 from sim.plots.comparison import is_significant
 from sim.plots.style import diff_unit, fmt, fmt_pct, fmt_value, scenario_label
+from sim.report.tables import GREEN_KPIS
 
 SPEED_KPIS = (
     "import_port_time_h",
@@ -48,6 +49,8 @@ SHORT_LABELS = {
     "bunker_wait_h": "mean bunker wait from request to pumping",
     "parcel_clearance_time_h": "mean e-commerce parcel clearance time",
     "parcel_return_lead_time_h": "mean e-commerce return lead time",
+    "import_co2_kg_per_box": "import CO2 per container",
+    "export_co2_kg_per_box": "export CO2 per container",
 }
 
 
@@ -80,6 +83,17 @@ def _change_clause(row: pd.Series) -> str:
     pct = f"{fmt_pct(row['pct_change'], 1)}; " if pd.notna(row["pct_change"]) else ""
     return (
         f"{short_label(row)} by {fmt_value(abs(row['diff_mean']), diff_unit(unit))} "
+        f"({pct}{ci_text(row['diff_ci_low'], row['diff_ci_high'], unit, 'of the change ')})"
+    )
+
+
+def _change_text(row: pd.Series) -> str:
+    """'import CO2 per container +12.3 kg CO2 (+6.6 %; 95 % CI of the change +8.0 to +16.1 kg
+    CO2)': a change with its sign, where the direction is not the sentence's verb."""
+    unit = row["unit"]
+    pct = f"{fmt_pct(row['pct_change'], 1)}; " if pd.notna(row["pct_change"]) else ""
+    return (
+        f"{short_label(row)} {fmt_value(row['diff_mean'], diff_unit(unit), sign=True)} "
         f"({pct}{ci_text(row['diff_ci_low'], row['diff_ci_high'], unit, 'of the change ')})"
     )
 
@@ -144,6 +158,10 @@ def scenario_bullet(comparison: pd.DataFrame, scenario: str, labels=None) -> str
                 f"{fmt(100 * row['scenario_mean'], 1)} % of {flow} boxes took a fast lane "
                 f"(95 % CI {fmt(100 * row['ci_low'], 1)} to {fmt(100 * row['ci_high'], 1)} %)."
             )
+    green = [_change_text(r) for k in GREEN_KPIS
+             if (r := row_of(comparison, scenario, k)) is not None and is_significant(r)]
+    if green:
+        sentences.append("Green trade: " + "; ".join(green) + ".")
     for flow in ("import", "export"):
         text = _enforcement(comparison, scenario, flow)
         if text and (

@@ -23,6 +23,20 @@ TABLE_KPIS = (
     "export_offences_missed",
     "export_fast_lane_share",
 )
+GREEN_KPIS = (  # green trade: activity and emissions (sim/emissions.py)
+    "import_co2_kg_per_box",
+    "import_truck_trips_per_box",
+    "import_truck_idle_h_per_box",
+    "import_yard_moves_per_box",
+    "export_co2_kg_per_box",
+    "export_truck_trips_per_box",
+    "export_truck_idle_h_per_box",
+    "export_yard_moves_per_box",
+    "vessel_wait_h_per_call",
+    "zone_co2_kg_per_order",
+    "bunker_sox_t_per_day",
+    "bunker_sox_kg_per_t",
+)
 HEADER = [
     "Scenario",
     "KPI",
@@ -91,4 +105,4 @@ def comparison_rows(
     return list(HEADER), rows
 
 
-__all__ = ["TABLE_KPIS", "comparison_rows"]
+__all__ = ["GREEN_KPIS", "TABLE_KPIS", "comparison_rows"]

@@ -5,7 +5,9 @@ that arrived in the measurement window, each followed to the end of its journey 
 drain after the horizon. Boxes still open at the drain cap are counted (``unfinished``, and by
 the stage they are stuck in), never dropped: a share is always over all cohort boxes, a mean
 over the boxes that reached its end event states how many did not, and a percentile that falls
-among the unfinished boxes is ``None``. Times are in hours, costs in CNY per container.
+among the unfinished boxes is ``None``. Times are in hours, costs in CNY per container, emissions
+in kg CO2 per container (:mod:`sim.emissions`, which also gives the scenario's own figures:
+berth wait per call, bonded-zone CO2 per order, bunker SOx).
 
 Stations, yard and the sub-models are time averages of the port itself over warm-up ..
 horizon (:func:`horizon_figures`, taken before the drain). Conservation is checked at the

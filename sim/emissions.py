@@ -11,8 +11,9 @@ per container, counted in the log as it happens (:mod:`sim.agents.terminal`,
   pickup, also one that left empty because the box could not go on it.
 - ``shuttle_trips``: rides between the stack and the inspection area, two per physically
   inspected box (as :mod:`sim.costs` charges them).
-- ``truck_idle_h``: hours its trucks stood with the engine running: at the gate (queue and
-  check, ``gate_wait_h``) and at the ship side (``ship_side_wait_h``).
+- ``truck_idle_h``: hours its trucks stood waiting: at the gate (queue and check,
+  ``gate_wait_h``) and at the ship side (``ship_side_wait_h``), every hour counted as idling
+  with the engine running (an upper bound for the long ship-side waits of a late vessel).
 - ``yard_moves``: yard-crane lifts (stacked, retrieved, onto and off an inspection shuttle,
   ``yard_lifts``) plus the re-handles its retrieval needed (``rehandles``). A box taken at the
   ship side has none. The quay-crane move (one per box, whatever the route) is not counted.

@@ -1,6 +1,6 @@
 """Columnar per-consignment log: one preallocated numpy column per field, one row per consignment.
 
-No Python object is kept per finished consignment: a row costs about 126 bytes (21
+No Python object is kept per finished consignment: a row costs about 130 bytes (21
 float32 milestones plus a few small numbers); the columns are sized for the expected arrivals and
 grow by 25 % if needed. Milestones are hours
 since the start of the run, stored as float32 (resolution about 2 s after one year); a

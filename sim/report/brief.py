@@ -178,10 +178,12 @@ def assumption_text(bands: AssumptionBands | None, row: pd.Series) -> str:
     if bands is None:
         return "not measured yet (robustness experiment)"
     robustness = bands.table
-    band = robustness[(robustness["scenario"] == row["scenario"])
-                      & (robustness["kpi"] == row["kpi"])]
-    if band.empty:
+    sampled = robustness[robustness["scenario"] == row["scenario"]]
+    if sampled.empty:
         return "not sampled by the robustness experiment"
+    band = sampled[sampled["kpi"] == row["kpi"]]
+    if band.empty:
+        return f"the robustness experiment did not measure the {short_label(row)}"
     b, unit = band.iloc[0], diff_unit(row["unit"])
     flips = b["sign_flips"]
     return (f"noise band {fmt_value(b['noise_low'], unit, True)} to "

@@ -14,16 +14,14 @@ worker processes, and hands it to every test that reads it.
 """
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
-import os
 import pickle
 from pathlib import Path
 
 import pytest
 
 from sim import ClearwayConfig, load_config, run
+from sim.experiment.manifest import file_lock
 from sim.run import RunResult
 
 SMALL_SECTION = (  # the port at a fifth of its volume; also used by benchmarks/bench_runner.py
@@ -77,18 +75,6 @@ def small_verification_config(*overrides: str) -> ClearwayConfig:
     return load_config("verification", [*SMALL_VERIFICATION, *overrides])
 
 
-@contextlib.contextmanager
-def _locked(path: Path):
-    """An exclusive lock on ``path`` (created if missing), held for the ``with`` block."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-
-
 @pytest.fixture(scope="session")
 def session_folder(tmp_path_factory, worker_id) -> Path:
     """A folder of this test session that every xdist worker sees (pytest's base temporary
@@ -117,7 +103,7 @@ def tiny_run(session_folder):
         if key not in cache:
             name = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
             stored = shared / f"{name}.pickle"
-            with _locked(shared / f"{name}.lock"):
+            with file_lock(shared / f"{name}.lock"):
                 if stored.is_file():
                     cache[key] = pickle.loads(stored.read_bytes())
                 else:

@@ -148,7 +148,14 @@ def locked(out_dir: Path):
     (tables, manifest) and for taking over stale run claims."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    with file_lock(out_dir / LOCK):
+        yield
+
+
+@contextlib.contextmanager
+def file_lock(path: Path):
+    """An exclusive lock on the file ``path`` (created if missing), held for the ``with`` block."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

@@ -18,7 +18,9 @@ import hashlib
 import pickle
 from pathlib import Path
 
+import mesa
 import pytest
+import simpy
 
 from sim import ClearwayConfig, load_config, run
 from sim.experiment.manifest import file_lock
@@ -112,3 +114,15 @@ def tiny_run(session_folder):
         return cache[key]
 
     return _run
+
+
+class SubModelHarness(mesa.Model):
+    """The parts of ClearanceModel a sub-model (bunker market, air terminal) may read, for testing
+    one without the port."""
+
+    def __init__(self, seed: int, config: ClearwayConfig):
+        super().__init__(rng=seed)
+        self.env = simpy.Environment()
+        self.seed = seed
+        self.config = config
+        self.warmup_h = config.run.warmup_days * 24.0

@@ -1,6 +1,6 @@
 """The bonded bunker market and the bonded_blending policy, run in a minimal Mesa harness.
 
-The harness is a bare ``mesa.Model`` with what :class:`BunkerMarket` may read (``env``, ``seed``,
+The harness (``conftest.SubModelHarness``) is a bare ``mesa.Model`` with what :class:`BunkerMarket` may read (``env``, ``seed``,
 ``firms``, ``warmup_h``, ``config``), stepped a day at a time like ``ClearanceModel``. Runs are
 120 days (20 warm-up, 5 cool-down) of the Yangshan bunker config, about 0.1 s each.
 """
@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import json
 
-import mesa
 import numpy as np
 import pandas as pd
 import pytest
-import simpy
 from hypothesis import given
 from hypothesis import strategies as st
 from omegaconf import OmegaConf
 from scipy import stats
+
+from conftest import SubModelHarness
 
 from sim import ConfigError, load_config
 from sim.bunkering import BunkerMarket
@@ -51,20 +51,9 @@ def bunkering_config(*overrides: str) -> BunkeringConfig:
     return cfg
 
 
-class Harness(mesa.Model):
-    """The parts of ClearanceModel a sub-model may read."""
-
-    def __init__(self, seed: int, config):
-        super().__init__(rng=seed)
-        self.env = simpy.Environment()
-        self.seed = seed
-        self.config = config
-        self.warmup_h = config.run.warmup_days * 24.0
-
-
 def run_market(port_config, seed: int, policy: BondedBlendingConfig = OFF, *overrides: str):
     """Simulate the whole horizon day by day; return (market, summary of the measurement window)."""
-    model = Harness(seed, port_config)
+    model = SubModelHarness(seed, port_config)
     market = BunkerMarket(model, bunkering_config(*overrides), policy)
     run = port_config.run
     for day in range(1, run.horizon_days + 1):
@@ -279,7 +268,7 @@ def test_tax_relief_is_the_waived_consumption_tax_plus_rebated_vat(port_config):
 
 
 def test_daily_series_track_stocks_and_calls(port_config):
-    model = Harness(1, port_config)
+    model = SubModelHarness(1, port_config)
     market = BunkerMarket(model, bunkering_config(), ON)
     days = [None]
     for day in range(1, 31):

@@ -1,6 +1,6 @@
 """Cross-border e-commerce by air and the ecommerce_air policy, run in a minimal Mesa harness.
 
-The harness is a bare ``mesa.Model`` with what :class:`AirCargoTerminal` reads (``env``, ``seed``,
+The harness (``conftest.SubModelHarness``) is a bare ``mesa.Model`` with what :class:`AirCargoTerminal` reads (``env``, ``seed``,
 ``config``), stepped a day at a time like ``ClearanceModel``. Runs are 10 days (2 warm-up, 2
 cool-down) of the Pudong config at a quarter of its volume (one flight a day), about 0.3 s each.
 The last test runs the whole model (tiny port) with the air terminal on, through ``sim.run``.
@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import functools
 
-import mesa
 import numpy as np
 import pytest
-import simpy
 
-from conftest import tiny_port_config
+from conftest import SubModelHarness, tiny_port_config
 
 from sim import ConfigError, load_config, run
 from sim.ecommerce import AirCargoTerminal
@@ -30,20 +28,10 @@ RUN = ("run.horizon_days=10", "run.warmup_days=2", "run.cooldown_days=2", "ecomm
 OFF, ON = EcommerceAirConfig(), EcommerceAirConfig(enabled=True)
 
 
-class Harness(mesa.Model):
-    """The parts of ClearanceModel a sub-model may read."""
-
-    def __init__(self, seed: int, config):
-        super().__init__(rng=seed)
-        self.env = simpy.Environment()
-        self.seed = seed
-        self.config = config
-
-
 def simulate(seed: int, policy: EcommerceAirConfig = OFF, *overrides: str):
     """Run the horizon day by day; return (terminal, summary of the measurement window)."""
     config = load_config("shanghai", [*RUN, *overrides])
-    model = Harness(seed, config)
+    model = SubModelHarness(seed, config)
     terminal = AirCargoTerminal(model, config.ecommerce, policy)
     run = config.run
     for day in range(1, run.horizon_days + 1):

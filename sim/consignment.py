@@ -36,7 +36,8 @@ class Consignment:
         "inspection_booking_h", "doc_check_h", "inspection_h", "certification_h", "shuttle_out_h",
         "shuttle_back_h", "gate_h", "risk_noise", "random_check_u", "doc_detect_u",
         "inspection_detect_u", "policy_z", "audit_u",
-        "call", "arrival_h", "discharge_h", "ready_h", "waiting", "ship_side", "delivery_order",
+        "call", "arrival_h", "discharge_h", "ready_h", "waiting", "ship_side_planned", "ship_side",
+        "delivery_order",
     )
 
     def __init__(self, id, flow, firm, credit, teu, needs_certification, offence, lane, sailing_h,
@@ -83,6 +84,7 @@ class Consignment:
         self.discharge_h = math.nan  # import: put down by the quay crane
         self.ready_h = math.nan  # export: stuffed at the factory
         self.waiting = None  # SimPy event while the process waits for the box to reach the terminal
+        self.ship_side_planned = False  # import: its consignee plans to take it at the ship side
         self.ship_side = None  # import: hours of ship-side transfer onto a truck, if it goes that way
         self.delivery_order = None  # import: the carrier's D/O process (a SimPy event once started)
 

@@ -137,7 +137,9 @@ def flow_figures(log: dict[str, np.ndarray], costs: dict[str, np.ndarray],
     completed = np.isfinite(leave)
     unfinished = int((~completed & ~detained).sum())
     undecided = int((~released & ~detained).sum())
-    before_arrival = released & (release < entry)
+    # released before the box reached the port, or before it has reached it yet (a direct-loading
+    # export released at the factory whose vessel is still to come): no clearance time in port
+    before_arrival = released & ~(release >= entry)
     arrival_to_release = np.where(before_arrival, 0.0, release - entry)  # released on arrival
     port_time = leave - entry
     return {

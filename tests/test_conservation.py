@@ -131,9 +131,10 @@ def assert_conserved(result) -> None:
         bad = np.isfinite(cols[m]) & ((cols[m] > end_h + TOL_H) | (cols[m] < -TOL_H))
         assert not bad.any(), f"{m} outside [0, end of run {end_h} h]: {_rows(bad, cols, (m,))}"
 
-    # before its arrival a box may only be ready at the factory (export) and in its broker's hands
-    # (a declaration being keyed while the box is at sea or at the factory)
-    before_arrival = ("ready", "clearance_started")
+    # before its arrival a box may only be ready at the factory (export), in its broker's hands
+    # (a declaration being keyed while the box is at sea or at the factory), and have its D/O
+    # (direct pickup's advance exchange of the B/L)
+    before_arrival = ("ready", "clearance_started", "delivery_order")
     set_any = np.zeros(n, dtype=bool)
     for m in MILESTONES:
         if m not in before_arrival:

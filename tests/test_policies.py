@@ -513,11 +513,13 @@ def test_a_higher_inspection_bar_inspects_fewer_and_reports_the_offences_it_miss
     assert inspected.ci_high < 0, _show(inspected)
 
 
-def ship_side_eligible(cols: dict) -> np.ndarray:
-    """Imports a waiting truck may take: not red, no certification, released and with the
-    carrier's delivery order by the time they are discharged."""
-    return ((cols["flow"] == IMPORT) & (cols["channel"] != RED) & ~cols["needs_certification"]
-            & (cols["release"] < cols["discharge"]) & (cols["delivery_order"] <= cols["discharge"]))
+def ship_side_eligible(cols: dict, booked_before_arrival_h: float = 24.0) -> np.ndarray:
+    """Imports a truck was booked for: planned for the ship side (so no certification), released
+    (so not red) and with the carrier's delivery order by the time the fleet booked the truck, the
+    day before the vessel (by more than the float32 resolution of the log)."""
+    booked = cols["vessel_arrival"] - booked_before_arrival_h - 1e-3
+    return ((cols["flow"] == IMPORT) & (cols["lane_planned"] == SHIP_SIDE_PICKUP)
+            & (cols["release"] < booked) & (cols["delivery_order"] < booked))
 
 
 def _lane_uptake(cols: dict, cfg) -> float:
@@ -528,8 +530,8 @@ def _lane_uptake(cols: dict, cfg) -> float:
 
 def test_direct_pickup_uptake_falls_when_trucking_fleets_are_full(runs):
     """A ship-side truck is booked with the consignee's fleet for the vessel's day; a full fleet
-    refuses and the box goes to the yard. With fleets that are never full, every eligible box of an
-    opted-in firm (released and with its delivery order by discharge, not red, no certification)
+    refuses and the box goes to the yard. With fleets that are never full, every eligible box
+    (planned for the ship side, released and with its delivery order when the truck is booked)
     leaves from the ship side, unless its truck, sent on the carrier's ETA, came after it."""
     cfg = reduced_config()  # consignees in a hurry (NEED_SOON), so that boxes can take the lane
     usual = [_lane_uptake(runs.cols("direct_pickup_need_soon", k), cfg) for k in range(len(SEEDS))]
@@ -540,7 +542,7 @@ def test_direct_pickup_uptake_falls_when_trucking_fleets_are_full(runs):
     assert e.ci_low > 0, _show(e)
     for k, seed in enumerate(SEEDS):
         cols = runs.cols("direct_pickup_need_soon_ample_fleet", k)
-        eligible = ship_side_eligible(cols)
+        eligible = ship_side_eligible(cols) & np.isfinite(cols["discharge"])  # (not still at sea)
         truck_late = cols["ship_side_failed"]  # an eligible box missed only by a truck that came after it
         left_in_yard = eligible & (cols["fast_lane"] != SHIP_SIDE_PICKUP) & ~truck_late
         assert eligible.sum() > 20 and not left_in_yard.any(), \
@@ -593,13 +595,15 @@ def test_direct_pickup_trucks_wait_longer_when_the_eta_is_poorer(runs):
 
 @pytest.mark.parametrize("scenario", ["baseline", "e_documents", "direct_pickup", "full_package"])
 def test_no_import_leaves_before_its_delivery_order(runs, scenario):
-    """The carrier's delivery order comes after the vessel's arrival and the consignee's start of
-    clearance, and a box leaves the terminal only with it."""
+    """The carrier's delivery order comes after the consignee's start of clearance, and after the
+    vessel's arrival unless the box is planned for the ship side (direct pickup's advance
+    exchange); a box leaves the terminal only with it."""
     for k, seed in enumerate(SEEDS):
         cols = runs.cols(scenario, k)
         imports = cols["flow"] == IMPORT
-        for late, early in (("delivery_order", "vessel_arrival"), ("delivery_order", "clearance_started"),
-                            ("gate_out", "delivery_order")):
+        planned = cols["lane_planned"] == SHIP_SIDE_PICKUP
+        _never_before(cols, imports & ~planned, "delivery_order", "vessel_arrival", f"{scenario} seed {seed}")
+        for late, early in (("delivery_order", "clearance_started"), ("gate_out", "delivery_order")):
             _never_before(cols, imports, late, early, f"{scenario} seed {seed}")
         out = imports & np.isfinite(cols["gate_out"])
         assert np.isfinite(cols["delivery_order"][out]).all(), f"seed {seed}: out without a D/O"
@@ -1134,11 +1138,10 @@ def test_full_package_summary_matches_its_log(runs):
             port_time = cols[EXIT[flow]][done] - entry
             np.testing.assert_allclose(total, port_time, atol=2e-3)
             assert sum(summary["stages_h"].values()) == pytest.approx(summary["port_time_h"]["mean"])
-            # finite values only, as the summary: a box released at the factory (direct loading)
-            # whose vessel is still to come when the run ends has no gate-in, so no clearance time
+            # a box released before it reached the port spent no port time in clearance, also one
+            # released at the factory (direct loading) whose vessel is still to come at the end
             release, entry = cols["release"][rows], cols[ENTRY[flow]][rows]
-            clearance = (np.maximum(release, entry) - entry)[np.isfinite(release)]
-            clearance = clearance[np.isfinite(clearance)]
+            clearance = np.where(release >= entry, release - entry, 0.0)[np.isfinite(release)]
             assert summary["clearance_time_h"]["mean"] == pytest.approx(clearance.mean(), rel=1e-9)
             lane = cols["fast_lane"][rows] != USUAL_ROUTE
             assert summary["fast_lane_share"] == pytest.approx(np.mean(lane))

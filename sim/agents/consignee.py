@@ -18,7 +18,9 @@ delay it is given. From that plan it decides:
    in advance (pre-arrival: once the vessel has left its last origin port), and, unless it holds a
    duty guarantee or the declaration releases before duty (two-step), not before it has the funds
    for the duties; and, whatever its plan, in time to lodge within ``declaration_deadline_days``
-   of arrival (the legal deadline, after which late-declaration fees run).
+   of arrival (the legal deadline, after which late-declaration fees run). A box it plans to
+   take at the ship side (direct pickup) is wanted at discharge: it starts as soon as the papers
+   and the rules allow.
 2. **When to collect** (:meth:`Consignee.book_pickups`, once a day through Mesa): a released box
    with its delivery order is collected on the planned day (or at once if that has passed): the
    consignee books a truck with its trucking company, which may refuse (full that day); then it
@@ -79,7 +81,10 @@ class Consignee(Trader):
         papers_h = self.documents_h(c) + (c.duty_funds_h if self.must_pay_duty_first(c) else 0.0)
         allowed_h = self.origin_departure_h(c) if self.declares_in_advance(c) else discharge_h
         deadline_h = c.arrival_h + cfg.declaration_deadline_days * DAY_H  # late fees after it
-        wanted_h = min(self.planned_pickup_h(c, discharge_h), deadline_h) - cfg.planning_lead_h
+        if c.ship_side_planned:  # wanted off the crane: as soon as the papers and the rules allow
+            wanted_h = -math.inf
+        else:
+            wanted_h = min(self.planned_pickup_h(c, discharge_h), deadline_h) - cfg.planning_lead_h
         return max(papers_h, allowed_h, wanted_h, self.model.env.now)
 
     def declares_in_advance(self, c: Consignment) -> bool:

@@ -19,7 +19,7 @@ from sim.agents.traders import Trader
 from sim.consignment import Consignment
 from sim.flows.eta import published_eta_h
 from sim.office_hours import DAY_H, hour_in_office
-from sim.records import EXPORT
+from sim.records import EXPORT, LOADING_ON_ARRIVAL
 
 
 class Shipper(Trader):
@@ -34,6 +34,7 @@ class Shipper(Trader):
         wait for the daily dispatch."""
         before_loading_h = self.model.measures.loads_on_arrival(c)
         if before_loading_h is not None:  # decided now: a later change of mind does not recall it
+            self.model.log.lane_planned[c.id] = LOADING_ON_ARRIVAL
             self.model.start_export(c, at_h=c.ready_h, before_loading_h=before_loading_h)
         else:
             self.to_send.append(c)

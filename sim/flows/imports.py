@@ -6,7 +6,8 @@ for the box to be discharged unless the rules let it declare in advance (then it
 carrier's published ETA, :mod:`sim.flows.eta`, not on the true arrival), then hands the
 declaration to its broker and the B/L to the carrier, who issues the delivery order. The broker
 keys and lodges the declaration (:mod:`sim.agents.broker`); customs clears it
-(:mod:`sim.flows.clearance`). At discharge (:func:`discharged`) the box goes onto a truck waiting
+(:mod:`sim.flows.clearance`). A consignee that plans to take the box at the ship side (direct
+pickup) declares as soon as its papers and the rules allow. At discharge (:func:`discharged`) the box goes onto a truck waiting
 at the ship side (direct pickup: released, no controls pending) or into the yard, where the
 consignee collects it on the day it chooses (:meth:`sim.agents.consignee.Consignee.book_pickups`,
 then :func:`collect`).
@@ -28,6 +29,10 @@ from sim.records import IMPORT, SHIP_SIDE_PICKUP
 def import_container(model, c: Consignment):
     env, log, terminal = model.env, model.log, model.terminal
     consignee = model.trader(c.firm)
+    log.goods_needed[c.id] = consignee.need_h(c)
+    if model.measures.plans_ship_side(c):
+        c.ship_side_planned = True
+        log.lane_planned[c.id] = SHIP_SIDE_PICKUP
     if model.behaviour:
         if not consignee.declares_in_advance(c):
             yield from until_discharged(model, c)
@@ -62,8 +67,9 @@ def import_container(model, c: Consignment):
 
 def delivery_order(model, c: Consignment):
     """The consignee surrenders the B/L once its vessel is in (the carrier issues D/Os for
-    arrived calls only), then waits at the carrier's counter."""
-    if math.isnan(model.log.vessel_arrival[c.id]):
+    arrived calls only, unless a reform lets it exchange them in advance), then waits at the
+    carrier's counter."""
+    if math.isnan(model.log.vessel_arrival[c.id]) and not model.measures.delivery_order_before_arrival(c):
         yield from pause(model.env, c.arrival_h - model.env.now)
     yield from model.carriers[c.call.id % len(model.carriers)].release_delivery_order(c)
 

@@ -79,6 +79,12 @@ class Measures:
         for p in self.active:
             p.audit_after_release(c)
 
+    def plans_ship_side(self, c: Consignment) -> bool:
+        return any(p.plans_ship_side(c) for p in self.active)
+
+    def delivery_order_before_arrival(self, c: Consignment) -> bool:
+        return any(p.delivery_order_before_arrival(c) for p in self.active)
+
     def ship_side_pickup(self, c: Consignment) -> float | None:
         if not self.active:
             return None

@@ -46,6 +46,15 @@ class Policy:
     def audit_after_release(self, c: Consignment) -> None:
         """``c`` was just released on its firm's approval: audit it later, if the rule says so."""
 
+    def plans_ship_side(self, c: Consignment) -> bool:
+        """When its manifest is filed: does the consignee plan to take import ``c`` off the
+        quay crane onto its own truck (the rest of the journey is then planned for that)?"""
+        return False
+
+    def delivery_order_before_arrival(self, c: Consignment) -> bool:
+        """May the carrier issue ``c``'s delivery order before its vessel arrives?"""
+        return False
+
     def ship_side_pickup(self, c: Consignment) -> float | None:
         """At discharge: hours of ship-side transfer if the box goes straight onto a waiting
         truck, None if it goes to the yard."""
@@ -62,7 +71,8 @@ class Policy:
 
     def daily_update(self, model, left: dict[str, np.ndarray]) -> None:
         """End of a day: firms review their choices. ``left``: log columns (and ``cost_cny``, the
-        total cost per box) of the boxes that left the port that day."""
+        total cost per box, and ``inventory_cny``, its inventory part) of the boxes that left the
+        port that day."""
 
     def daily_series(self) -> dict[str, float]:
         """Values to record every day (e.g. adoption shares)."""

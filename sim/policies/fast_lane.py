@@ -2,9 +2,13 @@
 
 A *fast lane* is a route past the yard that a firm must opt in to (truck contracts, advance
 declaration, data links). Each lane keeps an :class:`sim.adoption.Adoption`: every day the
-boxes that left the port are split into those that took the lane and comparable boxes that did
-not (same flow, not inspected, no certification), their realised total costs feed the firms'
-belief about the saving, and firms review their choice.
+boxes that left the port (released, no certification, of the lane's flow) are split by the
+route their firm *planned* them for (``lane_planned``), not by the route they took, and their
+realised total costs feed the firms' belief about the saving; then firms review their choice.
+Grouping by intent charges the lane with its failures: a box planned for the lane that fell back
+to the yard (its truck came after it, the vessel was late, customs held it) counts, with its
+wasted truck waiting, against the lane. Grouping by the route taken would credit the lane with
+its successes only and blame the usual route for the lane's misses.
 """
 from __future__ import annotations
 
@@ -12,7 +16,6 @@ import numpy as np
 
 from sim.adoption import Adoption
 from sim.policies.base import Policy
-from sim.records import RED
 from sim.rng import Purpose, stream
 
 
@@ -37,12 +40,22 @@ class FastLane(Policy):
         return self.adoption.uses_route(firm)
 
     def daily_update(self, model, left: dict[str, np.ndarray]) -> None:
-        comparable = ((left["flow"] == self.flow) & (left["channel"] != RED) & ~left["needs_certification"]
-                      & np.isfinite(left["release"]))
-        took_lane = left["fast_lane"] == self.lane
-        for new_route, cost in zip(took_lane[comparable].tolist(), left["cost_cny"][comparable].tolist()):
+        comparable = self.comparable(left)
+        planned_lane = left["lane_planned"] == self.lane
+        cost = self.firm_cost_cny(left)
+        for new_route, cost in zip(planned_lane[comparable].tolist(), cost[comparable].tolist()):
             self.adoption.record(new_route, cost)
         self.adoption.daily_review()
+
+    def comparable(self, left: dict[str, np.ndarray]) -> np.ndarray:
+        """The boxes that left whose costs tell firms what the lane saves: of the lane's flow,
+        released, no certification (which keeps a box off every lane)."""
+        return (left["flow"] == self.flow) & ~left["needs_certification"] & np.isfinite(left["release"])
+
+    def firm_cost_cny(self, left: dict[str, np.ndarray]) -> np.ndarray:
+        """What each box that left cost its firm, as the firm weighs the route (CNY): its total
+        cost (:mod:`sim.costs`)."""
+        return left["cost_cny"]
 
     def daily_series(self) -> dict[str, float]:
         return {f"{self.name}_adoption": self.adoption.share()}

@@ -72,6 +72,8 @@ class DirectPickupConfig:
     truck_margin_sds: float = param(
         1.0, ge=0, unit="error spreads",
         doc="assumption: the truck comes this many ETA error spreads early")
+    advance_delivery_order: bool = param(
+        True, doc="assumption: the carrier exchanges the B/L for the D/O before the vessel arrives")
     adoption: FastLaneAdoption = field(default_factory=FastLaneAdoption)
 
     def check(self, path: str) -> None:

@@ -40,8 +40,9 @@ TOL_MUTED = {
     "sand": "#DDCC77",
 }
 BASELINE_COLOUR = "#7F7F7F"  # neutral grey: the baseline is the reference, not a contender
-# one colour per non-baseline scenario, in this order; the closest pairs (yellow/sand,
-# sky blue/cyan) sit far apart so that the usual 8-10 scenarios never meet them both
+# one colour per non-baseline scenario, in this order; the close pairs (the three greens
+# bluish green/teal/green, yellow/sand, sky blue/cyan) sit far apart, so that up to 12
+# scenarios (the policy comparison's) meet one green only
 SCENARIO_COLOURS = [
     OKABE_ITO["blue"],
     OKABE_ITO["orange"],
@@ -53,10 +54,10 @@ SCENARIO_COLOURS = [
     TOL_MUTED["wine"],
     TOL_MUTED["olive"],
     OKABE_ITO["yellow"],
-    TOL_MUTED["teal"],
-    TOL_MUTED["green"],
     TOL_MUTED["rose"],
     TOL_MUTED["purple"],
+    TOL_MUTED["teal"],
+    TOL_MUTED["green"],
     TOL_MUTED["cyan"],
     TOL_MUTED["sand"],
 ]

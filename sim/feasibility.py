@@ -5,7 +5,8 @@
 1. the declared schema (:func:`sim.schema.check`: types, NaN/inf, bounds, rules across fields);
 2. stability: in a steady-state run every station's offered utilisation must stay below 1 *after*
    the enabled policies have changed service times and channel shares (a policy can relieve an
-   overloaded station), and the bonded zone's staff and desk likewise;
+   overloaded station), and the bonded zone's, the air terminal's and the ro-ro terminal's
+   stations likewise;
 3. memory: the run's estimated peak memory (consignment log, sub-model logs, boxes in the port,
    firms) must fit in ``run.max_memory_gb`` (0: half this machine's RAM). A run of a million
    days is refused here, in milliseconds, instead of dying after it has allocated tens of GB.
@@ -25,6 +26,8 @@ from sim.ecommerce.records import PARCEL_COLUMNS
 from sim.capacity import offered_utilisation
 from sim.policies import Measures
 from sim.records import SPEC as CONSIGNMENT_SPEC
+from sim.roro.capacity import check_roro_load
+from sim.roro.records import VEHICLE_COLUMNS
 from sim.schema import ClearwayConfig, ConfigError, check
 
 # Peak memory per logged row, as a multiple of the row's bytes: the columns grow by up to 25 %, and
@@ -44,6 +47,10 @@ OTHER_FILES_BYTES = 2e6  # summary.json, daily.csv, provenance.json and the sub-
 def _parcels_per_day(cfg: ClearwayConfig) -> float:
     f = cfg.ecommerce.flights
     return f.per_day * f.ulds_per_flight * f.parcels_per_uld
+
+
+def _vehicles_per_day(cfg: ClearwayConfig) -> float:
+    return cfg.roro.calls.per_day * cfg.roro.calls.vehicles_per_call
 
 
 def _row_bytes(spec: dict) -> int:
@@ -71,6 +78,8 @@ def estimate_memory(cfg: ClearwayConfig) -> MemoryEstimate:
         subs += cfg.bunkering.calls_per_day * days * _row_bytes(CALL_COLUMNS) * PEAK_BYTES_PER_ROW_BYTE
     if cfg.ecommerce.enabled:
         subs += _parcels_per_day(cfg) * days * _row_bytes(PARCEL_COLUMNS) * PEAK_BYTES_PER_ROW_BYTE
+    if cfg.roro.enabled:
+        subs += _vehicles_per_day(cfg) * days * _row_bytes(VEHICLE_COLUMNS) * PEAK_BYTES_PER_ROW_BYTE
     in_port = boxes_per_day * DAYS_IN_PORT * BYTES_PER_BOX_IN_PORT
     per_100 = cfg.behaviour.consignees.per_100_boxes_per_day + cfg.behaviour.shippers.per_100_boxes_per_day
     firms = max(cfg.imports.boxes_per_day, cfg.exports.boxes_per_day) * per_100 / 100 * BYTES_PER_FIRM
@@ -86,7 +95,8 @@ def estimate_disk_bytes(cfg: ClearwayConfig) -> float:
     boxes = (cfg.imports.boxes_per_day + cfg.exports.boxes_per_day) * days
     orders = cfg.bonded_zone.orders.per_day * days if cfg.bonded_zone.enabled else 0.0
     parcels = _parcels_per_day(cfg) * days if cfg.ecommerce.enabled else 0.0
-    return OTHER_FILES_BYTES + (boxes + orders + parcels) * LOG_BYTES_ON_DISK
+    vehicles = _vehicles_per_day(cfg) * days if cfg.roro.enabled else 0.0
+    return OTHER_FILES_BYTES + (boxes + orders + parcels + vehicles) * LOG_BYTES_ON_DISK
 
 
 def memory_limit_gb(cfg: ClearwayConfig) -> float:
@@ -131,6 +141,8 @@ def check_stability(cfg: ClearwayConfig) -> None:
         check_zone_load(cfg.bonded_zone)
     if cfg.ecommerce.enabled:
         check_terminal_load(cfg.ecommerce)
+    if cfg.roro.enabled:
+        check_roro_load(effective)  # with the policies' document check (e-documents halve it)
 
 
 def validate(cfg: ClearwayConfig) -> None:

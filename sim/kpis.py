@@ -142,6 +142,31 @@ def _forecast_kpis() -> list[KPI]:
     ]
 
 
+def _vehicle_kpis() -> list[KPI]:
+    """Imported vehicles at the ro-ro terminal (:mod:`sim.roro`; None when there are none)."""
+    r = ("roro",)
+    stages = {"unloading": "unloading (arrival to drive-off)",
+              "clearance_preparation": "clearance preparation (drive-off to lodgement)",
+              "customs_clearance": "customs clearance (lodgement to release)",
+              "pickup": "pickup (release to car carrier)"}
+    return [
+        KPI("vehicle_port_time_h", "vehicle port time (mean)", "h", (*r, "port_time_h", "mean"), -1,
+            "Imported vehicle port time"),
+        KPI("vehicle_clearance_time_h", "vehicle clearance time (mean)", "h",
+            (*r, "clearance_time_h", "mean"), -1, "Imported vehicle clearance time"),
+        *[KPI(f"vehicle_stage_{name}_h", f"vehicle stage: {words}", "h", (*r, "stages_h", name), -1,
+              f"Imported vehicle stage: {words}") for name, words in stages.items()],
+        KPI("vehicle_inspection_wait_h", "vehicle wait for its inspection (mean)", "h",
+            (*r, "inspection_wait_h", "mean"), -1, "Imported vehicle wait for its inspection"),
+        KPI("vehicle_cost_cny", "port cost per vehicle, all components", "CNY",
+            (*r, "cost_cny_per_vehicle", "total"), -1, "Port cost per imported vehicle", 0),
+        KPI("vehicle_ship_side_share", "vehicles leaving from the ship side", "share",
+            (*r, "ship_side_share"), 0, "Imported vehicles leaving from the ship side"),
+        KPI("vehicle_unfinished", "vehicles unfinished when the run stopped", "count",
+            (*r, "vehicles", "unfinished"), -1, "Imported vehicles still in the port when the run stopped", 0),
+    ]
+
+
 Z = ("bonded_zone",)
 KPIS: list[KPI] = [
     *_flow_kpis("import"),
@@ -175,6 +200,7 @@ KPIS: list[KPI] = [
         ("ecommerce", "returns", "share_back_in_stock"), +1, "E-commerce returns back in bonded stock"),
     KPI("parcel_missed", "e-commerce non-compliant special parcels released", "count",
         ("ecommerce", "enforcement", "missed"), -1, "E-commerce non-compliant special parcels released", 0),
+    *_vehicle_kpis(),
     KPI("vessel_wait_h_per_call", "vessel wait at anchor for a berth, per call (mean)", "h",
         ("emissions", "vessel_wait_h_per_call"), -1, "Vessel wait at anchor per call", 2),
     KPI("zone_co2_kg_per_order", "bonded-zone truck CO2 per order", KG_CO2,

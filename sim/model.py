@@ -46,6 +46,7 @@ from sim.flows.vessel_call import start_vessel_traffic
 from sim.places import Places
 from sim.policies import Measures
 from sim.records import ConsignmentLog
+from sim.roro import RoroTerminal
 from sim.rng import Purpose, stream
 from sim.schema import ClearwayConfig
 from sim.stress import inspection_outage
@@ -94,8 +95,10 @@ class ClearanceModel(mesa.Model):
                                self.firm_table.offence_rate)
         self.terminal = Terminal(self, config)
         self.sub_models = build_sub_models(self)  # name -> bonded zone, bunker market, air terminal (if enabled)
+        # Nangang's ro-ro vehicles are part of the port: followed through the drain, unlike the sub-models
+        self.roro = RoroTerminal(self, config.roro) if config.roro.enabled else None
         self.stations = self.customs.stations + self.terminal.stations + [
-            s for sub in self.sub_models.values() for s in sub.stations]
+            s for sub in self.sub_models.values() for s in sub.stations] + (self.roro.stations if self.roro else [])
         self.left_port: list[int] = []  # ids of boxes that left the port since the last day ended
         self.measures.bind(self)
         if config.arrivals.mode == "vessel":
@@ -145,6 +148,8 @@ class ClearanceModel(mesa.Model):
             self._busy_at_day_start = {s.name: 0.0 for s in self.stations}
         self.customs.daily_update()
         self.terminal.daily_update()
+        if self.roro is not None:
+            self.roro.daily_update(today)
         if not self.draining:
             for sub in self.sub_models.values():
                 sub.daily_update()
@@ -202,6 +207,9 @@ class ClearanceModel(mesa.Model):
         for sub_name, sub in self.sub_models.items():
             for name in sub.daily_series():
                 reporters[name] = lambda m, s=sub_name, name=name: m.sub_models[s].daily_series()[name]
+        if self.roro is not None:
+            for name in self.roro.daily_series():
+                reporters[name] = lambda m, name=name: m.roro.daily_series()[name]
         for s in self.stations:
             reporters[f"{s.name}_queue"] = lambda m, s=s: s.waiting
             if s.servers:

@@ -30,6 +30,7 @@ class Purpose(IntEnum):
     POLICY = 11  # policy-specific attributes (e.g. which boxes a pilot covers)
     ECOMMERCE = 12  # air e-commerce: flights, ULDs, parcels, their checks and returns
     FORECAST = 13  # the error of each vessel call's published ETA
+    RORO = 14  # ro-ro calls of imported vehicles: schedule, vehicles, their controls and pickup
 
 
 def stream(root_seed: int, purpose: Purpose, *key: int) -> np.random.Generator:

@@ -129,6 +129,8 @@ def sub_model_logs(model: ClearanceModel) -> dict[str, pa.Table]:
         logs["bunker_supply"] = market.supply_table()
     if "ecommerce" in model.sub_models:
         logs["parcels"] = model.sub_models["ecommerce"].log_table()
+    if model.roro is not None:
+        logs["vehicles"] = model.roro.log_table()
     return logs
 
 

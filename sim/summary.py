@@ -31,7 +31,7 @@ from sim.policies import enabled_policies
 from sim.records import CAUGHT_AT_AUDIT, CHANNELS, DETECTED, FLOWS, MISSED, USUAL_ROUTE
 
 __all__ = ["ENTRY", "EXIT", "STAGES", "DEFINITIONS", "describe", "flow_figures",
-           "horizon_figures", "summarise"]
+           "horizon_figures", "running_stage_means", "summarise"]
 
 ARRIVAL = "vessel_arrival (import) / gate_in (export)"
 DEFINITIONS = {
@@ -71,9 +71,16 @@ DEFINITIONS = {
 def stage_means(t: dict[str, np.ndarray], flow: int) -> dict[str, float | None]:
     """Mean duration of each stage (h) over the given journeys; stages end at the running maximum
     of their milestones. Over completed journeys, the stage means add up to the mean port time."""
-    boundary = t[ENTRY[flow]]
+    return running_stage_means(t, ENTRY[flow], STAGES[flow])
+
+
+def running_stage_means(t: dict[str, np.ndarray], entry: str,
+                        stages: dict[str, str]) -> dict[str, float | None]:
+    """Mean duration (h) of each stage ``name -> end milestone``, from milestone ``entry``: a
+    stage ends at the running maximum of the milestones so far (never negative)."""
+    boundary = t[entry]
     means = {}
-    for name, milestone in STAGES[flow].items():
+    for name, milestone in stages.items():
         end = np.maximum(boundary, t[milestone])
         means[name] = _mean(end - boundary)
         boundary = end
@@ -243,5 +250,6 @@ def summarise(model, at_horizon: dict) -> dict:
         "yard": at_horizon["yard"],
         "inspection_within_3h": float(np.mean(inspection_h <= 3)) if inspection_h.size else None,
         **at_horizon["sub_models"],
+        **({"roro": model.roro.summary(*window_h(cfg.run), cfg.run.horizon_days * 24.0)} if model.roro else {}),
         "emissions": scenario_emissions(log, cfg, at_horizon["sub_models"]),
     }

@@ -37,7 +37,7 @@ from sim.report.context import (
 from sim.report.provenance import provenance_blocks, write_provenance_md
 from sim.report.render import page, relative, render_html, render_markdown, render_template
 from sim.report.sentences import SPEED_KPIS, scenario_bullet, summary_bullets
-from sim.report.tables import GREEN_KPIS, comparison_rows
+from sim.report.tables import GREEN_KPIS, VEHICLE_KPIS, comparison_rows
 
 
 def _figure_items(figures) -> list[tuple[Path, str, str]]:
@@ -85,6 +85,19 @@ def build_blocks(exp_dir, table, comparison, figures, provenance, spec_info, lab
                   "all of them; per call the wait at anchor; per bonded-zone order the CO2 of its "
                   "trucks; and the SOx (as SO2) of the bunker fuel delivered. Emission factors and "
                   "their sources or ranges: `configs/emissions/shanghai.yaml`."),
+            ("table", header, rows),
+        ]
+    header, rows = comparison_rows(comparison, kpis=VEHICLE_KPIS, labels=labels)
+    if rows:
+        blocks += [
+            ("h2", "Imported vehicles at the ro-ro terminal"),
+            ("p", "Finished vehicles driven off ro-ro ships into the vehicle yard, declared by their "
+                  "importers' brokers, checked against their compulsory certification, inspected one "
+                  "by one and taken away by car carriers (sim/roro/). They need certification and "
+                  "inspection, so direct pickup never applies to them. Port time runs from the "
+                  "ship's arrival to the car carrier's pickup; the stages add up to it. Cost: port "
+                  "handling, brokerage, inspection, storage and the time cost of the vehicle's value. "
+                  "Parameters and their ranges: `configs/roro/nangang.yaml`."),
             ("table", header, rows),
         ]
     blocks += [

@@ -36,6 +36,9 @@ SUB_MODEL_KPIS = (
     "parcel_cost_cny",
     "parcel_return_lead_time_h",
     "parcel_returns_back_in_stock",
+    "vehicle_port_time_h",
+    "vehicle_clearance_time_h",
+    "vehicle_cost_cny",
 )
 SHORT_LABELS = {
     "import_port_time_h": "mean import port time",
@@ -49,6 +52,8 @@ SHORT_LABELS = {
     "bunker_wait_h": "mean bunker wait from request to pumping",
     "parcel_clearance_time_h": "mean e-commerce parcel clearance time",
     "parcel_return_lead_time_h": "mean e-commerce return lead time",
+    "vehicle_port_time_h": "mean imported vehicle port time",
+    "vehicle_clearance_time_h": "mean imported vehicle clearance time",
     "import_co2_kg_per_box": "import CO2 per container",
     "export_co2_kg_per_box": "export CO2 per container",
 }

@@ -37,6 +37,17 @@ GREEN_KPIS = (  # green trade: activity and emissions (sim/emissions.py)
     "bunker_sox_t_per_day",
     "bunker_sox_kg_per_t",
 )
+VEHICLE_KPIS = (  # imported vehicles at the ro-ro terminal (sim/roro/), when the scenario has them
+    "vehicle_port_time_h",
+    "vehicle_clearance_time_h",
+    "vehicle_stage_unloading_h",
+    "vehicle_stage_clearance_preparation_h",
+    "vehicle_stage_customs_clearance_h",
+    "vehicle_stage_pickup_h",
+    "vehicle_inspection_wait_h",
+    "vehicle_cost_cny",
+    "vehicle_ship_side_share",
+)
 HEADER = [
     "Scenario",
     "KPI",
@@ -105,4 +116,4 @@ def comparison_rows(
     return list(HEADER), rows
 
 
-__all__ = ["GREEN_KPIS", "TABLE_KPIS", "comparison_rows"]
+__all__ = ["GREEN_KPIS", "TABLE_KPIS", "VEHICLE_KPIS", "comparison_rows"]

@@ -8,7 +8,8 @@ cannot run. One module per part of the port:
 
 - ``run``: horizon, warm-up, memory limit; ``times``: durations and working hours;
 - ``port``: flows, channels, vessels, firms, terminal, costs; ``customs``: customs and risk;
-- ``policies``: every reform's parameters; ``bonded_zone``; ``bunkering``; ``ecommerce``; ``stress``;
+- ``policies``: every reform's parameters; ``bonded_zone``; ``bunkering``; ``ecommerce``; ``roro``;
+  ``stress``;
   ``emissions``: emission factors;
 - ``root``: :class:`ClearwayConfig`, the rules across sections, Hydra's ConfigStore entry.
 """

@@ -20,7 +20,7 @@ from hydra.errors import HydraException
 from sim.schema.errors import ConfigError
 
 # config groups of configs/config.yaml: the override names a file of configs/<group>/
-GROUPS = ("scenario", "policy", "package", "bonded_zone", "bunkering", "ecommerce", "emissions")
+GROUPS = ("scenario", "policy", "package", "bonded_zone", "bunkering", "ecommerce", "roro", "emissions")
 PARSE_HINT = "write key=value, e.g. seed=3 or 'policy=[pre_arrival,e_documents]'"
 
 

@@ -20,6 +20,7 @@ from sim.schema.emissions import EmissionsConfig
 from sim.schema.errors import ConfigError
 from sim.schema.fields import param
 from sim.schema.policies import PoliciesConfig
+from sim.schema.roro import RoroConfig
 from sim.schema.port import (
     ArrivalsConfig,
     CostConfig,
@@ -52,6 +53,7 @@ class ClearwayConfig:
     bonded_zone: BondedZoneConfig = field(default_factory=BondedZoneConfig)
     bunkering: BunkeringConfig = field(default_factory=BunkeringConfig)
     ecommerce: EcommerceConfig = field(default_factory=EcommerceConfig)
+    roro: RoroConfig = field(default_factory=RoroConfig)  # Nangang's ro-ro vehicle imports
     emissions: EmissionsConfig = field(default_factory=EmissionsConfig)
     policies: PoliciesConfig = field(default_factory=PoliciesConfig)
     stress: StressConfig = field(default_factory=StressConfig)  # off unless a stress test sets it

@@ -128,8 +128,24 @@ def format_summary(summary: dict) -> str:
             stuck = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in a["unfinished_by_stage"].items() if v)
             lines.append(f"  UNFINISHED after {summary['drain_days']} days of drain: {a['unfinished']:,} "
                          f"containers (stuck in: {stuck})")
+    if "roro" in summary:
+        lines += _vehicle_lines(summary["roro"])
     lines.append(f"\n{summary['consignments_per_s']:,.0f} consignments/s, {summary['wall_s']:.1f} s")
     return "\n".join(lines)
+
+
+def _vehicle_lines(r: dict) -> list[str]:
+    """The imported vehicles of the ro-ro terminal (sim/roro/), as the containers' lines."""
+    port, clear, n = r["port_time_h"], r["clearance_time_h"], r["vehicles"]
+    stages = " / ".join(f"{k.replace('_', ' ')} {v:.1f}" for k, v in r["stages_h"].items() if v is not None)
+    return [
+        f"\nro-ro vehicles: {n['arrived']:,} measured (never on direct pickup: they need certification "
+        "and inspection)",
+        f"  port time      mean {_h(port['mean'])}  p90 {_h(port['p90'])}{_open(port['unfinished'], 'left')}",
+        f"  clearance time mean {_h(clear['mean'])}{_open(clear['unfinished'], 'released')}  (arrival -> release)",
+        f"  stages (h): {stages}",
+        f"  port cost per vehicle: CNY {_n(r['cost_cny_per_vehicle']['total'])} with the vehicle's time",
+    ]
 
 
 def _open(count: int, event: str) -> str:

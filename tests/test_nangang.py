@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from sim import ConfigError, load_config, run
+from sim.cli import format_summary
 from sim.experiment import ExperimentSpec
 from sim.records import IMPORT, SHIP_SIDE_PICKUP
 from sim.roro.summary import states
@@ -56,6 +57,7 @@ def test_the_nangang_scenario_runs_containers_and_vehicles(runs):
         np.mean(runs_port_times(runs["baseline"][0])), rel=1e-6)
     assert r["cost_cny_per_vehicle"]["total"] > r["cost_cny_per_vehicle"]["handling"] > 0
     assert "vehicle_inspection" in summary["stations"] and "roro_berth" in summary["stations"]
+    assert "ro-ro vehicles:" in format_summary(summary)  # what `python -m sim scenario=nangang` prints
 
 
 def runs_port_times(result) -> np.ndarray:

@@ -41,7 +41,7 @@ class RoroTerminal:
         self.doc_desk = model.customs.doc_desk  # shared with the containers' document checks
         self.brokers = [Broker(model, c.declarants_per_broker, model.config.behaviour.brokers)
                         for _ in range(c.brokers)]
-        cc = cfg.car_carriers
+        cc = cfg.car_carriers  # a booking is one vehicle's place on a car carrier that day
         self.car_carriers = [TruckingCompany(model, cc.vehicles_per_day, cc) for _ in range(cc.companies)]
         self.on_ship = 0  # vehicles of arrived calls not yet driven off
         self.in_yard = 0  # vehicles in the vehicle yard

@@ -164,3 +164,24 @@ def test_the_command_refuses_a_bad_ro_ro_value_in_one_line_exit_2():
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
     assert proc.stderr.startswith("clearway: config error: roro.calls.vehicles_per_call: must be > 0")
+
+
+@pytest.mark.slow
+def test_the_nangang_experiment_reports_the_vehicles(tmp_path):
+    """The experiment's own pipeline, shrunk: the report has the vehicles' table, and no scenario
+    sends a vehicle to the ship side."""
+    from dataclasses import replace
+
+    from sim.studies import run_experiment
+
+    spec = ExperimentSpec.load("nangang")
+    spec = replace(spec, replications=2, overrides=list(SHORT),
+                   scenarios={k: spec.scenarios[k] for k in ("baseline", "direct_pickup")})
+    result = run_experiment(spec, tmp_path / "nangang", workers=0, progress=False)
+    assert result.ok
+    report = result.report_md.read_text()
+    assert "## Imported vehicles at the ro-ro terminal" in report
+    c = result.comparison
+    ship_side = c[c["kpi"] == "vehicle_ship_side_share"]
+    assert len(ship_side) == 2 and (ship_side["mean"] == 0).all()
+    assert c[c["kpi"] == "vehicle_port_time_h"]["mean"].gt(0).all()

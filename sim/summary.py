@@ -10,7 +10,9 @@ in kg CO2 per container (:mod:`sim.emissions`, which also gives the scenario's o
 berth wait per call, bonded-zone CO2 per order, bunker SOx).
 
 Stations, yard and the sub-models are time averages of the port itself over warm-up ..
-horizon (:func:`horizon_figures`, taken before the drain). Conservation is checked at the
+horizon (:func:`horizon_figures`, taken before the drain). The ro-ro vehicles (``roro``, when the
+scenario has them: :mod:`sim.roro.summary`) are a cohort followed through the drain, like the
+containers. Conservation is checked at the
 horizon and at the end of the drain (:func:`sim.places.conservation`).
 
 Stages (:data:`sim.cohort.STAGES`): when a declaration is lodged (or released) before the box

@@ -16,6 +16,16 @@ import numpy as np
 from sim.roro.costs import COMPONENTS, vehicle_costs
 from sim.summary import describe, running_stage_means
 
+DEFINITIONS = {
+    "cohort": "vehicles whose ship arrived in [warmup_days, horizon_days - cooldown_days) x 24 h, followed "
+              "through the drain to their pickup",
+    "port_time_h": {"start": "vessel_arrival", "end": "picked_up (by a car carrier)"},
+    "clearance_time_h": {"start": "vessel_arrival", "end": "release (= inspection_end)"},
+    "lodgement_to_release_h": {"start": "declaration_lodged", "end": "release"},
+    "stages_h": "means over the cohort vehicles that left; they add up to their mean port time",
+    "cost_cny_per_vehicle": "means over the cohort vehicles that left (sim/roro/costs.py)",
+    "yard": "mean over warm-up .. horizon; peak over the run",
+}
 STAGES = {  # stage -> the milestone that ends it (from the ship's arrival)
     "unloading": "discharge",
     "clearance_preparation": "declaration_lodged",
@@ -77,4 +87,5 @@ def vehicle_summary(terminal, window_start_h: float, window_end_h: float, horizo
                  "capacity_vehicles": terminal.cfg.yard_capacity_vehicles,
                  "utilisation": None if yard_mean is None else yard_mean / terminal.cfg.yard_capacity_vehicles},
         "conservation": states(terminal),
+        "definitions": DEFINITIONS,
     }

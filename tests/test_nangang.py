@@ -92,6 +92,13 @@ def test_a_vehicle_lost_from_the_yard_breaks_the_count():
     assert not states(model.roro)["balanced"]
 
 
+def test_the_same_seed_gives_the_same_vehicles():
+    cfg = nangang("run.horizon_days=5", "run.warmup_days=1", "run.cooldown_days=1", "run.drain_cap_days=4")
+    first, second = (table(run(cfg, seed=3), "vehicles") for _ in range(2))
+    for name, column in first.items():
+        np.testing.assert_array_equal(column, second[name], err_msg=name)
+
+
 def test_vehicles_never_take_the_direct_pickup_lane(runs):
     """Every vehicle that left went through the yard, its certificate check and its inspection
     before release and a car carrier after it, while the pilot's containers used the lane."""

@@ -13,7 +13,8 @@ A run simulates ``run.horizon_days`` days (:meth:`ClearanceModel.run_horizon`), 
 (:meth:`ClearanceModel.drain`): the port keeps working, arrivals included, day by day until every
 box of the measured cohort has ended its journey or ``run.drain_cap_days`` have passed (see
 :mod:`sim.cohort`). During the drain the port's agents keep adapting, but the sub-models and the
-daily series stop at the horizon.
+daily series stop at the horizon. Nangang's ro-ro terminal (:mod:`sim.roro`, ``roro.enabled``) is
+part of the port, not a sub-model: its importers book car carriers every day, the drain included.
 
 Modelled on Shanghai's Yangshan container port and its customs (see docs/ODD.md and
 reference/figures.md in the design folder for the sources of every default).
@@ -98,7 +99,9 @@ class ClearanceModel(mesa.Model):
         # Nangang's ro-ro vehicles are part of the port: followed through the drain, unlike the sub-models
         self.roro = RoroTerminal(self, config.roro) if config.roro.enabled else None
         self.stations = self.customs.stations + self.terminal.stations + [
-            s for sub in self.sub_models.values() for s in sub.stations] + (self.roro.stations if self.roro else [])
+            s for sub in self.sub_models.values() for s in sub.stations]
+        if self.roro is not None:
+            self.stations += self.roro.stations
         self.left_port: list[int] = []  # ids of boxes that left the port since the last day ended
         self.measures.bind(self)
         if config.arrivals.mode == "vessel":

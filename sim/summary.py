@@ -252,6 +252,7 @@ def summarise(model, at_horizon: dict) -> dict:
         "yard": at_horizon["yard"],
         "inspection_within_3h": float(np.mean(inspection_h <= 3)) if inspection_h.size else None,
         **at_horizon["sub_models"],
-        **({"roro": model.roro.summary(*window_h(cfg.run), cfg.run.horizon_days * 24.0)} if model.roro else {}),
+        **({} if model.roro is None else
+           {"roro": model.roro.summary(*window_h(cfg.run), cfg.run.horizon_days * 24.0)}),
         "emissions": scenario_emissions(log, cfg, at_horizon["sub_models"]),
     }

@@ -192,3 +192,27 @@ def test_the_nangang_experiment_reports_the_vehicles(tmp_path):
     ship_side = c[c["kpi"] == "vehicle_ship_side_share"]
     assert len(ship_side) == 2 and (ship_side["mean"] == 0).all()
     assert c[c["kpi"] == "vehicle_port_time_h"]["mean"].gt(0).all()
+
+
+def test_every_assumed_nangang_value_has_a_range_that_holds_it_and_runs():
+    """configs/uncertainty/nangang.yaml ranges every value the nangang files label an assumption
+    (or says why it is fixed), each range holds the value the scenario runs, and random points
+    inside the ranges pass the start-up checks (no station at utilisation 1)."""
+    from sim.feasibility import validate
+    from sim.loading import CONFIG_DIR
+    from sim.schema.fields import value_at
+    from sim.schema.uncertainty import labelled_parameters, load_ranges
+
+    ranges = load_ranges(CONFIG_DIR / "uncertainty" / "nangang.yaml")
+    assert ranges.covers == ["scenario/nangang.yaml", "roro/nangang.yaml"]
+    known = [*ranges.paths, *ranges.fixed]
+    missing = [f"{name}: {path}" for name in ranges.covers for path in labelled_parameters(CONFIG_DIR / name)
+               if not any(k == path or k.startswith(path + ".") for k in known)]
+    assert not missing, missing
+    nominal = nangang()
+    for p in ranges.parameters:
+        assert p.low <= value_at(nominal, p.path) <= p.high, p.path
+    rng = np.random.default_rng(7)
+    for _ in range(6):
+        point = [f"{p.path}={p.value(rng.uniform(p.low, p.high))}" for p in ranges.parameters]
+        validate(nangang(*point))

@@ -180,9 +180,9 @@ def adoption_plot(
     finals = []
     for ax, (col, per) in zip(axes, series.items()):
         route = route_title(col[: -len("_adoption")])
-        for s in order:
-            if s not in per:
-                continue
+        # lines that coincide (a reform alone and in the package: the same firms may decide alike)
+        # stay visible: each later line is thinner, drawn on top, its markers shifted along the line
+        for k, s in enumerate(s for s in order if s in per):
             frame = per[s]
             mean, half = _band(frame.to_numpy(float).T)
             lo, hi = (
@@ -191,16 +191,17 @@ def adoption_plot(
             )  # a share stays in [0, 1]
             days = frame.index.to_numpy(float)
             st = styles[s]
+            step = max(1, len(days) // 12)
             ax.plot(
                 days,
                 100 * mean,
                 color=st["line_color"],
                 linestyle=st["linestyle"],
                 marker=st["marker"],
-                markevery=max(1, len(days) // 12),
+                markevery=(k * step // 2 % step, step),
                 markersize=5,
                 markerfacecolor="none",
-                linewidth=1.6,
+                linewidth=max(3.4 - 1.4 * k, 1.2),
                 label=scenario_label(s, labels),
             )
             if np.isfinite(half).any():

@@ -128,12 +128,7 @@ class ClearanceModel(mesa.Model):
     def start_export(self, c, at_h: float, before_loading_h: float | None = None) -> None:
         """A shipper's box starts its journey at ``at_h``: at the gate, or (``before_loading_h``
         given: it loads on arrival) at the factory."""
-        self.env.process(self._export_at(c, at_h, before_loading_h))
-
-    def _export_at(self, c, at_h: float, before_loading_h: float | None):
-        if at_h > self.env.now:
-            yield self.env.timeout(at_h - self.env.now)
-        yield from export_container(self, c, before_loading_h)
+        self.env.process(export_container(self, c, before_loading_h, start_h=at_h))
 
     def step(self) -> None:
         """Simulate one day, then let agents adapt and decide for the next day, and record it."""

@@ -43,16 +43,20 @@ class Shipper(Trader):
         """Book trucks for the boxes that are ready and whose call accepts them today; a box not
         yet stuffed is first re-planned on its call's ETA as published now."""
         model = self.model
-        behaviour, now_h = model.config.behaviour, model.env.now
+        behaviour, now_h, eta_cfg = model.config.behaviour, model.env.now, model.config.vessels.eta
+        cutoff_before_eta_h = behaviour.shippers.cutoff_before_eta_h
+        gate_open_before_eta_h = behaviour.shippers.gate_open_before_eta_h
+        tomorrow_h = (today + 1) * DAY_H
+        eta_by_call: dict[int, float] = {}  # a call's published ETA, once per call (boxes share calls)
         keep = []
         for c in self.to_send:
-            eta_h = published_eta_h(model.config.vessels.eta, c.call, now_h)
+            eta_h = eta_by_call.get(c.call.id)
+            if eta_h is None:
+                eta_h = eta_by_call[c.call.id] = published_eta_h(eta_cfg, c.call, now_h)
             if c.ready_h > now_h:  # not stuffed yet
-                cutoff_h = eta_h - behaviour.shippers.cutoff_before_eta_h
-                c.ready_h = max(cutoff_h - c.ready_lead_h, now_h)
-            accepted_from_h = eta_h - behaviour.shippers.gate_open_before_eta_h
-            earliest_h = max(c.ready_h, accepted_from_h)
-            if earliest_h >= (today + 1) * DAY_H:
+                c.ready_h = max(eta_h - cutoff_before_eta_h - c.ready_lead_h, now_h)
+            earliest_h = max(c.ready_h, eta_h - gate_open_before_eta_h)
+            if earliest_h >= tomorrow_h:
                 keep.append(c)
             elif self.fleet.book(today):
                 at_h = max(earliest_h, hour_in_office(today, c.truck_u, behaviour.truckers.working))

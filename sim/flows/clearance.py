@@ -23,8 +23,9 @@ def pause(env, hours: float):
 
 
 def declare(model, c: Consignment, summary: bool, electronic_data: bool):
-    """The trader's broker keys and lodges ``c``'s declaration (see :mod:`sim.agents.broker`)."""
-    yield from model.trader(c.firm).broker.declare(c, summary, electronic_data)
+    """The trader's broker keys and lodges ``c``'s declaration (see :mod:`sim.agents.broker`):
+    its generator itself, for ``yield from`` (no forwarding layer on every resume)."""
+    return model.trader(c.firm).broker.declare(c, summary, electronic_data)
 
 
 def clear(model, c: Consignment, box_at_terminal):

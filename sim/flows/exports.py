@@ -22,10 +22,14 @@ from sim.office_hours import finish_time
 from sim.records import LOADING_ON_ARRIVAL
 
 
-def export_container(model, c: Consignment, before_loading_h: float | None = None):
-    """``before_loading_h``: None if the box is at the gate now; else it is at the factory and
-    trucks in that many hours (at most) before its vessel starts loading, once released."""
+def export_container(model, c: Consignment, before_loading_h: float | None = None,
+                     start_h: float | None = None):
+    """``before_loading_h``: None if the box is at the gate when the journey starts; else it is at
+    the factory and trucks in that many hours (at most) before its vessel starts loading, once
+    released. ``start_h``: when the journey starts (now if None)."""
     env, log, terminal = model.env, model.log, model.terminal
+    if start_h is not None:
+        yield from pause(env, start_h - env.now)
     log.ready[c.id] = c.ready_h if not math.isnan(c.ready_h) else env.now
     if before_loading_h is None:
         yield from deliver(model, c)  # the truck is at the gate

@@ -47,6 +47,12 @@ def _first(answers):
     return next((a for a in answers if a is not None), None)
 
 
+def _answering(policies: list[Policy], question: str) -> list[Policy]:
+    """The ``policies`` whose class answers ``question`` itself: the others give the base's
+    answer (no, None, nothing to do), so asking them for every box changes nothing."""
+    return [p for p in policies if getattr(type(p), question) is not getattr(Policy, question)]
+
+
 class Measures:
     """The enabled container-flow policies, asked together. (Policies of the sub-models, such as
     shared warehousing and bonded blending, are read by their sub-model directly.)"""
@@ -54,6 +60,12 @@ class Measures:
     def __init__(self, cfg: PoliciesConfig):
         self.active: list[Policy] = [cls(getattr(cfg, name)) for name, cls in CONTAINER_POLICIES.items()
                                      if getattr(cfg, name).enabled]
+        self._pre_arrival = _answering(self.active, "may_declare_before_arrival")
+        self._before_duty = _answering(self.active, "releases_before_duty")
+        self._by_enterprise = _answering(self.active, "approved_by_enterprise")
+        self._auditing = _answering(self.active, "audit_after_release")
+        self._ship_side = _answering(self.active, "ship_side_pickup")
+        self._on_arrival = _answering(self.active, "loads_on_arrival")
 
     def effective_config(self, cfg: ClearwayConfig) -> ClearwayConfig:
         """A copy of ``cfg`` with the policies' service-time, channel and risk changes applied."""
@@ -67,16 +79,16 @@ class Measures:
             p.bind(model)
 
     def may_declare_before_arrival(self, c: Consignment) -> bool:
-        return any(p.may_declare_before_arrival(c) for p in self.active)
+        return any(p.may_declare_before_arrival(c) for p in self._pre_arrival)
 
     def releases_before_duty(self, c: Consignment) -> bool:
-        return any(p.releases_before_duty(c) for p in self.active)
+        return any(p.releases_before_duty(c) for p in self._before_duty)
 
     def approved_by_enterprise(self, c: Consignment) -> bool:
-        return any(p.approved_by_enterprise(c) for p in self.active)
+        return any(p.approved_by_enterprise(c) for p in self._by_enterprise)
 
     def audit_after_release(self, c: Consignment) -> None:
-        for p in self.active:
+        for p in self._auditing:
             p.audit_after_release(c)
 
     def plans_ship_side(self, c: Consignment) -> bool:
@@ -86,14 +98,14 @@ class Measures:
         return any(p.delivery_order_before_arrival(c) for p in self.active)
 
     def ship_side_pickup(self, c: Consignment) -> float | None:
-        if not self.active:
+        if not self._ship_side:
             return None
-        return _first(p.ship_side_pickup(c) for p in self.active)
+        return _first(p.ship_side_pickup(c) for p in self._ship_side)
 
     def loads_on_arrival(self, c: Consignment) -> float | None:
-        if not self.active:
+        if not self._on_arrival:
             return None
-        return _first(p.loads_on_arrival(c) for p in self.active)
+        return _first(p.loads_on_arrival(c) for p in self._on_arrival)
 
     def routes_opted_in(self, firm: int) -> str:
         """The routes trader ``firm`` has opted in to, comma-separated ('' for none)."""

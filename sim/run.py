@@ -72,13 +72,16 @@ def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | No
 
 
 @contextmanager
-def _collector_for_simulation(young_threshold: int = 50_000):
+def _collector_for_simulation(young_threshold: int = 500_000):
     """Collect garbage less often while simulating, then restore the interpreter's settings.
 
     A run allocates millions of short-lived events and generators that reference counting frees;
     the cyclic collector's default (a young collection every 700 allocations, each older
     generation scanned as it fills) spent about a fifth of a run's time re-scanning the live
-    model. Cycles are still collected, only in larger batches. Results do not depend on it.
+    model. At 50,000 the default run (20 days) still spent 6 of its 57 CPU seconds in 36
+    collections that found no garbage at all; at 500,000 it spends 0.3 s in 3, with the same
+    peak memory (389 MB). Cycles are still collected, only in larger batches. Results do not
+    depend on it.
     """
     before = gc.get_threshold()
     gc.set_threshold(young_threshold, before[1], before[2])

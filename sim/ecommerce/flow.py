@@ -11,6 +11,8 @@ re-enters bonded stock or is destroyed; a request after the window is refused.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from sim.ecommerce.records import DESTROYED, DETAINED, IN_STOCK, MISSED, REFUSED, RELEASED
 
 
@@ -28,6 +30,8 @@ def flight(terminal, number: int):
     f = terminal.draw_flight(number)
     yield terminal.env.timeout(f["delay_h"])
     first = terminal.land(number, f)
+    f = {name: v.tolist() if isinstance(v, np.ndarray) else v for name, v in f.items()}  # each
+    # parcel reads a dozen of its draws: Python values are cheaper to read than numpy scalars
     for uld_no, n in enumerate(f["per_uld"]):
         terminal.env.process(uld(terminal, f, uld_no, first, int(n)))
         first += int(n)

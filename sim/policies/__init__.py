@@ -64,6 +64,8 @@ class Measures:
         self._before_duty = _answering(self.active, "releases_before_duty")
         self._by_enterprise = _answering(self.active, "approved_by_enterprise")
         self._auditing = _answering(self.active, "audit_after_release")
+        self._plan_ship_side = _answering(self.active, "plans_ship_side")
+        self._early_delivery_order = _answering(self.active, "delivery_order_before_arrival")
         self._ship_side = _answering(self.active, "ship_side_pickup")
         self._on_arrival = _answering(self.active, "loads_on_arrival")
 
@@ -92,10 +94,10 @@ class Measures:
             p.audit_after_release(c)
 
     def plans_ship_side(self, c: Consignment) -> bool:
-        return any(p.plans_ship_side(c) for p in self.active)
+        return any(p.plans_ship_side(c) for p in self._plan_ship_side)
 
     def delivery_order_before_arrival(self, c: Consignment) -> bool:
-        return any(p.delivery_order_before_arrival(c) for p in self.active)
+        return any(p.delivery_order_before_arrival(c) for p in self._early_delivery_order)
 
     def ship_side_pickup(self, c: Consignment) -> float | None:
         if not self._ship_side:

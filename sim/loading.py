@@ -96,12 +96,19 @@ def to_config(cfg: DictConfig) -> ClearwayConfig:
         with open_dict(cfg):
             del cfg["hydra"]
     try:
-        merged = OmegaConf.merge(OmegaConf.structured(ClearwayConfig), cfg)
+        merged = OmegaConf.merge(_schema(), cfg)  # merge copies the schema: the cached one stays clean
         typed = OmegaConf.to_object(merged)
     except OmegaConfBaseException as err:
         raise _as_config_error(err) from None
     validate(typed)
     return typed
+
+
+@functools.cache
+def _schema() -> DictConfig:
+    """The structured (typed) node of ClearwayConfig, built once: building it takes a quarter of
+    a second, a third of typing a composed config."""
+    return OmegaConf.structured(ClearwayConfig)
 
 
 def _allowed_keys(key: str) -> list[str]:

@@ -1,9 +1,12 @@
 """The default ``shanghai`` scenario reproduces the 2017 reference figures within tolerance.
 
 Two sizes, both on the run the fit used (24 days, 14 of warm-up, experiments/calibration.py):
-the quick one (default suite) runs the two fitted seeds of the 35 % section the policy comparison
-uses (sim.scaling.scaled_overrides: demand and every capacity scaled together, so stage times
-stay about the same); the full one (``pytest -m slow``) runs the whole port with three seeds.
+the quick one runs the two fitted seeds of the 35 % section the policy comparison uses
+(sim.scaling.scaled_overrides: demand and every capacity scaled together, so stage times stay
+about the same); the full one runs the whole port with three seeds. Both are on the slow tier
+(``pytest -m slow``): even the quick one simulates about a minute of CPU, a sixth of the default
+tier's budget. The default tier runs the calibration check's pipeline (table, figure, report) on
+the tiny port: tests/test_named_experiments.py.
 """
 import pandas as pd
 import pytest
@@ -14,7 +17,7 @@ from sim.scaling import scaled_overrides
 
 # (share of the port, seeds)
 SIZES = [
-    pytest.param((0.35, (1, 2)), id="quick"),
+    pytest.param((0.35, (1, 2)), id="quick", marks=pytest.mark.slow),
     pytest.param((1.0, (1, 2, 3)), id="full", marks=pytest.mark.slow),
 ]
 

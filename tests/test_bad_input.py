@@ -4,7 +4,7 @@ Issue 7, item 2. Cases go through ``python -m sim``'s own ``main`` in this proce
 of them take seconds, not minutes): a case passes only if it exits with code 2 and one line
 ``clearway: config error: <field>: <problem>`` on stderr, before anything is simulated or any
 folder created. ``tests/test_cli.py`` and the end of this file run the real command as a
-subprocess. Python API cases (``load_config``, ``run``) must raise :class:`ConfigError`.
+subprocess (a single run and a multirun in the default tier, more on the slow one). Python API cases (``load_config``, ``run``) must raise :class:`ConfigError`.
 """
 from __future__ import annotations
 
@@ -311,11 +311,13 @@ def run_sim(*args: str) -> subprocess.CompletedProcess:
                           timeout=120)
 
 
+# one real multirun in the default tier (the single run's: tests/test_cli.py); the others, whose
+# cases the in-process checks above cover, on the slow tier: each command costs seconds of start-up
 @pytest.mark.parametrize(("args", "field"), [
-    (["-m", "scenario=verification", "seed=1,-1"], "seed"),
-    (["run.horizon_days=1000000"], "run.horizon_days"),
-    (["hydra.run.dir="], "hydra.run.dir"),
-], ids=["multirun-bad-seed", "million-days", "empty-folder"])
+    pytest.param(["-m", "scenario=verification", "seed=1,-1"], "seed", id="multirun-bad-seed"),
+    pytest.param(["run.horizon_days=1000000"], "run.horizon_days", id="million-days", marks=pytest.mark.slow),
+    pytest.param(["hydra.run.dir="], "hydra.run.dir", id="empty-folder", marks=pytest.mark.slow),
+])
 def test_command_exits_2_with_one_line(args, field):
     proc = run_sim(*args)
     assert proc.returncode == 2, proc.stderr
@@ -323,10 +325,10 @@ def test_command_exits_2_with_one_line(args, field):
     assert proc.stderr.startswith(f"clearway: config error: {field}: ") and proc.stderr.count("\n") == 1
 
 
-def test_help_is_clearways_own_page():
-    proc = run_sim("--help")
-    assert proc.returncode == 0, proc.stderr
+def test_help_is_clearways_own_page(capsys):
+    main(["--help"])
+    page = capsys.readouterr().out
     for words in ("clearway: simulate customs clearance", "policy=NAME", "pre_arrival", "package=NAME",
                   "exit codes: 0 done; 2 bad input", "python -m sim -m"):
-        assert words in proc.stdout, words
-    assert "Powered by Hydra" not in proc.stdout and "cli is powered" not in proc.stdout
+        assert words in page, words
+    assert "Powered by Hydra" not in page and "cli is powered" not in page

@@ -43,9 +43,9 @@ BAD_CONFIGS = [
     pytest.param(["scenario=nowhere"], "scenario", ["nowhere", "shanghai", "verification"],
                  id="unknown-scenario"),
 ]
-# the ones also run as the real command: a bad key (Hydra's composition) and a bad load (the
-# model's own feasibility check)
-REAL_COMMAND = ("unknown-nested-key", "overloaded-station")
+# the ones also run as the real command: a bad load (the model's own feasibility check) and, on
+# the slow tier (a command costs seconds of start-up), a bad key (Hydra's composition)
+REAL_COMMAND = {"overloaded-station": (), "unknown-nested-key": (pytest.mark.slow,)}
 
 
 def assert_refused(code: int, out: str, err: str, field: str, words: list[str], out_dir: Path):
@@ -77,7 +77,8 @@ def test_bad_config_exits_2_with_one_line_and_no_traceback(tmp_path, capsys, mon
 
 
 @pytest.mark.parametrize(("args", "field", "words"),
-                         [p for p in BAD_CONFIGS if p.id in REAL_COMMAND])
+                         [pytest.param(*p.values, id=p.id, marks=REAL_COMMAND[p.id])
+                          for p in BAD_CONFIGS if p.id in REAL_COMMAND])
 def test_bad_config_through_the_real_command_exits_2_with_one_line(tmp_path, args, field, words):
     out_dir = tmp_path / "run"
     proc = run_cli(*args, f"hydra.run.dir={out_dir}", timeout=120)

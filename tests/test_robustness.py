@@ -192,6 +192,7 @@ def test_clearway_runs_as_an_ema_model():
     assert all(np.isfinite(outcomes[k]).all() for k in KPIS)
 
 
+@pytest.mark.slow  # composes every point of the committed design, twice: about 15 s of CPU
 def test_the_committed_robustness_design_composes_at_every_point():
     study = RobustnessStudy.load("robustness")  # composes and validates every point
     assert len(study.ranges.parameters) > 100 and len(study.point_names) == study.settings.points

@@ -117,3 +117,17 @@ def test_direct_pickup_uptake_falls_when_forecasts_are_poor():
     print(f"\nadoption: usual {np.round(usual, 3)}, poor {np.round(poor, 3)}; {effect}")
     assert all(p < u for u, p in zip(usual, poor)), (usual, poor)
     assert np.mean(usual) - np.mean(poor) > 0.1, (usual, poor)
+
+
+def test_without_the_advance_delivery_order_no_box_is_free_when_the_truck_is_booked():
+    """The carrier issues D/Os for arrived calls only unless the pilot's advance exchange is on:
+    then no planned box has its D/O a day before its vessel, no truck is booked, none waits and
+    no box leaves from the ship side, although the same boxes are planned and declared early."""
+    cols = columns(run(reduced_config("policy=direct_pickup", "policies.direct_pickup.adoption.forced=true",
+                                      "policies.direct_pickup.advance_delivery_order=false"), seed=1))
+    planned = cols["lane_planned"] == SHIP_SIDE_PICKUP
+    assert planned.sum() >= 10
+    issued = np.isfinite(cols["delivery_order"])
+    assert not (issued & (cols["delivery_order"] < cols["vessel_arrival"] - 1e-3)).any()
+    assert not (cols["fast_lane"] == SHIP_SIDE_PICKUP).any()
+    assert not (cols["ship_side_wait_h"] > 0).any() and not cols["ship_side_failed"].any()

@@ -130,9 +130,9 @@ class DirectPickup(FastLane):
         if not c.ship_side_planned:
             return None
         booked_h = self.truck_booked_h(c)
-        free_h = max(self.log.release[c.id], self.log.delivery_order[c.id])  # NaN: not yet
-        if not free_h <= booked_h:  # not free to go when the fleet planned: no truck was booked
-            return None
+        released_h, order_h = self.log.release[c.id], self.log.delivery_order[c.id]  # NaN: not yet
+        if not (released_h <= booked_h and order_h <= booked_h):  # not free when the fleet planned:
+            return None  # no truck was booked
         truck_at_h = self.truck_at_h(c, booked_h)
         if not self.model.trader(c.firm).fleet.book(math.floor(truck_at_h / DAY_H)):
             return None  # no truck that day: the box goes to the yard

@@ -36,7 +36,11 @@ DIFF_COLUMNS = [
 
 
 def _kpis(table: pd.DataFrame, kpis: Iterable[str] | None) -> list[str]:
-    return kpi_columns(table) if kpis is None else list(kpis)
+    """``kpis``, or every KPI that some run of ``table`` measured: the KPIs of a part no run
+    simulated (the ro-ro terminal outside the nangang scenario) would only give empty rows."""
+    if kpis is not None:
+        return list(kpis)
+    return [c for c in kpi_columns(table) if pd.to_numeric(table[c], errors="coerce").notna().any()]
 
 
 def scenario_means(

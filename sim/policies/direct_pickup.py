@@ -101,7 +101,7 @@ class DirectPickup(FastLane):
         the goods before the yard's free time would run out (discharge expected on the ETA
         published now): later goods wait free in the yard, and taking them early would only move
         them to its own warehouse."""
-        if c.flow != IMPORT or c.needs_certification or not self.opted_in(c.firm):
+        if c.needs_certification or not self.opted_in(c.firm):  # (asked of imports only)
             return False
         env = self.model.env
         discharge_h = (env.now if c.call is None

@@ -121,7 +121,7 @@ def format_summary(summary: dict) -> str:
             f"  released within 24 h of arrival: {_pct(a['released_within_24h'])} of all",
             f"  stages (h): {stages}",
             f"  cost per container: CNY {_n(a['cost_cny']['border_documentary'])} border+documentary, "
-            f"CNY {_n(a['cost_cny']['total'])} with detention, trucking and cargo time",
+            f"CNY {_n(a['cost_cny']['total'])} with detention, trucking and the goods' time",
             f"  offences detected {a['offences']['detected']}, missed {a['offences']['missed']}",
         ]
         if a["unfinished"]:

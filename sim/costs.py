@@ -12,9 +12,16 @@
 - ``port_fees``: other port and agency fees per box (calibrated: see the scenario config).
 - ``truck_waiting``: hours trucks wait for the box x rate: from the pickup appointment to the
   gate-out, and at the ship side for a direct pickup.
-- ``inventory``: time cost of the cargo, cargo value x ``inventory_pct_per_day`` x days from
-  vessel arrival to gate-out (import) or from the box being ready at the factory to vessel
-  departure (export: a box kept at the factory for direct loading still waits).
+- ``inventory``: time cost of the cargo, cargo value x ``inventory_pct_per_day`` x days late.
+  Import: days from the date its consignee needs the goods (``goods_needed``) to gate-out, if the
+  box leaves after it; goods that reach their consignee before they are needed cost no time (they
+  were shipped to arrive early). Export: days from the box being ready at the factory to vessel
+  departure (the buyer waits for them; a box kept at the factory for direct loading still waits).
+- ``own_warehouse``: import goods out of the port before they are needed sit in their
+  consignee's own warehouse: ``own_warehouse_cny_per_day`` (its rate x TEU) x days from gate-out
+  to the need date. With ``inventory`` this is the cost as the consignee sees it, the one it
+  plans its pickup on (:meth:`sim.agents.consignee.Consignee.planned_pickup_h`): a reform that
+  gets boxes out sooner saves it only when the goods were late, or the yard charged for waiting.
 
 ``border_documentary`` = storage + handling + inspection + brokerage + documents + port fees:
 the cost the World Bank's Doing Business "border + documentary compliance" measures (time value,
@@ -28,7 +35,7 @@ from sim.records import IMPORT
 from sim.schema.port import CostConfig
 
 COMPONENTS = ("storage", "handling", "inspection", "detention", "brokerage", "documents",
-              "port_fees", "truck_waiting", "inventory")
+              "port_fees", "truck_waiting", "inventory", "own_warehouse")
 
 
 def container_costs(log: dict[str, np.ndarray], cfg: CostConfig) -> dict[str, np.ndarray]:
@@ -63,14 +70,17 @@ def container_costs(log: dict[str, np.ndarray], cfg: CostConfig) -> dict[str, np
                    + log["ship_side_wait_h"].astype(np.float64))
     truck_waiting = truck_hours * cfg.truck_wait_cny_per_h
 
-    waiting_since = np.where(is_import, f64["vessel_arrival"], np.fmin(f64["ready"], f64["gate_in"]))
+    needed = log["goods_needed"].astype(np.float64)
+    waiting_since = np.where(is_import, needed, np.fmin(f64["ready"], f64["gate_in"]))
     leave = np.where(is_import, f64["gate_out"], f64["vessel_departure"])
-    days = np.nan_to_num(leave - waiting_since) / 24
-    inventory = log["cargo_value_cny"].astype(np.float64) * cfg.inventory_pct_per_day / 100 * days
+    late_days = np.maximum(np.nan_to_num(leave - waiting_since), 0.0) / 24
+    inventory = log["cargo_value_cny"].astype(np.float64) * cfg.inventory_pct_per_day / 100 * late_days
+    early_days = np.where(is_import, np.maximum(np.nan_to_num(needed - f64["gate_out"]), 0.0), 0.0) / 24
+    own_warehouse = np.nan_to_num(log["own_warehouse_cny_per_day"].astype(np.float64)) * early_days
 
     costs = dict(storage=storage, handling=handling, inspection=inspection, detention=detention,
                  brokerage=brokerage, documents=documents, port_fees=port_fees,
-                 truck_waiting=truck_waiting, inventory=inventory)
+                 truck_waiting=truck_waiting, inventory=inventory, own_warehouse=own_warehouse)
     costs["border_documentary"] = storage + handling + inspection + brokerage + documents + port_fees
     costs["total"] = sum(costs[c] for c in COMPONENTS)
     return costs

@@ -161,11 +161,10 @@ class ClearanceModel(mesa.Model):
             self._busy_at_day_start[s.name] = s.busy_server_hours()
 
     def _left_today(self) -> dict[str, np.ndarray]:
-        """Log columns, total and inventory cost (CNY) of the boxes that left the port today."""
+        """Log columns and total cost (CNY) of the boxes that left the port today."""
         ids = np.array(self.left_port, dtype=np.int64)
         left = {name: column[ids] for name, column in self.log.view().items()}
-        costs = container_costs(left, self.config.costs)
-        left["cost_cny"], left["inventory_cny"] = costs["total"], costs["inventory"]
+        left["cost_cny"] = container_costs(left, self.config.costs)["total"]
         return left
 
     def run_horizon(self, on_day: Callable[[int, int], None] | None = None) -> None:

@@ -50,6 +50,7 @@ ATTRIBUTES = {  # column -> dtype; filled when the consignment is created or dec
     "rolled_over": np.int8,  # export: calls missed because not released in time
     "fast_lane": np.int8,  # route past the yard: USUAL_ROUTE, SHIP_SIDE_PICKUP, LOADING_ON_ARRIVAL
     "goods_needed": np.float32,  # import: when the consignee needs the goods (h since the start)
+    "own_warehouse_cny_per_day": np.float32,  # import: its goods a day in the consignee's own warehouse (CNY)
     "lane_planned": np.int8,  # the route its firm planned it for (same codes): the intent, kept when it fell back
     "lane": np.int8,  # import trade lane: 0 short-sea, 1 intra-Asia, 2 deep-sea
     "paper_bl": np.bool_,  # import: the original B/L travelled by courier

@@ -228,8 +228,8 @@ METRICS: tuple[Metric, ...] = (
     M("direct_pickup", "import pickup_and_leaving stage (h)",
       stage("import", "pickup_and_leaving"), -1, small=True),
     M("direct_pickup", "import port time (h)", port_mean("import"), -1, small=True),
-    M("direct_pickup", "import storage+truck_waiting+inventory cost (CNY)",
-      cost("import", "storage", "truck_waiting", "inventory"), -1, small=True),
+    M("direct_pickup", "import storage+truck_waiting+inventory+own_warehouse cost (CNY)",
+      cost("import", "storage", "truck_waiting", "inventory", "own_warehouse"), -1, small=True),
     M("direct_pickup", "import total cost (CNY)", cost("import", "total"), -1, small=True),
     # > 0 in every seed (the eligibility and fleet tests count lane boxes); about 1 % of boxes
     M("direct_pickup", "import fast-lane share", share("import", "fast_lane_share"), None),

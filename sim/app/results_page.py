@@ -21,7 +21,8 @@ VIEWS = {  # view -> (button label, what the figure shows)
     "stage_breakdown": ("Stages", "Mean hours per container in each stage of the journey "
                         "(WCO Time Release Study stages), stacked; whisker: 95 % CI of the total."),
     "cost_breakdown": ("Cost", "Mean cost per container by component (CNY), stacked; inventory "
-                       "is the time cost of the cargo; whisker: 95 % CI of the total."),
+                       "is the time cost of goods late (imports: past their need date), own warehouse "
+                       "the cost of goods out early; whisker: 95 % CI of the total."),
     "frontier": ("Speed vs control", "Detection rate of offences against mean clearance time, "
                  "with 95 % CIs on both axes: faster is left, more control is up."),
     "adoption": ("Adoption", "Share of eligible volume whose firms have opted in to a fast lane, "

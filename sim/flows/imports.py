@@ -30,6 +30,7 @@ def import_container(model, c: Consignment):
     env, log, terminal = model.env, model.log, model.terminal
     consignee = model.trader(c.firm)
     log.goods_needed[c.id] = consignee.need_h(c)
+    log.own_warehouse_cny_per_day[c.id] = consignee.own_warehouse_cny_per_teu_day * c.teu
     if model.measures.plans_ship_side(c):
         c.ship_side_planned = True
         log.lane_planned[c.id] = SHIP_SIDE_PICKUP

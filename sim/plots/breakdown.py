@@ -183,7 +183,9 @@ def cost_breakdown(
     """Mean cost per container by component per scenario, stacked, with the 95 % CI of the total."""
     caption = (
         "Mean cost per container (CNY) by component, stacked, per scenario; inventory is the "
-        "time cost of the cargo. Whiskers: 95 % t confidence interval of the total."
+        "time cost of goods late (imports: past the date their consignee needs them; exports: "
+        "from ready to departure), own warehouse the consignee's cost of goods out early. "
+        "Whiskers: 95 % t confidence interval of the total."
     )
     return _breakdown(
         table,

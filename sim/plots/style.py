@@ -84,6 +84,7 @@ COST_COLOURS = {
     "brokerage": OKABE_ITO["bluish_green"],
     "truck_waiting": OKABE_ITO["reddish_purple"],
     "inventory": OKABE_ITO["yellow"],
+    "own_warehouse": TOL_MUTED["olive"],
 }
 OTHER_PART_COLOURS = [TOL_MUTED[k] for k in ("indigo", "wine", "olive", "teal", "rose")]
 DARK_COLOURS = frozenset(

@@ -71,8 +71,7 @@ class Policy:
 
     def daily_update(self, model, left: dict[str, np.ndarray]) -> None:
         """End of a day: firms review their choices. ``left``: log columns (and ``cost_cny``, the
-        total cost per box, and ``inventory_cny``, its inventory part) of the boxes that left the
-        port that day."""
+        total cost per box, :mod:`sim.costs`) of the boxes that left the port that day."""
 
     def daily_series(self) -> dict[str, float]:
         """Values to record every day (e.g. adoption shares)."""

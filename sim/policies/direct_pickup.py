@@ -32,8 +32,8 @@ Eligibility, as in the pilots: box released before the truck is booked (so never
 physical inspection needs the box off the ship), no certification, D/O issued, firm opted in.
 Firms opt in when the saving they learn from realised costs (their own and their peers', counted
 by the route each box was *planned* for, so the lane's misses count against it; a box's cost as
-its consignee sees it, :meth:`DirectPickup.firm_cost_cny`: goods out early are not worth more
-before they are needed) repays the switching cost (see :mod:`sim.adoption`, :mod:`sim.policies.fast_lane`); ``adoption.forced``
+its consignee sees it, :mod:`sim.costs`: goods out early are not worth more before they are
+needed, they wait in its own warehouse) repays the switching cost (see :mod:`sim.adoption`, :mod:`sim.policies.fast_lane`); ``adoption.forced``
 opts everyone in.
 
 Parameters:
@@ -79,22 +79,6 @@ class DirectPickup(FastLane):
     def bind(self, model) -> None:
         super().bind(model)
         self.model = model
-        self.own_warehouse_cny_per_teu_day = np.array(
-            [getattr(t, "own_warehouse_cny_per_teu_day", 0.0) for t in model.traders])
-
-    def firm_cost_cny(self, left: dict[str, np.ndarray]) -> np.ndarray:
-        """What a box cost its consignee up to the day it needed the goods (CNY): the port's
-        charges and truck waiting, its own warehouse from gate-out to that day, and the time cost
-        of the goods only for days past it. Goods taken off the crane early are not worth more
-        to a consignee that needs them next week: they wait in its own warehouse instead of the
-        yard (:meth:`sim.agents.consignee.Consignee.planned_pickup_h` weighs the same two)."""
-        costs = self.model.config.costs
-        gate_out, needed = left["gate_out"].astype(np.float64), left["goods_needed"].astype(np.float64)
-        own_warehouse = (self.own_warehouse_cny_per_teu_day[left["firm"]] * left["teu"]
-                         * np.maximum(needed - gate_out, 0.0) / DAY_H)
-        late_days = np.maximum(gate_out - needed, 0.0) / DAY_H
-        late = left["cargo_value_cny"] * costs.inventory_pct_per_day / 100 * late_days
-        return left["cost_cny"] - left["inventory_cny"] + own_warehouse + late
 
     def plans_ship_side(self, c: Consignment) -> bool:
         """An opted-in consignee plans a box without certification for the ship side if it needs

@@ -4,7 +4,7 @@ A *fast lane* is a route past the yard that a firm must opt in to (truck contrac
 declaration, data links). Each lane keeps an :class:`sim.adoption.Adoption`: every day the
 boxes that left the port (released, no certification, of the lane's flow) are split by the
 route their firm *planned* them for (``lane_planned``), not by the route they took, and their
-realised total costs feed the firms' belief about the saving; then firms review their choice.
+realised total costs (as the firm sees them, :mod:`sim.costs`) feed the firms' belief about the saving; then firms review their choice.
 Grouping by intent charges the lane with its failures: a box planned for the lane that fell back
 to the yard (its truck came after it, the vessel was late, customs held it) counts, with its
 wasted truck waiting, against the lane. Grouping by the route taken would credit the lane with
@@ -42,8 +42,7 @@ class FastLane(Policy):
     def daily_update(self, model, left: dict[str, np.ndarray]) -> None:
         comparable = self.comparable(left)
         planned_lane = left["lane_planned"] == self.lane
-        cost = self.firm_cost_cny(left)
-        for new_route, cost in zip(planned_lane[comparable].tolist(), cost[comparable].tolist()):
+        for new_route, cost in zip(planned_lane[comparable].tolist(), left["cost_cny"][comparable].tolist()):
             self.adoption.record(new_route, cost)
         self.adoption.daily_review()
 
@@ -51,11 +50,6 @@ class FastLane(Policy):
         """The boxes that left whose costs tell firms what the lane saves: of the lane's flow,
         released, no certification (which keeps a box off every lane)."""
         return (left["flow"] == self.flow) & ~left["needs_certification"] & np.isfinite(left["release"])
-
-    def firm_cost_cny(self, left: dict[str, np.ndarray]) -> np.ndarray:
-        """What each box that left cost its firm, as the firm weighs the route (CNY): its total
-        cost (:mod:`sim.costs`)."""
-        return left["cost_cny"]
 
     def daily_series(self) -> dict[str, float]:
         return {f"{self.name}_adoption": self.adoption.share()}

@@ -49,10 +49,11 @@ def entry_h(log: dict[str, np.ndarray], flow: int) -> np.ndarray:
 
 
 def cohort(log: dict[str, np.ndarray], flow: int, run_cfg) -> np.ndarray:
-    """Row mask of the boxes of ``flow`` that arrived in the measurement window."""
+    """Row mask of the boxes of ``flow`` that arrived in the measurement window, bonded-zone
+    boxes apart (``first_line``: no import declaration; the zone's summary follows them)."""
     start, end = window_h(run_cfg)
     entry = entry_h(log, flow)
-    return (log["flow"] == flow) & (entry >= start) & (entry < end)
+    return (log["flow"] == flow) & ~log["first_line"] & (entry >= start) & (entry < end)
 
 
 def ended(log: dict[str, np.ndarray], flow: int) -> np.ndarray:

@@ -90,19 +90,25 @@ class Consignment:
 
 
 def draw_batch(cfg: ClearwayConfig, seed: int, firms: FirmTable, log: ConsignmentLog,
-               flow: int, batch: int, n: int) -> list[Consignment]:
-    """Create ``n`` consignments of ``flow`` for batch ``batch``, log their attributes, return them."""
+               flow: int, batch: int | tuple[int, ...], n: int, owner: int | None = None) -> list[Consignment]:
+    """Create ``n`` consignments of ``flow`` for batch ``batch``, log their attributes, return them.
+
+    ``batch`` keys the streams: a vessel call's or a day's number, or a tuple (a bonded-zone lot,
+    :mod:`sim.bonded_zone.first_line`). ``owner``: every box belongs to this trader (by default
+    each box's firm is drawn by the flow's firm weights)."""
     flow_cfg = cfg.imports if flow == IMPORT else cfg.exports
+    key = batch if isinstance(batch, tuple) else (batch,)
 
     def rng(purpose: Purpose, variate: int) -> np.random.Generator:
-        return stream(seed, purpose, flow, batch, variate)
+        return stream(seed, purpose, flow, *key, variate)
 
     def duration(purpose: Purpose, variate: int, d: Duration) -> list[float]:
         return draw(rng(purpose, variate), d, n).tolist()
 
     a = Purpose.ATTRIBUTES
     probabilities = firms.probabilities[flow]
-    firm = firms.first[flow] + rng(a, 1).choice(len(probabilities), size=n, p=probabilities)
+    firm = (np.full(n, owner) if owner is not None
+            else firms.first[flow] + rng(a, 1).choice(len(probabilities), size=n, p=probabilities))
     teu = np.where(rng(a, 2).random(n) < cfg.firms.share_40ft, 2, 1)
     value = cfg.firms.cargo_value_median_cny * np.exp(cfg.firms.cargo_value_sigma * rng(a, 3).standard_normal(n))
     offence = rng(a, 4).random(n) < firms.offence_rate[firm]

@@ -104,6 +104,7 @@ class ClearanceModel(mesa.Model):
             self.stations += self.roro.stations
         self.left_port: list[int] = []  # ids of boxes that left the port since the last day ended
         self.measures.bind(self)
+        self.calls = []  # the vessel calls, scheduled up front (vessel mode)
         if config.arrivals.mode == "vessel":
             start_vessel_traffic(self)
         else:
@@ -117,9 +118,16 @@ class ClearanceModel(mesa.Model):
         """The consignee or shipper with global index ``firm``."""
         return self.traders[firm]
 
-    def new_consignments(self, flow: int, batch: int, n: int):
-        """Create ``n`` consignments of ``flow`` (batch ``batch``), attributes drawn and logged."""
-        return draw_batch(self.config, self.seed, self.firm_table, self.log, flow, batch, n)
+    def new_consignments(self, flow: int, batch: int | tuple[int, ...], n: int, owner: int | None = None):
+        """Create ``n`` consignments of ``flow`` (batch ``batch``; all of trader ``owner`` if
+        given), attributes drawn and logged."""
+        return draw_batch(self.config, self.seed, self.firm_table, self.log, flow, batch, n, owner)
+
+    def first_line_boxes(self, call) -> list:
+        """The bonded-zone lots booked on vessel call ``call``, as import boxes on its manifest,
+        their journeys started (:mod:`sim.bonded_zone.first_line`); none without the zone's first line."""
+        zone = self.sub_models.get("bonded_zone")
+        return [] if zone is None or zone.first_line is None else zone.first_line.manifest(call)
 
     def start_pickup(self, c, at_h: float) -> None:
         """A consignee's truck is booked: it comes for ``c`` at ``at_h``."""

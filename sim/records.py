@@ -64,6 +64,7 @@ ATTRIBUTES = {  # column -> dtype; filled when the consignment is created or dec
     "truck_trips": np.int8,  # trucks that came for the box (a ship-side truck that left empty too)
     "gate_wait_h": np.float32,  # hours its truck stood at the terminal gate (queue and check)
     "yard_lifts": np.int8,  # yard-crane lifts: stacked, retrieved, to and from inspection (re-handles apart)
+    "first_line": np.bool_,  # import: a bonded-zone lot's box, filed into the zone, not declared for import
 }
 
 

@@ -125,7 +125,10 @@ def agent_records(model: ClearanceModel) -> pd.DataFrame:
 def sub_model_logs(model: ClearanceModel) -> dict[str, pa.Table]:
     logs = {}
     if "bonded_zone" in model.sub_models:
-        logs["zone_orders"] = model.sub_models["bonded_zone"].log_table()
+        zone = model.sub_models["bonded_zone"]
+        logs["zone_orders"] = zone.log_table()
+        if zone.first_line is not None:
+            logs["zone_boxes"] = zone.first_line.log.to_arrow()  # bonded lots' boxes through the port
     if "bunkering" in model.sub_models:
         market = model.sub_models["bunkering"]
         logs["bunker_calls"] = market.log_table()

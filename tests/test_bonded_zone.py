@@ -1,6 +1,7 @@
 """The bonded zone sub-model and the shared_warehousing policy (issue 3).
 
-Built in a minimal harness (a Mesa model with the port's firms, no port), run day by day.
+Built in a minimal harness (a Mesa model with the port's firms, no port: bonded lots do not come
+through the port's first line here), run day by day.
 Covers conservation, milestone order, determinism, common random numbers, the policy's paired
 effect over seeds, eligibility (property test), enforcement, offered load, adoption, magnitudes
 against the GACC Ningbo pilot, and config validation.
@@ -36,6 +37,7 @@ PORT = load_config("shanghai", [f"run.horizon_days={HORIZON_DAYS}", f"run.warmup
                                 f"run.cooldown_days={COOLDOWN_DAYS}"])
 WINDOW_H = (WARMUP_DAYS * 24.0, (HORIZON_DAYS - COOLDOWN_DAYS) * 24.0)
 SMALL_WINDOW = ("space.sizing_window_days=14",)  # firms resize within the warm-up
+NO_PORT = "first_line.enabled=false"  # bonded lots straight to the zone gate (tests/test_first_line.py: through the port)
 SEEDS = (1, 2, 3, 4, 5)
 
 OFF = SharedWarehousingConfig()
@@ -70,7 +72,7 @@ class ZoneHarness(mesa.Model):
 
 def simulate(seed: int, policy=OFF, overrides=SMALL_WINDOW, config=PORT, on_day=None) -> BondedZone:
     model = ZoneHarness(seed, config)
-    zone = BondedZone(model, zone_config(*overrides), policy)
+    zone = BondedZone(model, zone_config(NO_PORT, *overrides), policy)
     for day in range(1, config.run.horizon_days + 1):
         model.env.run(until=day * 24.0)
         if model.env.now == model.warmup_h:

@@ -26,6 +26,8 @@ from sim.records import DETECTED, EXPORT, IMPORT, RED
 
 from conftest import TINY_PORT, tiny_port_config
 
+NO_FIRST_LINE = "bonded_zone.first_line.enabled=false"  # bonded lots come on vessel calls, which Poisson arrivals lack
+
 WALL_CLOCK = ("wall_s", "consignments_per_s")
 TOL_H = 1e-3  # float32 hours
 IDENTITY = ("consignment", "flow", "firm", "teu", "cargo_value_cny", "offence", "needs_certification")
@@ -44,7 +46,7 @@ def columns(result) -> dict[str, np.ndarray]:
 
 CONFIGS = {  # name: (scenario, overrides) of a tiny_run
     "shanghai-vessel": ("shanghai", ()),
-    "shanghai-poisson": ("shanghai", ("arrivals.mode=poisson", "behaviour.enabled=false")),
+    "shanghai-poisson": ("shanghai", ("arrivals.mode=poisson", "behaviour.enabled=false", NO_FIRST_LINE)),
     "verification": ("verification", ()),
 }
 
@@ -198,8 +200,9 @@ def test_without_learning_inspection_capacity_leaves_channels_and_detections_unc
 
 
 def test_poisson_arrivals_unchanged_by_inspection_capacity(tiny_run):
-    base = columns(tiny_run("arrivals.mode=poisson", "behaviour.enabled=false"))
-    other = columns(tiny_run("arrivals.mode=poisson", "behaviour.enabled=false", "customs.inspection_teams=2"))
+    base = columns(tiny_run("arrivals.mode=poisson", "behaviour.enabled=false", NO_FIRST_LINE))
+    other = columns(tiny_run("arrivals.mode=poisson", "behaviour.enabled=false", NO_FIRST_LINE,
+                             "customs.inspection_teams=2"))
     assert_same_consignments(base, other)
     assert mean_wait(other, "inspection_queued", "inspection_start") > \
         mean_wait(base, "inspection_queued", "inspection_start") + 0.1

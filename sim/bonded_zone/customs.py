@@ -5,7 +5,8 @@ bottleneck), then queues at the desk (``customs.desk_officers`` officers, desk h
 ``customs.processing``; with probability ``customs.doc_check_prob`` it also gets a document
 check (``customs.doc_check``). A declaration listing ``n`` shipments takes
 ``1 + extra_shipment_factor x (n - 1)`` times the desk work of a single one. Bonded lots entering
-the zone are recorded at the same desk.
+the zone are recorded at the same desk, where their first-line entry filings are also lodged
+(:mod:`sim.bonded_zone.first_line`).
 
 Baseline: one declaration per shipment, lodged when the shipment is packed; the truck leaves
 once it is accepted. Shared warehousing: one *collective* declaration per firm and order kind
@@ -47,13 +48,21 @@ class ZoneCustoms(mesa.Agent):
     def declare(self, prep_h: float, processing_h: float, check_u: float, check_h: float,
                 shipments: int = 1):
         """SimPy sub-process: draft, lodge and get one declaration accepted. Returns (lodged_h, checked)."""
+        lodged, checked = yield from self.file(prep_h, processing_h, check_u, check_h, shipments)
+        self.lodged += 1
+        self.checked += checked
+        return lodged, checked
+
+    def file(self, prep_h: float, processing_h: float, check_u: float, check_h: float,
+             shipments: int = 1):
+        """SimPy sub-process: a broker drafts a filing, the desk processes it (and checks it with
+        ``doc_check_prob``). Returns (lodged_h, checked). Also the first line's entry filings
+        (:mod:`sim.bonded_zone.first_line`), which the order declarations' counts leave out."""
         yield self.env.timeout(prep_h)
         lodged = self.env.now
         checked = check_u < self.cfg.doc_check_prob
         work = processing_h + (check_h if checked else 0.0)
         yield from self.desk.serve(work * (1 + self.cfg.extra_shipment_factor * (shipments - 1)))
-        self.lodged += 1
-        self.checked += checked
         return lodged, checked
 
     def record_entry(self, hours: float):

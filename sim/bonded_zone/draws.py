@@ -4,7 +4,9 @@ All streams are ``stream(seed, Purpose.WAREHOUSE, <key>, ...)``. A day's orders,
 and every duration they could need under either route (one set per goods class for the
 baseline's two shipments) are drawn together when the day starts, one stream per variate, so
 that switching a firm to the shared warehouse never shifts anybody's numbers. Lots, consolidated
-trucks and collective declarations draw from their own keyed sequences (:class:`Variates`).
+trucks and collective declarations draw from their own keyed sequences (:class:`Variates`); a
+bonded lot through the port, from ``(FIRST_LINE, zone firm, lot, variate)``
+(:mod:`sim.bonded_zone.first_line`).
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from sim.schema.bonded_zone import BondedZoneConfig
 from sim.schema.times import Duration
 
 # first element of every WAREHOUSE stream key
-POPULATION, ORDERS, ATTRIBUTES, SERVICE, LOTS, TRUCKS, COLLECTIVE = range(1, 8)
+POPULATION, ORDERS, ATTRIBUTES, SERVICE, LOTS, TRUCKS, COLLECTIVE, FIRST_LINE = range(1, 9)
 BONDED, DOMESTIC = 0, 1  # goods classes: bonded (duty suspended) and non-bonded
 BLOCK = 64  # draws per block of a keyed sequence
 

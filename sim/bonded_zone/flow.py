@@ -5,7 +5,8 @@ lines. It claims its goods, waits for them if the shelf is short, and is routed:
 shared warehouse ships it as one shipment; otherwise each goods class is a shipment of its own
 warehouse. Each shipment is picked, then declared and trucked in the order its regime allows.
 The order is done when every shipment has left the zone and every declaration covering it has
-been accepted.
+been accepted. Bonded lots come through the port when the first line is on
+(:mod:`sim.bonded_zone.first_line`).
 """
 from __future__ import annotations
 
@@ -27,7 +28,10 @@ def order_journey(zone, o):
     lines = [(g, pallets) for g, pallets in enumerate(o.pallets) if pallets > 0]
     for g, pallets in lines:
         for lot in stock.promise(o.zf, g, pallets):
-            env.process(inbound_lot(zone, o.zf, g, lot))
+            if g == BONDED and zone.first_line is not None:
+                zone.first_line.order_lot(o.zf, lot)  # through the port (sim.bonded_zone.first_line)
+            else:
+                env.process(inbound_lot(zone, o.zf, g, lot))
     for g, pallets in lines:
         yield from stock.take(o.zf, g, pallets)
     zone.log.allocated[o.row] = env.now
@@ -54,8 +58,9 @@ def shipment(zone, o, warehouse, g: int, bonded: float, domestic: float):
 
 
 def inbound_lot(zone, zf: int, g: int, k: int):
-    """Lot ``k`` of a firm's goods class ``g``: travels in, is entered (bonded), and is put away
-    truckload by truckload, in parallel as staff are free."""
+    """Lot ``k`` of a firm's goods class ``g`` (non-bonded; bonded too when the first line is
+    off): travels in, is entered (bonded), and is put away truckload by truckload, in parallel
+    as staff are free."""
     lead_h, entry_h, putaway_factor = zone.lot_variates[zf][g]
     yield zone.env.timeout(lead_h[k])
     if g == BONDED:

@@ -1,4 +1,5 @@
-"""Columnar order log of the bonded zone: one row per order, preallocated numpy columns.
+"""Columnar logs of the bonded zone: one row per order (:class:`OrderLog`), and one per container
+of a bonded lot coming through the port (:class:`FirstLineLog`); preallocated numpy columns.
 
 Milestones are hours since the start of the run (float32, NaN when not reached). An order that
 is split into shipments (baseline, mixed order) carries the milestones of its *last* part, so
@@ -57,4 +58,36 @@ class OrderLog(Columns):
             col[row] = t
 
     def to_arrow(self, index: str = "order") -> pa.Table:
+        return super().to_arrow(index)
+
+
+FIRST_LINE_MILESTONES = ("ordered", "decided", "at_zone_gate", "zone_entry", "put_away")
+FIRST_LINE_ATTRIBUTES = {
+    "consignment": np.int64,  # row of the box in the port's log (-1 until its vessel files the manifest)
+    "zone_firm": np.int32,
+    "lot": np.int32,  # the lot's number among its firm's bonded lots
+    "call": np.int32,  # vessel call it is booked on (-1: no call left in the run)
+    "pallets": np.float32,
+    "value_cny": np.float32,
+    "forced": np.bool_,  # moved in by the deadline, not because its warehouse had room
+    "late_days": np.int16,  # started days its entry filing was lodged after the deadline
+    "late_fee_cny": np.float32,
+}
+FIRST_LINE_EMPTY = {**{m: np.nan for m in FIRST_LINE_MILESTONES}, "consignment": -1, "call": -1}  # others 0
+FIRST_LINE_SPEC = {name: (dtype, FIRST_LINE_EMPTY.get(name, 0))
+                   for name, dtype in {**{m: np.float32 for m in FIRST_LINE_MILESTONES},
+                                       **FIRST_LINE_ATTRIBUTES}.items()}
+
+
+class FirstLineLog(Columns):
+    """One row per container of a bonded lot, from the moment the lot is ordered. Milestones (h):
+    ``ordered`` (the lot), ``decided`` (its firm moves it in: the entry filing starts),
+    ``at_zone_gate``, ``zone_entry`` (recorded at the zone desk), ``put_away``; the port-side ones
+    (vessel arrival, discharge, filing lodged and accepted, gate-out) are in the port's log under
+    ``consignment``. ``late_fee_cny`` is 0 for a filing lodged by the deadline."""
+
+    def __init__(self, capacity: int):
+        super().__init__(FIRST_LINE_SPEC, capacity)
+
+    def to_arrow(self, index: str = "box") -> pa.Table:
         return super().to_arrow(index)

@@ -92,6 +92,11 @@ class Warehouse(mesa.Agent):
         self.history[:, zf] = 0.0
         return moved
 
+    def room(self, zf: int) -> float:
+        """Pallets firm ``zf`` can still put here within the space it rents: its peak of the last
+        ``sizing_window_days`` days plus ``headroom``, less what it holds now (negative: overflow)."""
+        return (1 + self.zone.cfg.space.headroom) * float(self.history[:, zf].max()) - float(self.occupied[zf])
+
     def close_day(self, day: int) -> tuple[float, np.ndarray]:
         """End of ``day``: bill each firm; return (occupied pallet-days, billed pallets by firm)."""
         self._tick()

@@ -7,8 +7,9 @@ is its share of ``orders.per_day`` by size weight. The zone holds the firms' sto
 (:mod:`~sim.bonded_zone.stock`), the operator's warehouses and staff
 (:mod:`~sim.bonded_zone.warehouse`), the zone customs desk (:mod:`~sim.bonded_zone.customs`) and
 the order log (:mod:`~sim.bonded_zone.records`); orders and lots move through
-:mod:`~sim.bonded_zone.flow`. Firms opt in to shared warehousing through
-:class:`sim.adoption.Adoption` (eligible: credit class not low).
+:mod:`~sim.bonded_zone.flow`, bonded lots through the port (:mod:`~sim.bonded_zone.first_line`).
+Firms opt in to shared warehousing through :class:`sim.adoption.Adoption` (eligible: credit
+class not low).
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from sim.bonded_zone.draws import (
     durations,
     zone_stream,
 )
+from sim.bonded_zone.first_line import IN_PORT, FirstLine
 from sim.bonded_zone.flow import order_arrivals
 from sim.bonded_zone.records import COSTS, OrderLog
 from sim.bonded_zone.stock import Stock
@@ -86,6 +88,7 @@ class BondedZone:
             self.bonded.open_account(zf, self.stock.on_hand[zf, BONDED], planned_peak[zf, BONDED])
             self.domestic.open_account(zf, self.stock.on_hand[zf, DOMESTIC], planned_peak[zf, DOMESTIC])
         self._follow_adoption()
+        self.first_line = FirstLine(self) if cfg.first_line.enabled else None
 
         self.firm_rent_cny_per_day = (planned_peak.sum(axis=1) * (1 + cfg.space.headroom)
                                       * self._cny_per_pallet_day)
@@ -186,6 +189,8 @@ class BondedZone:
         if self.adoption is not None:
             self.adoption.daily_review()
             self._follow_adoption()
+        if self.first_line is not None:  # firms move in the boxes their warehouses now have room for
+            self.first_line.review()
 
     def _follow_adoption(self) -> None:
         """Firms that opted in (out) move their goods into (out of) the shared warehouse."""
@@ -219,6 +224,7 @@ class BondedZone:
             "zone_trucks": float(today["trucks_total"] - before["trucks_total"]),
             "zone_declarations": float(today["declarations_total"] - before["declarations_total"]),
             "zone_shared_adoption": self.adoption.share() if self.adoption is not None else 0.0,
+            "zone_boxes_in_port": float(self.first_line.count[IN_PORT]) if self.first_line is not None else 0.0,
         }
 
     def summary(self, window_start_h: float, window_end_h: float) -> dict:

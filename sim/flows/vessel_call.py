@@ -5,7 +5,8 @@ on, and their journeys start (consignees decide when to declare, see :mod:`sim.f
 The call arrives at its scheduled time plus a punctuality delay (which the port's users know only
 through the carrier's published ETA, :mod:`sim.flows.eta`), waits for a free berth, moors,
 and its quay cranes discharge the import boxes one move at a time (each goes to a truck at the ship side or into the
-yard, see :func:`sim.flows.imports.discharged`). Then the cranes load every export box booked on
+yard, see :func:`sim.flows.imports.discharged`), the bonded-zone lots booked on the call last
+(:mod:`sim.bonded_zone.first_line`). Then the cranes load every export box booked on
 the call that is released and in the yard; the others are shut out and rolled over to the next
 call that has not started loading. The call unmoors and departs.
 
@@ -77,10 +78,11 @@ def vessel_call(model, call: VesselCall):
     call.berthed = env.event()
     yield from pause(env, call.arrival_h - MANIFEST_LEAD_H - env.now)  # cargo manifest filed
     boxes = model.new_consignments(IMPORT, call.id, call.n_import)
-    call.first_import_id = boxes[0].id if boxes else 0
     for c in boxes:
         c.call, c.arrival_h = call, call.arrival_h
         env.process(import_container(model, c))
+    boxes += model.first_line_boxes(call)  # bonded-zone lots: on the manifest, discharged last
+    call.first_import_id = boxes[0].id if boxes else 0
     yield from pause(env, call.arrival_h - env.now)
     on_board = slice(boxes[0].id, boxes[-1].id + 1) if boxes else slice(0, 0)
     log.vessel_arrival[on_board] = env.now
@@ -153,7 +155,8 @@ def export_bookings(model, call: VesselCall):
 
 
 def start_vessel_traffic(model) -> None:
-    for call in schedule_calls(model.config, model.seed):
+    model.calls = schedule_calls(model.config, model.seed)  # the bonded zone books lots on them
+    for call in model.calls:
         model.env.process(vessel_call(model, call))
         if call.n_export:
             model.env.process(export_bookings(model, call))

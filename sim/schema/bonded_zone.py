@@ -144,6 +144,25 @@ class TruckingConfig:
 
 
 @dataclass
+class FirstLineConfig:
+    """The port feeds the zone: a zone firm's bonded lots come as import containers through the
+    port and move into the zone under first-line rules (:mod:`sim.bonded_zone.first_line`)."""
+
+    enabled: bool = param(True, doc="bonded lots come through the port (needs arrivals.mode=vessel); "
+                                    "false: they reach the zone gate after inbound.lead_time")
+    transit: Duration = field(default_factory=Duration)  # lot ordered -> ready at the port of arrival, h
+    pallets_per_box: float = param(MISSING, gt=0, unit="pallets",
+                                   doc="load of one container of a lot (lots split into equal boxes)")
+    deadline_days: float = param(MISSING, gt=0, unit="days",
+                                 doc="entry filing due this long after the vessel's arrival")
+    late_fee_pct_per_day: float = param(MISSING, ge=0, le=100, unit="%/day",
+                                        doc="late-declaration fee per started day late, of the goods' value")
+    filing_lead_h: float = param(MISSING, ge=0, unit="h",
+                                 doc="a box still waiting for room is moved in this long before the deadline")
+    transfer: Duration = field(default_factory=Duration)  # bonded truck, terminal gate -> zone gate, h
+
+
+@dataclass
 class BondedZoneConfig:
     """The bonded warehouse flow in the special customs supervision zone."""
 
@@ -158,3 +177,4 @@ class BondedZoneConfig:
     staff: StaffConfig = field(default_factory=StaffConfig)
     customs: ZoneCustomsConfig = field(default_factory=ZoneCustomsConfig)
     trucks: TruckingConfig = field(default_factory=TruckingConfig)
+    first_line: FirstLineConfig = field(default_factory=FirstLineConfig)

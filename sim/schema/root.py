@@ -81,6 +81,10 @@ class ClearwayConfig:
             raise ConfigError("bonded_zone.zone_firms",
                               f"must be <= the number of importing firms ({consignees}), "
                               f"got {zone.zone_firms}")
+        if zone.enabled and zone.first_line.enabled and self.arrivals.mode != "vessel":
+            raise ConfigError("bonded_zone.first_line.enabled",
+                              "the zone's bonded lots come on vessel calls: set arrivals.mode=vessel, "
+                              "or bonded_zone.first_line.enabled=false")
         blend, fuel = self.policies.bonded_blending, self.bunkering
         lsfo_max = fuel.supplier.lsfo.sulfur_max_pct
         if not lsfo_max < blend.sulfur_target_pct <= fuel.sulfur_limit_pct:

@@ -1,0 +1,223 @@
+"""The first line: a zone firm's bonded lots come through the port as import containers.
+
+Mechanism (issue 10, item 3; docs/ODD.md, bonded zone). When the (s, Q) rule orders a bonded lot
+(:mod:`sim.bonded_zone.stock`), the goods sail: ``first_line.transit`` after the order (lot
+ordered -> ready to arrive) they are booked on the first vessel call of the port scheduled at or
+after that time whose manifest is not filed yet, as ``ceil(Q / pallets_per_box)`` containers of
+equal load. The call's cranes discharge them into the yard like any import box
+(:mod:`sim.flows.vessel_call`); the port's log marks them ``first_line``. Non-bonded lots come
+cleared from domestic suppliers, straight to the zone gate, as before
+(:func:`sim.bonded_zone.flow.inbound_lot`).
+
+**When a box leaves the port is its firm's decision: it moves a box in when its warehouse has
+room for it.** Room is the space the firm rents there (``(1 + space.headroom)`` x its peak of
+the last ``space.sizing_window_days`` days,
+:meth:`sim.bonded_zone.warehouse.Warehouse.room`) less the pallets on its
+shelves and those already on their way in. The firm checks at discharge and reviews its waiting
+boxes at the end of every day, oldest first. The first-line deadline forces the decision: a box
+still waiting ``filing_lead_h`` before ``deadline_days`` after its vessel's arrival is moved in
+anyway (the warehouse bills the overflow, :mod:`sim.bonded_zone.warehouse`). Until then the box
+stays in the port's yard (storage fees after the free days, :mod:`sim.costs`). Shared
+warehousing changes the room: the pooled warehouse is rented for the peak of the sum of both
+goods classes, so a bonded lot can use the headroom above, and the troughs of, the firm's
+non-bonded stock.
+
+Moving a box in: the firm's broker files the simplified entry filing for bonded transfer
+(``customs.preparation``) at the **zone's** customs desk (``customs.processing``, a document check
+with ``customs.doc_check_prob``): no duties and no import declaration, and the filing opens the
+goods' entry in the firm's bonded account, which the zone's desk keeps (the port's document desk
+checks duty-paid import declarations). A filing lodged after the deadline pays the late fee,
+``late_fee_pct_per_day`` of the goods' value for every started day late. Once it is accepted a
+bonded transfer truck is called (``trucks.call_lead``), books a terminal appointment, takes the
+box off the stack and out of the gate, drives ``transfer`` to the zone gate, where the desk
+records the entry (``inbound.entry_record``) and the staff put the pallets away
+(``inbound.putaway_h_per_pallet``).
+
+"First line open, second line controlled": the filing is not risk-assessed for offences and the
+goods need no certification at entry; both fall on the zone's orders out of the zone (the
+second line: :mod:`sim.bonded_zone.customs`), so the boxes carry no offence or certification need.
+
+Port log: the filing's lodgement is the box's ``declaration_lodged``, its acceptance ``release``
+(and the decision ``clearance_started``). Zone log: :class:`sim.bonded_zone.records.FirstLineLog`.
+Common random numbers: lots depend on order arrivals only, and every number a lot's boxes need
+(transit, the port's attributes of each box, filing, truck, transfer, entry, put-away) comes from
+streams keyed by (zone firm, lot), so the baseline and shared warehousing see the same boxes on
+the same calls; only their moves into the zone differ.
+"""
+from __future__ import annotations
+
+import bisect
+import math
+
+from sim.bonded_zone.draws import BONDED, FIRST_LINE, zone_stream
+from sim.bonded_zone.records import FirstLineLog
+from sim.distributions import draw
+from sim.flows.clearance import pause
+from sim.flows.imports import until_discharged
+from sim.records import IMPORT
+from sim.rng import Purpose
+from sim.schema.port import MANIFEST_LEAD_H
+from sim.schema.times import Duration
+
+DAY_H = 24.0
+EPS_PALLETS = 1e-6
+FIRST_LINE_KEY = int(Purpose.WAREHOUSE)  # the boxes' port draws: stream(seed, purpose, IMPORT, this, zf, lot, ...)
+PLACES = ("at_sea", "in_port", "to_zone", "in_zone")  # from the lot's order to discharge, gate-out, put-away
+AT_SEA, IN_PORT, TO_ZONE, IN_ZONE = range(4)
+
+
+class Lot:
+    """A bonded lot on its way: ``n`` boxes of ``pallets`` each, log rows ``first`` .. ``first + n``."""
+
+    __slots__ = ("draws", "first", "k", "n", "pallets", "zf")
+
+    def __init__(self, zf: int, k: int, first: int, n: int, pallets: float, draws: dict[str, list[float]]):
+        self.zf, self.k, self.first, self.n, self.pallets, self.draws = zf, k, first, n, pallets, draws
+
+
+class FirstLine:
+    """The zone's side of the first line: lots booked on vessel calls, boxes waiting for room."""
+
+    def __init__(self, zone):
+        self.zone, self.model, self.env = zone, zone.model, zone.env
+        self.cfg = zone.cfg.first_line
+        n_firms = len(zone.rate)
+        boxes_per_day = zone.cfg.orders.per_day * zone.cfg.orders.class_pallets()[BONDED] / self.cfg.pallets_per_box
+        self.log = FirstLineLog(capacity=int(1.2 * boxes_per_day * self.model.config.run.horizon_days) + 256)
+        self.booked: dict[int, list[Lot]] = {}  # vessel call id -> lots booked on it, manifest not filed
+        self.waiting: list[list[tuple[float, object]]] = [[] for _ in range(n_firms)]  # (pallets, decided)
+        self.incoming = [0.0] * n_firms  # pallets a firm has decided to move in, not put away yet
+        self.count = [0] * len(PLACES)  # boxes at each place, counted as they move
+        self.filings = 0
+        self._scheduled_h: list[float] | None = None
+
+    # ------------------------------------------------------------------ lots and calls
+    def order_lot(self, zf: int, k: int) -> None:
+        """Lot ``k`` of firm ``zf``'s bonded goods is ordered now: draw its numbers, book its call."""
+        cfg, zone = self.cfg, self.zone
+        lot_pallets = float(zone.stock.lot[zf, BONDED])
+        n = math.ceil(lot_pallets / cfg.pallets_per_box - EPS_PALLETS)
+
+        def variate(v: int, d: Duration) -> list[float]:
+            return draw(zone_stream(self.model.seed, FIRST_LINE, zf, k, v), d, n).tolist()
+
+        unit = Duration(mean_h=1.0, dist="lognormal", cv=zone.cfg.staff.pick_cv)  # as for picking
+        c = zone.cfg.customs
+        draws = {"prep_h": variate(1, c.preparation), "processing_h": variate(2, c.processing),
+                 "check_u": zone_stream(self.model.seed, FIRST_LINE, zf, k, 3).random(n).tolist(),
+                 "check_h": variate(4, c.doc_check), "truck_h": variate(5, zone.cfg.trucks.call_lead),
+                 "transfer_h": variate(6, cfg.transfer),
+                 "entry_h": variate(7, zone.cfg.inbound.entry_record), "putaway_factor": variate(8, unit)}
+        lot = Lot(zf, k, self.log.allocate(n), n, lot_pallets / n, draws)
+        rows = slice(lot.first, lot.first + n)
+        self.log.zone_firm[rows], self.log.lot[rows] = zf, k
+        self.log.pallets[rows] = lot.pallets
+        self.log.value_cny[rows] = lot.pallets * zone.cfg.orders.value_cny_per_pallet
+        self.log.ordered[rows] = self.env.now
+        self.count[AT_SEA] += n
+        transit_h = float(draw(zone_stream(self.model.seed, FIRST_LINE, zf, k, 0), cfg.transit, 1)[0])
+        call = self._call(self.env.now + transit_h)
+        if call is not None:  # else it is still at sea when the run ends
+            self.booked.setdefault(call.id, []).append(lot)
+            self.log.call[rows] = call.id
+
+    def _call(self, ready_h: float):
+        """The first call scheduled at or after ``ready_h`` whose manifest is not filed yet."""
+        calls = self.model.calls
+        if self._scheduled_h is None:
+            self._scheduled_h = [c.scheduled_h for c in calls]
+        i = bisect.bisect_left(self._scheduled_h, ready_h)
+        while i < len(calls) and calls[i].arrival_h - MANIFEST_LEAD_H <= self.env.now:
+            i += 1
+        return calls[i] if i < len(calls) else None
+
+    def manifest(self, call) -> list:
+        """The call files its manifest: its lots become import boxes of their zone firm, on their
+        way (:meth:`journey`). Returns the boxes, for the cranes to discharge."""
+        zone, log = self.zone, self.model.log
+        boxes = []
+        for lot in self.booked.pop(call.id, []):
+            owner = int(zone.firm_index[lot.zf])
+            lot_boxes = self.model.new_consignments(IMPORT, (FIRST_LINE_KEY, lot.zf, lot.k), lot.n, owner)
+            ids = slice(lot_boxes[0].id, lot_boxes[-1].id + 1)
+            log.first_line[ids] = True
+            log.cargo_value_cny[ids] = lot.pallets * zone.cfg.orders.value_cny_per_pallet
+            log.offence[ids] = log.needs_certification[ids] = False  # controlled at the second line
+            for j, c in enumerate(lot_boxes):
+                c.call, c.arrival_h = call, call.arrival_h
+                self.log.consignment[lot.first + j] = c.id
+                self.env.process(self.journey(c, lot, j))
+            boxes += lot_boxes
+        return boxes
+
+    # ------------------------------------------------------------------ the firm's decision
+    def _fits(self, zf: int, pallets: float) -> bool:
+        room = self.zone.area(zf, BONDED).room(zf) - self.incoming[zf]
+        return room >= pallets - EPS_PALLETS
+
+    def review(self) -> None:
+        """End of a day: each firm moves in its waiting boxes, oldest first, while they fit."""
+        for zf, queue in enumerate(self.waiting):
+            while queue and self._fits(zf, queue[0][0]):
+                pallets, decided = queue.pop(0)
+                self.incoming[zf] += pallets
+                decided.succeed()
+
+    def journey(self, c, lot: Lot, j: int):
+        """Box ``j`` of ``lot``: discharged, waits in the yard for room (or the deadline), moves in."""
+        env, row, zf = self.env, lot.first + j, lot.zf
+        yield from until_discharged(self.model, c)
+        self.count[AT_SEA] -= 1
+        self.count[IN_PORT] += 1
+        if self.waiting[zf] or not self._fits(zf, lot.pallets):
+            decided = env.event()
+            self.waiting[zf].append((lot.pallets, decided))
+            due_h = c.arrival_h + self.cfg.deadline_days * DAY_H - self.cfg.filing_lead_h
+            yield decided | env.timeout(max(due_h - env.now, 0.0))
+            if not decided.triggered:  # the deadline comes first: moved in without room
+                self.waiting[zf] = [w for w in self.waiting[zf] if w[1] is not decided]
+                self.log.forced[row] = True
+                self.incoming[zf] += lot.pallets
+        else:
+            self.incoming[zf] += lot.pallets
+        self.log.decided[row] = env.now
+        yield from self._file(c, lot, j)
+        yield from self._to_zone(c, lot, j)
+
+    # ------------------------------------------------------------------ filing and transfer
+    def _file(self, c, lot: Lot, j: int):
+        """The entry filing for bonded transfer, at the zone's desk; late fee after the deadline."""
+        env, log, d, row = self.env, self.model.log, lot.draws, lot.first + j
+        log.clearance_started[c.id] = env.now
+        lodged, _ = yield from self.zone.customs.file(d["prep_h"][j], d["processing_h"][j],
+                                                      d["check_u"][j], d["check_h"][j])
+        self.filings += 1
+        log.declaration_lodged[c.id] = lodged
+        log.release[c.id] = env.now
+        late_h = lodged - (c.arrival_h + self.cfg.deadline_days * DAY_H)
+        if late_h > 0:
+            self.log.late_days[row] = math.ceil(late_h / DAY_H)
+            self.log.late_fee_cny[row] = (self.log.value_cny[row] * self.cfg.late_fee_pct_per_day / 100
+                                          * self.log.late_days[row])
+
+    def _to_zone(self, c, lot: Lot, j: int):
+        """A bonded truck takes the box out of the port to the zone gate; entry record, put-away."""
+        env, log, d, row, zf = self.env, self.model.log, lot.draws, lot.first + j, lot.zf
+        terminal, zone = self.model.terminal, self.zone
+        yield from pause(env, d["truck_h"][j])
+        yield from pause(env, terminal.book_pickup(env.now) - env.now)
+        log.pickup_appointment[c.id] = env.now
+        yield from terminal.pick_up(c)
+        log.gate_out[c.id] = env.now
+        self.count[IN_PORT] -= 1
+        self.count[TO_ZONE] += 1
+        yield from pause(env, d["transfer_h"][j])
+        self.log.at_zone_gate[row] = env.now
+        yield from zone.customs.record_entry(d["entry_h"][j])
+        self.log.zone_entry[row] = env.now
+        yield from zone.pickers.serve(zone.cfg.inbound.putaway_h_per_pallet * lot.pallets * d["putaway_factor"][j])
+        self.incoming[zf] -= lot.pallets
+        zone.receive(zf, BONDED, lot.pallets)
+        self.log.put_away[row] = env.now
+        self.count[TO_ZONE] -= 1
+        self.count[IN_ZONE] += 1

@@ -4,7 +4,7 @@ Mechanism (issue 10, item 3; docs/ODD.md, bonded zone). When the (s, Q) rule ord
 (:mod:`sim.bonded_zone.stock`), the goods sail: ``first_line.transit`` after the order (lot
 ordered -> ready to arrive) they are booked on the first vessel call of the port scheduled at or
 after that time whose manifest is not filed yet, as ``ceil(Q / pallets_per_box)`` containers of
-equal load. The call's cranes discharge them into the yard like any import box
+equal load, 40' boxes. The call's cranes discharge them into the yard like any import box
 (:mod:`sim.flows.vessel_call`); the port's log marks them ``first_line``. Non-bonded lots come
 cleared from domestic suppliers, straight to the zone gate, as before
 (:func:`sim.bonded_zone.flow.inbound_lot`).
@@ -61,9 +61,11 @@ from sim.schema.times import Duration
 
 DAY_H = 24.0
 EPS_PALLETS = 1e-6
-FIRST_LINE_KEY = int(Purpose.WAREHOUSE)  # the boxes' port draws: stream(seed, purpose, IMPORT, this, zf, lot, ...)
+# the boxes' port draws come from stream(seed, purpose, IMPORT, FIRST_LINE_KEY, zf, lot, variate)
+FIRST_LINE_KEY = int(Purpose.WAREHOUSE)
 PLACES = ("at_sea", "in_port", "to_zone", "in_zone")  # from the lot's order to discharge, gate-out, put-away
 AT_SEA, IN_PORT, TO_ZONE, IN_ZONE = range(4)
+FORTY_FOOT_TEU = 2  # a lot's goods travel in 40' boxes (pallets_per_box)
 
 
 class Lot:
@@ -71,7 +73,8 @@ class Lot:
 
     __slots__ = ("draws", "first", "k", "n", "pallets", "zf")
 
-    def __init__(self, zf: int, k: int, first: int, n: int, pallets: float, draws: dict[str, list[float]]):
+    def __init__(self, zf: int, k: int, first: int, n: int, pallets: float,
+                 draws: dict[str, list[float]]):
         self.zf, self.k, self.first, self.n, self.pallets, self.draws = zf, k, first, n, pallets, draws
 
 
@@ -82,7 +85,8 @@ class FirstLine:
         self.zone, self.model, self.env = zone, zone.model, zone.env
         self.cfg = zone.cfg.first_line
         n_firms = len(zone.rate)
-        boxes_per_day = zone.cfg.orders.per_day * zone.cfg.orders.class_pallets()[BONDED] / self.cfg.pallets_per_box
+        bonded_pallets_per_day = zone.cfg.orders.per_day * zone.cfg.orders.class_pallets()[BONDED]
+        boxes_per_day = bonded_pallets_per_day / self.cfg.pallets_per_box
         self.log = FirstLineLog(capacity=int(1.2 * boxes_per_day * self.model.config.run.horizon_days) + 256)
         self.booked: dict[int, list[Lot]] = {}  # vessel call id -> lots booked on it, manifest not filed
         self.waiting: list[list[tuple[float, object]]] = [[] for _ in range(n_firms)]  # (pallets, decided)
@@ -138,13 +142,15 @@ class FirstLine:
         boxes = []
         for lot in self.booked.pop(call.id, []):
             owner = int(zone.firm_index[lot.zf])
-            lot_boxes = self.model.new_consignments(IMPORT, (FIRST_LINE_KEY, lot.zf, lot.k), lot.n, owner)
+            key = (FIRST_LINE_KEY, lot.zf, lot.k)
+            lot_boxes = self.model.new_consignments(IMPORT, key, lot.n, owner)
             ids = slice(lot_boxes[0].id, lot_boxes[-1].id + 1)
             log.first_line[ids] = True
             log.cargo_value_cny[ids] = lot.pallets * zone.cfg.orders.value_cny_per_pallet
             log.offence[ids] = log.needs_certification[ids] = False  # controlled at the second line
+            log.teu[ids] = FORTY_FOOT_TEU
             for j, c in enumerate(lot_boxes):
-                c.call, c.arrival_h = call, call.arrival_h
+                c.call, c.arrival_h, c.teu = call, call.arrival_h, FORTY_FOOT_TEU
                 self.log.consignment[lot.first + j] = c.id
                 self.env.process(self.journey(c, lot, j))
             boxes += lot_boxes
@@ -215,7 +221,8 @@ class FirstLine:
         self.log.at_zone_gate[row] = env.now
         yield from zone.customs.record_entry(d["entry_h"][j])
         self.log.zone_entry[row] = env.now
-        yield from zone.pickers.serve(zone.cfg.inbound.putaway_h_per_pallet * lot.pallets * d["putaway_factor"][j])
+        putaway_h = zone.cfg.inbound.putaway_h_per_pallet * lot.pallets * d["putaway_factor"][j]
+        yield from zone.pickers.serve(putaway_h)
         self.incoming[zf] -= lot.pallets
         zone.receive(zf, BONDED, lot.pallets)
         self.log.put_away[row] = env.now

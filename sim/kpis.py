@@ -184,6 +184,8 @@ KPIS: list[KPI] = [
         (*Z, "cost_cny_per_order", "total"), -1, "Bonded-zone cost per order", 0),
     KPI("zone_space_utilisation", "bonded-zone space utilisation", "share",
         (*Z, "space", "utilisation"), +1, "Bonded-zone space used"),
+    KPI("zone_box_port_dwell_h", "bonded-zone boxes' port dwell, discharge to gate-out (mean)", "h",
+        (*Z, "first_line", "port_dwell_h", "mean"), -1, "Port dwell of the boxes bound for the bonded zone"),
     KPI("bunker_price_cny_per_t", "VLSFO delivered price", "CNY/t",
         ("bunkering", "price_cny_per_t"), -1, "Bunker fuel (VLSFO) delivered price", 0),
     KPI("bunker_share_served", "bunker calls served", "share", ("bunkering", "share_served"), +1,

@@ -11,8 +11,7 @@ def offered_load(cfg: BondedZoneConfig) -> dict[str, float]:
     """Baseline offered utilisation of the zone's staff and customs desk (work / capacity a day).
 
     Each goods class of each firm receives one lot every ``lot_cover_days``, whatever its size;
-    through the first line, bonded goods come in boxes of ``pallets_per_box``, each filed and
-    entered at the desk.
+    a bonded lot is entered at the desk and, through the first line, filed there first.
     """
     o = cfg.orders
     jobs = o.per_day * sum(s * (1 + m) for s, m in zip(o.kinds.values(), o.mixed.values()))
@@ -21,12 +20,9 @@ def offered_load(cfg: BondedZoneConfig) -> dict[str, float]:
     pick_h = jobs * s.pick_base_h + pallets * (s.pick_h_per_pallet + cfg.inbound.putaway_h_per_pallet)
     c = cfg.customs
     desk_work_h = c.processing.mean_h + c.doc_check_prob * c.doc_check.mean_h  # one declaration or filing
-    if cfg.first_line.enabled:
-        boxes = o.per_day * o.class_pallets()[0] / cfg.first_line.pallets_per_box
-        entries_h = boxes * (desk_work_h + cfg.inbound.entry_record.mean_h)
-    else:
-        entries_h = cfg.zone_firms / cfg.inbound.lot_cover_days * cfg.inbound.entry_record.mean_h
-    desk_h = jobs * desk_work_h + entries_h
+    bonded_lots = cfg.zone_firms / cfg.inbound.lot_cover_days
+    filings = bonded_lots if cfg.first_line.enabled else 0.0  # one first-line filing per lot
+    desk_h = jobs * desk_work_h + filings * desk_work_h + bonded_lots * cfg.inbound.entry_record.mean_h
     return {"pickers": pick_h / (s.pickers * (s.shift_end_h - s.shift_start_h)),
             "customs_desk": desk_h / (c.desk_officers * (c.shift_end_h - c.shift_start_h))}
 

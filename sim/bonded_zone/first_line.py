@@ -16,29 +16,32 @@ the last ``space.sizing_window_days`` days,
 shelves and those already on their way in. The firm checks at discharge and reviews its waiting
 boxes at the end of every day, oldest first. The first-line deadline forces the decision: a box
 still waiting ``filing_lead_h`` before ``deadline_days`` after its vessel's arrival is moved in
-anyway (the warehouse bills the overflow, :mod:`sim.bonded_zone.warehouse`). Until then the box
+anyway (goods must enter the zone within the deadline; the warehouse bills the overflow,
+:mod:`sim.bonded_zone.warehouse`). Until then the box
 stays in the port's yard (storage fees after the free days, :mod:`sim.costs`). Shared
 warehousing changes the room: the pooled warehouse is rented for the peak of the sum of both
 goods classes, so a bonded lot can use the headroom above, and the troughs of, the firm's
 non-bonded stock.
 
-Moving a box in: the firm's broker files the simplified entry filing for bonded transfer
-(``customs.preparation``) at the **zone's** customs desk (``customs.processing``, a document check
-with ``customs.doc_check_prob``): no duties and no import declaration, and the filing opens the
-goods' entry in the firm's bonded account, which the zone's desk keeps (the port's document desk
-checks duty-paid import declarations). A filing lodged after the deadline pays the late fee,
-``late_fee_pct_per_day`` of the goods' value for every started day late. Once it is accepted a
-bonded transfer truck is called (``trucks.call_lead``), books a terminal appointment, takes the
-box off the stack and out of the gate, drives ``transfer`` to the zone gate, where the desk
-records the entry (``inbound.entry_record``) and the staff put the pallets away
-(``inbound.putaway_h_per_pallet``).
+Moving a box in: when the first box of a lot (one bill of lading) is to move, the firm's broker
+files the lot's simplified entry filing for bonded transfer (``customs.preparation``) at the
+**zone's** customs desk (``customs.processing``, a document check with ``customs.doc_check_prob``),
+once all the lot's boxes are on the quay: no duties and no import declaration, and the filing
+opens the goods' entry in the firm's bonded account, which the zone's desk keeps (the port's
+document desk checks duty-paid import declarations). The lot's later boxes move under the same
+filing. A filing lodged after the deadline pays the late fee on each of its boxes,
+``late_fee_pct_per_day`` of the box's goods value for every started day late. Once the filing is
+accepted a bonded transfer truck is called for the box (``trucks.call_lead``), books a terminal
+appointment, takes it off the stack and out of the gate, drives ``transfer`` to the zone gate,
+where the desk records the lot's entry box by box (``inbound.entry_record`` / boxes) and the staff
+put the pallets away (``inbound.putaway_h_per_pallet``).
 
 "First line open, second line controlled": the filing is not risk-assessed for offences and the
 goods need no certification at entry; both fall on the zone's orders out of the zone (the
 second line: :mod:`sim.bonded_zone.customs`), so the boxes carry no offence or certification need.
 
-Port log: the filing's lodgement is the box's ``declaration_lodged``, its acceptance ``release``
-(and the decision ``clearance_started``). Zone log: :class:`sim.bonded_zone.records.FirstLineLog`.
+Port log: the lot filing's start, lodgement and acceptance are each of its boxes'
+``clearance_started``, ``declaration_lodged`` and ``release``. Zone log: :class:`sim.bonded_zone.records.FirstLineLog`.
 Common random numbers: lots depend on order arrivals only, and every number a lot's boxes need
 (transit, the port's attributes of each box, filing, truck, transfer, entry, put-away) comes from
 streams keyed by (zone firm, lot), so the baseline and shared warehousing see the same boxes on
@@ -69,13 +72,15 @@ FORTY_FOOT_TEU = 2  # a lot's goods travel in 40' boxes (pallets_per_box)
 
 
 class Lot:
-    """A bonded lot on its way: ``n`` boxes of ``pallets`` each, log rows ``first`` .. ``first + n``."""
+    """A bonded lot on its way: ``n`` boxes of ``pallets`` each, log rows ``first`` .. ``first + n``;
+    one bill of lading, so one entry filing (``filing``: its SimPy process, once started)."""
 
-    __slots__ = ("draws", "first", "k", "n", "pallets", "zf")
+    __slots__ = ("draws", "filing", "first", "k", "n", "on_quay", "pallets", "zf")
 
-    def __init__(self, zf: int, k: int, first: int, n: int, pallets: float,
-                 draws: dict[str, list[float]]):
+    def __init__(self, zf: int, k: int, first: int, n: int, pallets: float, draws: dict):
         self.zf, self.k, self.first, self.n, self.pallets, self.draws = zf, k, first, n, pallets, draws
+        self.filing = None
+        self.on_quay = None  # SimPy event, from the manifest: the lot's last box is discharged
 
 
 class FirstLine:
@@ -105,13 +110,16 @@ class FirstLine:
         def variate(v: int, d: Duration) -> list[float]:
             return draw(zone_stream(self.model.seed, FIRST_LINE, zf, k, v), d, n).tolist()
 
+        def one(v: int, d: Duration) -> float:
+            return float(draw(zone_stream(self.model.seed, FIRST_LINE, zf, k, v), d, 1)[0])
+
         unit = Duration(mean_h=1.0, dist="lognormal", cv=zone.cfg.staff.pick_cv)  # as for picking
         c = zone.cfg.customs
-        draws = {"prep_h": variate(1, c.preparation), "processing_h": variate(2, c.processing),
-                 "check_u": zone_stream(self.model.seed, FIRST_LINE, zf, k, 3).random(n).tolist(),
-                 "check_h": variate(4, c.doc_check), "truck_h": variate(5, zone.cfg.trucks.call_lead),
-                 "transfer_h": variate(6, cfg.transfer),
-                 "entry_h": variate(7, zone.cfg.inbound.entry_record), "putaway_factor": variate(8, unit)}
+        draws = {"prep_h": one(1, c.preparation), "processing_h": one(2, c.processing),  # the lot's filing
+                 "check_u": float(zone_stream(self.model.seed, FIRST_LINE, zf, k, 3).random()),
+                 "check_h": one(4, c.doc_check), "entry_h": one(7, zone.cfg.inbound.entry_record),
+                 "truck_h": variate(5, zone.cfg.trucks.call_lead), "transfer_h": variate(6, cfg.transfer),
+                 "putaway_factor": variate(8, unit)}  # each box's
         lot = Lot(zf, k, self.log.allocate(n), n, lot_pallets / n, draws)
         rows = slice(lot.first, lot.first + n)
         self.log.zone_firm[rows], self.log.lot[rows] = zf, k
@@ -119,8 +127,7 @@ class FirstLine:
         self.log.value_cny[rows] = lot.pallets * zone.cfg.orders.value_cny_per_pallet
         self.log.ordered[rows] = self.env.now
         self.count[AT_SEA] += n
-        transit_h = float(draw(zone_stream(self.model.seed, FIRST_LINE, zf, k, 0), cfg.transit, 1)[0])
-        call = self._call(self.env.now + transit_h)
+        call = self._call(self.env.now + one(0, cfg.transit))
         if call is not None:  # else it is still at sea when the run ends
             self.booked.setdefault(call.id, []).append(lot)
             self.log.call[rows] = call.id
@@ -153,6 +160,7 @@ class FirstLine:
                 c.call, c.arrival_h, c.teu = call, call.arrival_h, FORTY_FOOT_TEU
                 self.log.consignment[lot.first + j] = c.id
                 self.env.process(self.journey(c, lot, j))
+            lot.on_quay = self.env.event()  # the cranes discharge the lot's boxes in order: at the last one
             boxes += lot_boxes
         return boxes
 
@@ -175,6 +183,8 @@ class FirstLine:
         yield from until_discharged(self.model, c)
         self.count[AT_SEA] -= 1
         self.count[IN_PORT] += 1
+        if j == lot.n - 1:
+            lot.on_quay.succeed()
         if self.waiting[zf] or not self._fits(zf, lot.pallets):
             decided = env.event()
             self.waiting[zf].append((lot.pallets, decided))
@@ -187,24 +197,27 @@ class FirstLine:
         else:
             self.incoming[zf] += lot.pallets
         self.log.decided[row] = env.now
-        yield from self._file(c, lot, j)
-        yield from self._to_zone(c, lot, j)
-
-    # ------------------------------------------------------------------ filing and transfer
-    def _file(self, c, lot: Lot, j: int):
-        """The entry filing for bonded transfer, at the zone's desk; late fee after the deadline."""
-        env, log, d, row = self.env, self.model.log, lot.draws, lot.first + j
-        log.clearance_started[c.id] = env.now
-        lodged, _ = yield from self.zone.customs.file(d["prep_h"][j], d["processing_h"][j],
-                                                      d["check_u"][j], d["check_h"][j])
-        self.filings += 1
-        log.declaration_lodged[c.id] = lodged
-        log.release[c.id] = env.now
-        late_h = lodged - (c.arrival_h + self.cfg.deadline_days * DAY_H)
-        if late_h > 0:
+        if lot.filing is None:  # the lot's first box to move: its firm files the lot
+            lot.filing = env.process(self._file(lot))
+        started_h, lodged_h, accepted_h = yield lot.filing
+        log = self.model.log
+        log.clearance_started[c.id], log.declaration_lodged[c.id], log.release[c.id] = started_h, lodged_h, accepted_h
+        late_h = lodged_h - (c.arrival_h + self.cfg.deadline_days * DAY_H)
+        if late_h > 0:  # on each box's goods
             self.log.late_days[row] = math.ceil(late_h / DAY_H)
             self.log.late_fee_cny[row] = (self.log.value_cny[row] * self.cfg.late_fee_pct_per_day / 100
                                           * self.log.late_days[row])
+        yield from self._to_zone(c, lot, j)
+
+    # ------------------------------------------------------------------ filing and transfer
+    def _file(self, lot: Lot):
+        """The lot's entry filing for bonded transfer at the zone's desk, lodged once all its
+        boxes are on the quay. Returns (started, lodged, accepted) in hours."""
+        started, d = self.env.now, lot.draws
+        yield lot.on_quay
+        lodged, _ = yield from self.zone.customs.file(d["prep_h"], d["processing_h"], d["check_u"], d["check_h"])
+        self.filings += 1
+        return started, lodged, self.env.now
 
     def _to_zone(self, c, lot: Lot, j: int):
         """A bonded truck takes the box out of the port to the zone gate; entry record, put-away."""
@@ -219,7 +232,7 @@ class FirstLine:
         self.count[TO_ZONE] += 1
         yield from pause(env, d["transfer_h"][j])
         self.log.at_zone_gate[row] = env.now
-        yield from zone.customs.record_entry(d["entry_h"][j])
+        yield from zone.customs.record_entry(d["entry_h"] / lot.n)  # the lot's record, box by box
         self.log.zone_entry[row] = env.now
         putaway_h = zone.cfg.inbound.putaway_h_per_pallet * lot.pallets * d["putaway_factor"][j]
         yield from zone.pickers.serve(putaway_h)

@@ -156,6 +156,7 @@ class FirstLine:
             log.cargo_value_cny[ids] = lot.pallets * zone.cfg.orders.value_cny_per_pallet
             log.offence[ids] = log.needs_certification[ids] = False  # controlled at the second line
             log.teu[ids] = FORTY_FOOT_TEU
+            log.goods_needed[ids] = call.arrival_h  # stock ordered at its reorder point: wanted on arrival
             for j, c in enumerate(lot_boxes):
                 c.call, c.arrival_h, c.teu = call, call.arrival_h, FORTY_FOOT_TEU
                 self.log.consignment[lot.first + j] = c.id

@@ -31,11 +31,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.office_hours import DAY_H
 from sim.records import IMPORT
 from sim.schema.port import CostConfig
 
 COMPONENTS = ("storage", "handling", "inspection", "detention", "brokerage", "documents",
               "port_fees", "truck_waiting", "inventory", "own_warehouse")
+
+
+def free_storage_end_h(cfg: CostConfig, discharge_h):
+    """When the yard starts to charge storage for a box discharged at ``discharge_h`` (hours
+    since the start; a float or an array)."""
+    return discharge_h + cfg.free_storage_days * DAY_H
 
 
 def container_costs(log: dict[str, np.ndarray], cfg: CostConfig) -> dict[str, np.ndarray]:

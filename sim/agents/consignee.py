@@ -32,6 +32,7 @@ import math
 
 from sim.agents.traders import Trader
 from sim.consignment import Consignment
+from sim.costs import free_storage_end_h
 from sim.office_hours import DAY_H, hour_in_office
 from sim.records import IMPORT
 
@@ -64,7 +65,7 @@ class Consignee(Trader):
         """When it wants ``c`` out of the yard (``discharge_h``: actual or expected discharge)."""
         costs = self.model.config.costs
         own = self.own_warehouse_cny_per_teu_day
-        storage_from_h = discharge_h + costs.free_storage_days * DAY_H
+        storage_from_h = free_storage_end_h(costs, discharge_h)
         detention_from_h = discharge_h + (costs.detention_free_days - costs.empty_return_days) * DAY_H
         if costs.storage_cny_per_teu_day > own:  # dearer than its own warehouse once it charges
             too_dear_h = storage_from_h

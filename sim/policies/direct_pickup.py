@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.costs import free_storage_end_h
 from sim.distributions import lognormal_from_normal
 from sim.flows.eta import error_sd_h, published_eta_h
 from sim.office_hours import DAY_H
@@ -96,7 +97,7 @@ class DirectPickup(FastLane):
     def needed_within_free_time(self, needed_h, discharge_h):
         """Are the goods needed before the yard's free storage after ``discharge_h`` runs out?
         (Hours since the start; floats or arrays.)"""
-        return needed_h <= discharge_h + self.model.config.costs.free_storage_days * DAY_H
+        return needed_h <= free_storage_end_h(self.model.config.costs, discharge_h)
 
     def comparable(self, left: dict[str, np.ndarray]) -> np.ndarray:
         """Boxes a consignee would plan for the ship side had it opted in (needed within the

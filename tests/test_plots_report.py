@@ -602,6 +602,7 @@ def test_another_robustness_experiment_fills_the_column_and_is_named(experiment,
     fails = _section(brief, "Where reforms fail")
     assert (f"{scenario_label(sampled)} does not cut time where customs.doc_officers 99-104 "
             "(coverage 80%, density 75%, 5 of 16 points)") in fails
+    assert "Found over 16 sample points only, too few" in fails  # a hint, not a finding
 
 
 def test_provenance_is_linked_not_inlined(experiment, report):

@@ -63,8 +63,18 @@ class Brief:
     takeaways: list[str]
     reforms: list[ReformLine] = field(default_factory=list)
     where_reforms_fail: list[str] = field(default_factory=list)  # PRIM boxes, in words
+    prim_points: int = 0  # sample points the PRIM boxes were found over
     not_covered: tuple[str, ...] = NOT_COVERED
     bands_source: str = "this experiment's robustness.csv"
+
+    @property
+    def prim_caveat(self) -> str:
+        """How far to trust the boxes: PRIM needs many points per assumption it splits on."""
+        if self.prim_points >= FIRM_PRIM_POINTS:
+            return f"Found over {self.prim_points} sample points."
+        return (f"Found over {self.prim_points} sample points only, too few to tell a real region "
+                "from chance among so many assumptions: a box says where to look next, not what "
+                "will happen.")
 
     @property
     def note(self) -> str:
@@ -81,6 +91,9 @@ class AssumptionBands:
     table: pd.DataFrame
     boxes: pd.DataFrame | None
     source: str
+
+
+FIRM_PRIM_POINTS = 100  # fewer sample points than this and a PRIM box is a hint, not a finding
 
 
 def _is_package(scenario: str) -> bool:
@@ -321,6 +334,8 @@ def build_brief(exp_dir: Path, comparison: pd.DataFrame, chart: FigureFiles | No
         bands_source=bands.source if bands is not None else "a robustness experiment (none yet)",
         where_reforms_fail=(box_lines(bands.boxes, lambda s: scenario_label(s, labels))
                             if bands is not None and bands.boxes is not None else []),
+        prim_points=(int(bands.boxes["cases"].max())
+                     if bands is not None and bands.boxes is not None and len(bands.boxes) else 0),
     )
 
 

@@ -24,6 +24,7 @@ import simpy
 
 from sim import ClearwayConfig, load_config, run
 from sim.experiment.manifest import file_lock
+from sim.plots.style import png_only
 from sim.run import RunResult
 
 SMALL_SECTION = (  # the port at a fifth of its volume; also used by benchmarks/bench_runner.py
@@ -114,6 +115,15 @@ def tiny_run(session_folder):
         return cache[key]
 
     return _run
+
+
+@pytest.fixture
+def png_figures():
+    """Figures of this test are written as PNG alone (``sim.plots.style.png_only``): for tests
+    that read no SVG. Every figure kind is still written as PNG and SVG, and both checked, in
+    test_plots_report.py (and the calibration figure in test_named_experiments.py)."""
+    with png_only():
+        yield
 
 
 class SubModelHarness(mesa.Model):

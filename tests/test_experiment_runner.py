@@ -320,7 +320,7 @@ def test_failing_run_is_recorded_in_failures_csv_and_rerun_redoes_only_it(
 
 
 def test_a_failed_run_makes_the_command_exit_1_after_the_others_and_no_comparison_row(
-    tmp_path, failing_run, capsys
+    tmp_path, failing_run, capsys, png_figures
 ):
     module = _script("run_scenario")
     code = module.main(["smoke", "--out", str(tmp_path), "--workers", "0"])
@@ -334,7 +334,7 @@ def test_a_failed_run_makes_the_command_exit_1_after_the_others_and_no_compariso
     assert (tmp_path / "report.md").is_file()
 
 
-def test_python_api_ends_with_comparison_report_and_headline(tmp_path):
+def test_python_api_ends_with_comparison_report_and_headline(tmp_path, png_figures):
     result = run_experiment(SMOKE, tmp_path, workers=0, progress=False)
     assert result.ok and result.report_md.is_file() and result.report_html.is_file()
     assert set(result.comparison.scenario) == {"baseline", "more_officers"}

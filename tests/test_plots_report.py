@@ -26,7 +26,7 @@ from sim.plots.style import (
     fmt,
     fmt_change,
     part_colour,
-    scenario_label,
+    png_only,
     scenario_colours,
     scenario_label,
     scenario_styles,
@@ -198,6 +198,17 @@ def test_comparison_bars_title_names_the_largest_significant_improvement(tmp_pat
     # slow lane's -80 h on export clearance is not significant and not the headline KPI
     assert fig.title == "Direct pickup cuts mean import port time most: \u221254.0 h (\u221238 %)"
     assert [p.name for p in fig] == ["bars.png", "bars.svg"]
+
+
+def test_png_only_writes_the_same_png_and_no_svg_inside_its_block(tmp_path):
+    comp = fabricated_comparison()
+    both = comparison_bars(comp, tmp_path / "both" / "bars")
+    with png_only():
+        png = comparison_bars(comp, tmp_path / "png" / "bars")
+    again = comparison_bars(comp, tmp_path / "again" / "bars")
+    assert [p.name for p in png] == ["bars.png"] and not (tmp_path / "png" / "bars.svg").exists()
+    assert png.png.read_bytes() == both.png.read_bytes() and png.title == both.title
+    assert [p.name for p in again] == ["bars.png", "bars.svg"]  # only inside the block
 
 
 def test_headline_says_when_no_scenario_differs_from_the_baseline():
@@ -541,8 +552,9 @@ def _report_copy(experiment, tmp_path, **files):
     shutil.copytree(experiment["dir"], exp)
     for name, text in files.items():
         (exp / name).write_text(text, encoding="utf-8")
-    md, _ = write_report(exp, experiment["table"], experiment["comparison"],
-                         experiment["figures"], {"git": {"commit": "abc123"}}, {"name": "tiny"})
+    with png_only():  # the ranking chart again: its SVG is checked with the report fixture's
+        md, _ = write_report(exp, experiment["table"], experiment["comparison"],
+                             experiment["figures"], {"git": {"commit": "abc123"}}, {"name": "tiny"})
     return exp, md.read_text(encoding="utf-8")
 
 
@@ -588,8 +600,9 @@ def test_another_robustness_experiment_fills_the_column_and_is_named(experiment,
         "0.8,0.75,0.3,16,5\n", encoding="utf-8")
     exp = tmp_path / "exp"
     shutil.copytree(experiment["dir"], exp)
-    write_report(exp, experiment["table"], comp, experiment["figures"], {"git": {"commit": "abc"}},
-                 {"name": "tiny", "assumption_bands": bands})
+    with png_only():
+        write_report(exp, experiment["table"], comp, experiment["figures"],
+                     {"git": {"commit": "abc"}}, {"name": "tiny", "assumption_bands": bands})
     brief = (exp / "brief.md").read_text(encoding="utf-8")
     assert "the robustness experiment results/robustness/reference (commit fedcba9)" in brief
     table = _section(brief, "Reform by reform")

@@ -18,6 +18,7 @@ from sim import ConfigError, load_config
 from sim.experiment.morris_design import MorrisSettings, Parameter
 from sim.experiment.runner import resolve_configs
 from sim.feasibility import validate
+from sim.plots.style import png_only
 from sim.studies.sensitivity import SensitivityStudy
 
 
@@ -78,7 +79,8 @@ def morris(tmp_path_factory):
                        parameters=[p for p in full.settings.parameters if p.path in MORRIS_PATHS])
     study = SensitivityStudy(full.experiment, settings)
     out = tmp_path_factory.mktemp("sensitivity")
-    return study, study.run(out, workers=0, progress=False)  # in this process: no pool start-up
+    with png_only():  # its tests read the PNG tornados only
+        return study, study.run(out, workers=0, progress=False)  # in this process: no pool start-up
 
 
 def test_morris_screening_writes_indices_design_tornados_and_report(morris):

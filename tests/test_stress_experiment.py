@@ -13,6 +13,7 @@ import pytest
 
 from named_experiment_helpers import TINY_PORT, check_report_files, entry_point
 from sim.experiment import ExperimentSpec
+from sim.plots.style import png_only
 
 STRESS_TIMING = [  # events inside the tiny port's measurement window (days 2-7)
     "customs.inspection_teams=2",  # inspection busy enough to feel an outage
@@ -44,7 +45,8 @@ def stress(request, tmp_path_factory):
     spec = replace(spec, replications=1, overrides=[*TINY_PORT, *STRESS_TIMING],
                    scenarios={name: spec.scenarios[name] for name in scenarios})
     out = tmp_path_factory.mktemp("stress_test")
-    result, svr = module.run_stress_test(spec, out, workers=0, progress=False)
+    with png_only():  # its tests read no SVG
+        result, svr = module.run_stress_test(spec, out, workers=0, progress=False)
     assert result.ok
     return out, result.comparison, svr, (set(scenarios), package_stresses, stress_rows)
 

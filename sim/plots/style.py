@@ -4,12 +4,17 @@ Figures are built on :class:`matplotlib.figure.Figure` directly (no pyplot, no g
 switch): they render with the Agg canvas, hold no global state, and are freed with the object.
 Every figure is written as PNG and SVG; the plotting functions return a :class:`FigureFiles`,
 a list of the written paths that also carries the figure's title and caption for the report.
+Inside ``with png_only():`` figures are written as PNG alone (the report embeds the PNG; the SVG
+copy costs about 40 % of saving a figure): for quick checks that read no SVG.
 """
 
 from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -248,13 +253,27 @@ def new_figure(width: float, height: float) -> Figure:
     return fig
 
 
+FIGURE_FORMATS: ContextVar[tuple[str, ...]] = ContextVar("figure_formats", default=(".png", ".svg"))
+
+
+@contextmanager
+def png_only() -> Iterator[None]:
+    """Inside the block :func:`save` writes each figure as PNG alone, no SVG copy."""
+    token = FIGURE_FORMATS.set((".png",))
+    try:
+        yield
+    finally:
+        FIGURE_FORMATS.reset(token)
+
+
 def save(fig: Figure, path: str | Path, name: str, title: str, caption: str) -> FigureFiles:
-    """Write ``fig`` as ``<path>.png`` and ``<path>.svg`` (any suffix of ``path`` is replaced)."""
+    """Write ``fig`` as ``<path>.png`` and ``<path>.svg`` (any suffix of ``path`` is replaced;
+    PNG alone inside :func:`png_only`)."""
     stem = Path(path)
     stem = stem.with_suffix("") if stem.suffix in (".png", ".svg", ".pdf") else stem
     stem.parent.mkdir(parents=True, exist_ok=True)
     files = []
-    for ext in (".png", ".svg"):
+    for ext in FIGURE_FORMATS.get():
         out = stem.parent / (stem.name + ext)
         fig.savefig(out, dpi=DPI, metadata={"Date": None} if ext == ".svg" else None)
         files.append(out)

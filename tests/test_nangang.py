@@ -161,16 +161,22 @@ def test_bad_ro_ro_values_are_one_config_error(override, field, hint):
     assert hint in str(err.value)
 
 
-def test_the_command_refuses_a_bad_ro_ro_value_in_one_line_exit_2():
-    import subprocess
-    import sys
-    from pathlib import Path
+def test_the_command_refuses_a_bad_ro_ro_value_in_one_line_exit_2(tmp_path, capsys, monkeypatch):
+    """``python -m sim`` in this process (the real command's start-up and exit: tests/test_cli.py)."""
+    import sim.cli
 
-    proc = subprocess.run([sys.executable, "-m", "sim", "scenario=nangang", "roro.calls.vehicles_per_call=0"],
-                          cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 2, proc.stderr
-    assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
-    assert proc.stderr.startswith("clearway: config error: roro.calls.vehicles_per_call: must be > 0")
+    def refuse_to_simulate(*_args, **_kwargs):
+        raise AssertionError("bad ro-ro value silently accepted: the run was about to start")
+
+    monkeypatch.setattr(sim.cli, "run", refuse_to_simulate)
+    out_dir = tmp_path / "run"
+    with pytest.raises(SystemExit) as exit_info:
+        sim.cli.main(["scenario=nangang", "roro.calls.vehicles_per_call=0", f"hydra.run.dir={out_dir}"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2, err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert err.startswith("clearway: config error: roro.calls.vehicles_per_call: must be > 0")
+    assert not out_dir.exists()
 
 
 @pytest.mark.slow

@@ -63,3 +63,9 @@ class Adoption:
         volume = self.uses_per_day * self.eligible
         total = volume.sum()
         return float((volume * self.adopted).sum() / total) if total > 0 else 0.0
+
+    def firm_share(self) -> float:
+        """Share of the eligible firms that have opted in, each firm counted once (the large
+        firms that join first make :meth:`share` run ahead of it)."""
+        eligible = int(self.eligible.sum())
+        return float((self.adopted & self.eligible).sum() / eligible) if eligible else 0.0

@@ -41,6 +41,16 @@ def test_a_box_planned_for_the_lane_counts_against_it_even_when_it_fell_back():
     assert lane.adoption.cost_sum == [300.0, 1000.0]
 
 
+def test_uptake_is_reported_by_volume_and_by_firms():
+    """One large and three small eligible firms, plus an ineligible one: the large one joining is
+    most of the volume but a quarter of the firms."""
+    adoption = Adoption(DirectLoadingConfig().adoption, np.array([True, True, True, True, False]),
+                        np.array([70.0, 10.0, 10.0, 10.0, 50.0]), np.random.default_rng(0))
+    adoption.adopted = np.array([True, False, False, False, True])
+    assert adoption.share() == pytest.approx(0.7)
+    assert adoption.firm_share() == pytest.approx(0.25)
+
+
 @pytest.fixture(scope="module")
 def forced():
     """Every firm opted in, on the reduced port with the calibrated need dates."""

@@ -1106,7 +1106,8 @@ def test_full_package_reports_every_metric(runs, effects):
         bad = _undefined_leaves(s)
         assert not bad, f"seed {result.seed}: undefined figures: {bad[:5]}"
         lanes_used |= set(np.unique(columns(result)["fast_lane"]).tolist())
-        for lane in ("direct_pickup_adoption", "direct_loading_adoption"):
+        for lane in ("direct_pickup_adoption", "direct_loading_adoption",
+                     "direct_pickup_adoption_firms", "direct_loading_adoption_firms"):
             series = result.daily[lane].to_numpy()
             assert np.all((series >= 0) & (series <= 1)), (lane, series)
         # direct pickup saves storage and time cost: firms join; direct loading saves exporters

@@ -224,6 +224,7 @@ class BondedZone:
             "zone_trucks": float(today["trucks_total"] - before["trucks_total"]),
             "zone_declarations": float(today["declarations_total"] - before["declarations_total"]),
             "zone_shared_adoption": self.adoption.share() if self.adoption is not None else 0.0,
+            "zone_shared_adoption_firms": self.adoption.firm_share() if self.adoption is not None else 0.0,
             "zone_boxes_in_port": float(self.first_line.count[IN_PORT]) if self.first_line is not None else 0.0,
         }
 

@@ -52,6 +52,7 @@ class FastLane(Policy):
         return (left["flow"] == self.flow) & ~left["needs_certification"] & np.isfinite(left["release"])
 
     def daily_series(self) -> dict[str, float]:
-        return {f"{self.name}_adoption": self.adoption.share()}
+        return {f"{self.name}_adoption": self.adoption.share(),
+                f"{self.name}_adoption_firms": self.adoption.firm_share()}
 
 

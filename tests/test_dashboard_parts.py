@@ -161,7 +161,7 @@ def test_reforms_overview_names_each_reforms_largest_clear_change():
     table = reform_info.overview_table(ExperimentFolder(REFERENCE))
     assert "| Pre-arrival processing | TFA Art. 7.1 Pre-arrival Processing |" in table
     # the reference's largest headline change whose CI excludes zero: its export port-time cut
-    # (-18.3 h, CI -38.3 to +1.6 over 3 replications) is not one, as the README says
+    # (-18.4 h, CI -38.4 to +1.6 over 3 replications) is not one, as the README says
     assert ("| Direct loading |" in table
-            and "import cost per container, all components: \u221271 CNY (\u22120.4 %)" in table)
+            and "import cost per container, all components: \u221248 CNY (\u22121 %)" in table)
     assert table.count("\n") == 1 + len(reform_info.REFORMS)

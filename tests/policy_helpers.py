@@ -33,6 +33,7 @@ from scipy import stats
 from conftest import TINY_SECTION
 
 from sim import ClearwayConfig, load_config, run
+from sim.cohort import cohort
 from sim.records import MILESTONES
 
 REDUCED_SHANGHAI = (
@@ -117,13 +118,8 @@ def columns(result) -> dict[str, np.ndarray]:
 
 
 def measured(cols: dict, cfg, flow: int) -> np.ndarray:
-    """Rows of ``flow`` that entered within the measurement window (as sim/summary.py counts: from
-    arrival, or from the declaration when customs saw the box before it reached the port; the
-    bonded zone's first-line boxes apart)."""
-    entry = np.fmin(cols["vessel_arrival" if flow == 0 else "gate_in"], cols["declaration_lodged"])
-    start = cfg.run.warmup_days * 24.0
-    end = (cfg.run.horizon_days - cfg.run.cooldown_days) * 24.0
-    return (cols["flow"] == flow) & ~cols["first_line"] & (entry >= start) & (entry < end)
+    """Rows of ``flow`` in the measured cohort, as sim/summary.py counts them (:func:`sim.cohort.cohort`)."""
+    return cohort(cols, flow, cfg.run)
 
 
 # --------------------------------------------------------------------------- metrics

@@ -57,12 +57,12 @@ from sim.bonded_zone.records import FirstLineLog
 from sim.distributions import draw
 from sim.flows.clearance import pause
 from sim.flows.imports import until_discharged
+from sim.office_hours import DAY_H
 from sim.records import IMPORT
 from sim.rng import Purpose
 from sim.schema.port import MANIFEST_LEAD_H
 from sim.schema.times import Duration
 
-DAY_H = 24.0
 EPS_PALLETS = 1e-6
 # the boxes' port draws come from stream(seed, purpose, IMPORT, FIRST_LINE_KEY, zf, lot, variate)
 FIRST_LINE_KEY = int(Purpose.WAREHOUSE)

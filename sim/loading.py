@@ -17,7 +17,9 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 from hydra import compose, initialize_config_dir
+from hydra._internal.config_loader_impl import ConfigLoaderImpl
 from hydra.core.global_hydra import GlobalHydra
+from hydra.core.override_parser.types import Override
 from hydra.errors import HydraException, MissingConfigException
 from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
@@ -39,6 +41,12 @@ def compose_config(overrides: list[str] | tuple[str, ...] = (), scenario: str | 
                    every_key_once: bool = False, with_hydra: bool = False) -> DictConfig:
     """Check the YAML files and ``overrides``, then compose ``configs/config.yaml`` with them.
 
+    Hydra composes in two steps, and so does this: the config files that the group choices pick
+    (``scenario=``, ``policy=``, ...) are merged, then every other override sets its value in the
+    result (Hydra's own ``ConfigLoaderImpl._apply_overrides_to_config``). The first step is kept
+    for the same choices and YAML files, so a new combination of values costs milliseconds, not
+    a compose (tests/test_loading.py checks the result equals Hydra's ``compose``).
+
     ``scenario`` is the scenario unless an override names it (giving both is an error unless they
     agree); ``every_key_once`` refuses any key given twice (the command line), not only config
     groups; ``with_hydra`` keeps Hydra's own node (run and sweep folders) in the result.
@@ -54,10 +62,39 @@ def compose_config(overrides: list[str] | tuple[str, ...] = (), scenario: str | 
             raise ConfigError("scenario", f"given twice ('{scenario}' as argument, then '{named[0]}'); give it once")
     if not named:
         overrides.insert(0, f"scenario={scenario or DEFAULT_SCENARIO}")
+    parsed = [o for _text, o in parse(overrides)]
+    if with_hydra or any(o.is_sweep_override() for o in parsed):  # Hydra refuses a sweep here
+        return _hydra_compose(tuple(overrides), with_hydra)
+    choices, values = [], []
+    for o in parsed:
+        (choices if _picks_config_files(o) else values).append(o)
+    cfg = copy.deepcopy(_composed_choices(tuple(o.input_line for o in choices), _yaml_files_stamp()))
+    try:
+        ConfigLoaderImpl._apply_overrides_to_config(values, cfg)
+    except (HydraException, OmegaConfBaseException) as err:
+        raise _as_config_error(err) from None
+    return cfg
+
+
+def _picks_config_files(o: Override) -> bool:
+    """Whether Hydra resolves override ``o`` through the defaults list (a config group choice, or
+    Hydra's own node) rather than setting a value in the composed config."""
+    key = o.key_or_group
+    return key in GROUPS or "/" in key or key.split(".")[0] == "hydra" or o.package is not None
+
+
+@functools.lru_cache(maxsize=32)
+def _composed_choices(choices: tuple[str, ...], yaml_files_stamp: tuple) -> DictConfig:
+    """Hydra's composition of the config files that the group ``choices`` pick (kept: composing
+    is most of a second, and a sweep or a test suite asks for the same files again and again)."""
+    return _hydra_compose(choices, with_hydra=False)
+
+
+def _hydra_compose(overrides: tuple[str, ...], with_hydra: bool) -> DictConfig:
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            return compose("config", overrides=overrides, return_hydra_config=with_hydra)
+            return compose("config", overrides=list(overrides), return_hydra_config=with_hydra)
     except MissingConfigException as err:
         raise ConfigError("config", f"{_first_line(err)}; check the config names in configs/") from None
     except (HydraException, OmegaConfBaseException) as err:

@@ -93,9 +93,10 @@ P = "behaviour.consignees.need_lag.mean_h"
 
 
 def entry(low="60.0", high="88.0", label="calibrated", reason='"+-20 % around the fit"',
-          extra="", path=P) -> str:
-    """One line of a ranges file's ``parameters`` (no reason when ``reason`` is empty)."""
-    fields = f"low: {low}, high: {high}, label: {label}" + (f", reason: {reason}" if reason else "")
+          extra="", path=P, name='"need date (h)"') -> str:
+    """One line of a ranges file's ``parameters`` (no name or reason when it is None or empty)."""
+    fields = (f"low: {low}, high: {high}, label: {label}" + (f", reason: {reason}" if reason else "")
+              + (f", name: {name}" if name is not None else ""))
     return f"  {path}: {{{fields}{extra}}}\n"
 
 
@@ -104,6 +105,9 @@ def entry(low="60.0", high="88.0", label="calibrated", reason='"+-20 % around th
     ("parameters:\n" + entry(label="guess"), f"parameters.{P}.label"),
     ("parameters:\n" + entry(reason=""), f"parameters.{P}.reason"),
     ("parameters:\n" + entry(reason="wide"), f"parameters.{P}.reason"),
+    ("parameters:\n" + entry(name=None), f"parameters.{P}.name"),
+    ("parameters:\n" + entry(name='" "'), f"parameters.{P}.name"),
+    ("parameters:\n" + entry(name="12"), f"parameters.{P}.name"),
     ("parameters:\n" + entry(low=".nan"), f"parameters.{P}.low"),
     ("parameters:\n" + entry(low='"60"'), f"parameters.{P}.low"),
     ("parameters:\n" + entry(extra=", step: 2"), f"parameters.{P}.step"),
@@ -122,6 +126,16 @@ def test_a_bad_ranges_file_is_one_config_error_naming_the_field(tmp_path, body, 
         load_ranges(f)
     assert err.value.field_path == field
     assert "\n" not in str(err.value)
+
+
+def test_every_range_has_a_plain_name_not_its_path():
+    """Figures, tables and the brief show the names: each one differs from the others of its
+    file and reads as words, not as a config path."""
+    for file in sorted((CONFIG_DIR / "uncertainty").glob("*.yaml")):
+        names = load_ranges(file).names
+        assert len(set(names.values())) == len(names), file.name
+        for path, name in names.items():
+            assert "_" not in name and "." not in name.split(" ")[0], (file.name, path, name)
 
 
 def test_a_missing_ranges_file_is_a_config_error(tmp_path):

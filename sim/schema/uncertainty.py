@@ -6,16 +6,19 @@ one a range with its reason::
 
     covers: [scenario/shanghai.yaml, bonded_zone/yangshan.yaml]   # config files it ranges
     parameters:
-      imports.preparation.mean_h: {low: 60.0, high: 88.0, label: calibrated,
-                                   reason: "+-20 % around the fitted 73.6 h: ..."}
-      imports.channels.red: {low: 0.08, high: 0.13, label: assumption,
-                             balance: imports.channels.green, reason: "..."}
+      imports.preparation.mean_h: {name: "import preparation time (h)", low: 60.0, high: 88.0,
+                                   label: calibrated, reason: "+-20 % around the fitted 73.6 h: ..."}
+      imports.channels.red: {name: "share of imports inspected", low: 0.08, high: 0.13,
+                             label: assumption, balance: imports.channels.green, reason: "..."}
     fixed:                      # labelled, but not a property of the port: held at its value
       run.horizon_days: "length of the run, a numerical setting"
 
 Ranges are in the units of the config field, for the full-scale scenario (a smaller section
-scales volumes and capacities afterwards, :mod:`sim.scaling`). ``integer: true`` rounds a count;
-``balance`` names the share that absorbs the change so that shares keep summing to 1.
+scales volumes and capacities afterwards, :mod:`sim.scaling`). ``name`` says what the value is in
+plain words, with its unit where it helps: figures, tables, reports and the brief show it instead
+of the path (a Morris screening of the same scenario takes its names from here too).
+``integer: true`` rounds a count; ``balance`` names the share that absorbs the change so that
+shares keep summing to 1.
 :func:`labelled_parameters` reads the labels back out of a YAML file's comments, so a test can
 check that every labelled value has a range or a reason to be held fixed.
 """
@@ -37,6 +40,8 @@ class ParameterRange:
     """One uncertain config value: ``path`` varies from ``low`` to ``high`` (config units)."""
 
     path: str = param(doc="dotted config path, e.g. imports.preparation.mean_h")
+    name: str = param(doc="plain words for figures and reports, unit where it helps, e.g. "
+                          "'courier time for original documents (h)'")
     low: float = param(doc="lowest value sampled, in the field's unit")
     high: float = param(doc="highest value sampled, in the field's unit")
     label: str = param(choices=LABELS, doc="what the config comment calls the value")
@@ -48,6 +53,9 @@ class ParameterRange:
         if not _PATH.match(self.path):
             raise ConfigError(path, f"'{self.path}' is not a dotted config path "
                                     "like imports.boxes_per_day")
+        if not self.name.strip():
+            raise ConfigError(f"{path}.name", "must say in plain words what the value is, "
+                                              "e.g. 'gate lanes'")
         if not self.low < self.high:
             raise ConfigError(path, f"low must be < high, got {self.low} and {self.high}")
         if len(self.reason.strip()) < 10:
@@ -85,6 +93,11 @@ class Ranges:
     @property
     def paths(self) -> list[str]:
         return [p.path for p in self.parameters]
+
+    @property
+    def names(self) -> dict[str, str]:
+        """``{path: plain-word name}`` of every parameter."""
+        return {p.path: p.name for p in self.parameters}
 
     def select(self, prefixes: list[str]) -> Ranges:
         """Only the parameters under one of ``prefixes`` (all if empty)."""
@@ -126,18 +139,18 @@ def load_ranges(file: str | Path) -> Ranges:
         raise ConfigError(unknown[0], "unknown key; allowed here: covers, parameters, fixed")
     params = raw.get("parameters") or {}
     if not isinstance(params, dict):
-        raise ConfigError("parameters", "must map config paths to {low, high, label, reason}")
+        raise ConfigError("parameters", "must map config paths to {name, low, high, label, reason}")
     parsed = []
     for path, spec in params.items():
         if not isinstance(spec, dict):
             raise ConfigError(f"parameters.{path}",
-                              f"must be {{low, high, label, reason}}, got {spec!r}")
+                              f"must be {{name, low, high, label, reason}}, got {spec!r}")
         allowed = set(ParameterRange.__dataclass_fields__) - {"path"}
         extra = sorted(set(spec) - allowed)
         if extra:
             raise ConfigError(f"parameters.{path}.{extra[0]}",
                               f"unknown key; allowed: {', '.join(sorted(allowed))}")
-        missing = [k for k in ("low", "high", "label", "reason") if k not in spec]
+        missing = [k for k in ("name", "low", "high", "label", "reason") if k not in spec]
         if missing:
             raise ConfigError(f"parameters.{path}.{missing[0]}", "is missing")
         parsed.append(ParameterRange(path=str(path), **spec))

@@ -40,7 +40,7 @@ def ranking_lines(frames, top: int = 5) -> list[str]:
         lines.append(f"{kpi_axis_label(kpi)}  (baseline {f['kpi_baseline'].iloc[0]:,.1f}; "
                      f"{int(f['trajectories'].iloc[0])} trajectories)")
         for _, r in f.head(top).iterrows():
-            lines.append(f"  {int(r['rank']):>2}. {r['parameter']:<32} mu* {r['mu_star']:10.2f} "
+            lines.append(f"  {int(r['rank']):>2}. {r['name']:<45} mu* {r['mu_star']:10.2f} "
                          f"(+-{r['mu_star_conf']:.2f})  mu {r['mu']:+10.2f}  sigma {r['sigma']:9.2f}")
     return lines
 

@@ -8,15 +8,19 @@ import numpy as np
 import pytest
 
 from sim.experiment.morris_design import MorrisSettings
+from sim.loading import CONFIG_DIR
 from sim.schema.errors import ConfigError
+from sim.schema.uncertainty import load_ranges
 from sim.studies.sensitivity import SensitivityStudy, read_study
+
+NAMES = load_ranges(CONFIG_DIR / "uncertainty" / "shanghai.yaml").names  # as read_study passes
 
 TWO = {"customs.doc_check.mean_h": {"low": 0.4, "high": 0.6},
        "behaviour.consignees.need_lag.mean_h": {"low": 60.0, "high": 88.0}}
 
 
 def settings(**changes) -> MorrisSettings:
-    return MorrisSettings.from_dict({"parameters": TWO, **changes})
+    return MorrisSettings.from_dict({"parameters": TWO, **changes}, NAMES)
 
 
 @pytest.mark.parametrize(("changes", "field", "words"), [
@@ -36,6 +40,10 @@ def settings(**changes) -> MorrisSettings:
      "morris.parameters.customs.doc_officers.integer", "true or false"),
     ({"parameters": {"customs.doc_officers": {"low": 1}, **TWO}},
      "morris.parameters.customs.doc_officers", "{low: .., high: .."),
+    ({"parameters": {"customs.doc_officers": {"low": 1, "high": 3, "name": " "}, **TWO}},
+     "morris.parameters.customs.doc_officers.name", "plain words"),
+    ({"parameters": {"customs.inspection.mean_h": {"low": 1, "high": 2}, **TWO}},
+     "morris.parameters.customs.inspection.mean_h.name", "is missing"),
     ({"parameters": {"customs.doc_officers": {"low": 1, "high": 3}}}, "morris.parameters",
      "at least two"),
 ])
@@ -65,3 +73,13 @@ def test_analysis_recovers_the_elementary_effects_of_a_linear_model():
     assert frame.loc["behaviour.consignees.need_lag.mean_h", "mu"] == pytest.approx(-14)
     assert frame["sigma"].to_numpy() == pytest.approx([0, 0], abs=1e-9)  # linear: no interaction
     assert list(frame["rank"]) == [1, 2]
+
+
+def test_a_parameter_takes_its_name_from_the_scenarios_ranges_unless_it_gives_one():
+    """One source: the committed screening names only the paths the ranges file does not."""
+    _, s = read_study("sensitivity")
+    names = {p.path: p.name for p in s.parameters}
+    assert names["behaviour.documents.courier.mean_h"] == NAMES["behaviour.documents.courier.mean_h"]
+    assert names["customs.inspection.mean_h"] == "customs inspection of a box (h)"  # not ranged
+    own = settings(parameters={**TWO, "terminal.gate_lanes": {"low": 5, "high": 8, "name": "lanes"}})
+    assert own.parameters[-1].name == "lanes"

@@ -255,6 +255,12 @@ def test_adoption_plot_writes_nothing_when_no_run_records_adoption(tmp_path):
     assert list(fig) == [] and not list(tmp_path.iterdir())
 
 
+def _svg_texts(fig) -> list[str]:
+    """Every text of a figure's SVG (matplotlib writes each as a comment beside its glyphs)."""
+    svg = next(p for p in fig if p.suffix == ".svg").read_text(encoding="utf-8")
+    return re.findall(r"<!-- (.*?) -->", svg)
+
+
 def test_tornado_orders_parameters_by_swing_and_titles_the_widest(tmp_path):
     oat = pd.DataFrame(
         {
@@ -263,6 +269,7 @@ def test_tornado_orders_parameters_by_swing_and_titles_the_widest(tmp_path):
                 "terminal.gate_lanes",
                 "imports.boxes_per_day",
             ],
+            "name": ["customs inspection teams", "gate lanes", "import boxes a day"],
             "low": [40, 20, 2400],
             "high": [80, 40, 3600],
             "kpi_low": [150.0, 140.0, 120.0],
@@ -272,14 +279,24 @@ def test_tornado_orders_parameters_by_swing_and_titles_the_widest(tmp_path):
     )
     fig = tornado(oat, "mean import port time (h)", tmp_path / "tornado")
     assert fig.title == (
-        "Imports boxes per day moves mean import port time most: 120.0 h to 160.0 h (swing 40.0 h)"
+        "Import boxes a day moves mean import port time most: 120.0 h to 160.0 h (swing 40.0 h)"
     )
     assert all(p.stat().st_size > 5_000 for p in fig)
-    morris = pd.DataFrame(
-        {"parameter": ["a_rate", "b_teams"], "mu_star": [3.0, 12.5], "sigma": [1.0, 4.0]}
-    )
-    fig = tornado(morris, "mean import port time (h)", tmp_path / "morris")
-    assert fig.title == "B teams influences mean import port time most (\u03bc* = 12.5 h)"
+    assert "gate lanes" in _svg_texts(fig) and "terminal.gate_lanes" not in _svg_texts(fig)
+
+
+def test_morris_tornado_labels_bars_and_title_with_the_parameters_names(tmp_path):
+    """Bars and title carry the plain-word names, never the config paths; the KPI reads in
+    lower case mid-sentence."""
+    morris = pd.DataFrame({"parameter": ["customs.doc_check.mean_h", "terminal.gate_lanes"],
+                           "name": ["customs document check (h)", "gate lanes"],
+                           "mu_star": [3.0, 12.5], "sigma": [1.0, 4.0]})
+    fig = tornado(morris, "Import port time (h)", tmp_path / "morris")
+    assert fig.title == "Gate lanes influences import port time most (\u03bc* = 12.5 h)"
+    texts = _svg_texts(fig)
+    ticks = [t for t in texts if t in ("customs document check (h)", "gate lanes")]
+    assert ticks == ["customs document check (h)", "gate lanes"]  # drawn bottom up: widest on top
+    assert not [t for t in texts if "." in t and "_" in t]  # no config path anywhere
 
 
 def test_sixteen_scenarios_get_sixteen_colours_okabe_ito_first_and_the_baseline_is_grey():
@@ -595,9 +612,9 @@ def test_another_robustness_experiment_fills_the_column_and_is_named(experiment,
     (bands / "robustness.csv").write_text(rows.to_csv(index=False), encoding="utf-8")
     (bands / "provenance.json").write_text('{"git": {"commit": "fedcba9876"}}', encoding="utf-8")
     (bands / "prim_boxes.csv").write_text(
-        "scenario,outcome,parameter,box_low,box_high,range_low,range_high,coverage,density,mass,"
-        f"cases,cases_of_interest\n{sampled},no_time_cut,customs.doc_officers,99,104,99,126,"
-        "0.8,0.75,0.3,16,5\n", encoding="utf-8")
+        "scenario,outcome,parameter,name,box_low,box_high,range_low,range_high,coverage,density,"
+        f"mass,cases,cases_of_interest\n{sampled},no_time_cut,customs.doc_officers,"
+        "customs document officers,99,104,99,126,0.8,0.75,0.3,16,5\n", encoding="utf-8")
     exp = tmp_path / "exp"
     shutil.copytree(experiment["dir"], exp)
     with png_only():
@@ -613,7 +630,7 @@ def test_another_robustness_experiment_fills_the_column_and_is_named(experiment,
     for s in unsampled:
         assert by_label[scenario_label(s)] == "not sampled by the robustness experiment"
     fails = _section(brief, "Where reforms fail")
-    assert (f"{scenario_label(sampled)} does not cut time where customs.doc_officers 99-104 "
+    assert (f"{scenario_label(sampled)} does not cut time where customs document officers 99-104 "
             "(coverage 80%, density 75%, 5 of 16 points)") in fails
     assert "Found over 16 sample points only, too few" in fails  # a hint, not a finding
 

@@ -24,7 +24,7 @@ from sim.studies.sensitivity import SensitivityStudy
 
 def test_red_share_parameter_moves_the_difference_to_green():
     base = load_config("shanghai", [])
-    p = Parameter("imports.channels.red", 0.08, 0.12)
+    p = Parameter("imports.channels.red", "share of imports inspected", 0.08, 0.12)
     overrides = dict(o.split("=") for o in p.overrides(0.12, base))
     assert float(overrides["imports.channels.red"]) == pytest.approx(0.12)
     assert float(overrides["imports.channels.green"]) == pytest.approx(base.imports.channels.green - 0.02)
@@ -33,14 +33,15 @@ def test_red_share_parameter_moves_the_difference_to_green():
 
 
 def test_integer_parameters_run_rounded_values():
-    assert Parameter("customs.doc_officers", 15, 21, integer=True).overrides(16.6, None) == [
+    assert Parameter("customs.doc_officers", "officers", 15, 21, integer=True).overrides(16.6, None) == [
         "customs.doc_officers=17"]
 
 
 def test_morris_settings_reject_inverted_bounds_naming_the_parameter():
     with pytest.raises(ConfigError) as err:
         MorrisSettings.from_dict({"parameters": {"customs.doc_officers": {"low": 21, "high": 15},
-                                                 "customs.inspection_teams": {"low": 18, "high": 24}}})
+                                                 "customs.inspection_teams": {"low": 18, "high": 24}}},
+                                 {"customs.doc_officers": "officers", "customs.inspection_teams": "teams"})
     assert err.value.field_path == "morris.parameters.customs.doc_officers"
 
 
@@ -94,7 +95,13 @@ def test_morris_screening_writes_indices_design_tornados_and_report(morris):
     assert len(pd.read_csv(out / "design.csv")) == 2 * (MORRIS_PARAMETERS + 1)
     for i in (1, 2, 3):
         assert (out / "figures" / f"tornado_{i}.png").is_file()
-    assert "tornado_1.png" in (out / "report.md").read_text()
+    report = (out / "report.md").read_text()
+    assert "tornado_1.png" in report
+    # each input by its name (from the ranges file), its path beside it in the ranking only
+    names = dict(zip(table["parameter"], table["name"]))
+    assert names["customs.doc_check.mean_h"] == "customs document check (h)"
+    summary = report.split("## Ranking")[0]
+    assert all(n in report for n in names.values()) and "`customs.doc_check" not in summary
 
 
 def test_morris_ranks_consignees_need_date_above_doc_check_time_for_port_time(morris):

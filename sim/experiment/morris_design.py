@@ -14,7 +14,11 @@ cost ``r (k + 1)`` points. :meth:`MorrisSettings.problem_spec` is SALib's ``Prob
 ``ProblemSpec.sample_morris``, deterministic for a given ``sample_seed`` so that a rerun
 resumes the same points.
 
-Parameters are config paths with bounds. Integer parameters (server counts) are rounded; give
+Parameters are config paths with bounds and a plain-word ``name`` (what the tornado, the tables
+and the report show). A parameter whose path has a range in the scenario's uncertainty file
+(configs/uncertainty/<base>.yaml) takes that range's name, so a name is written once; give
+``name`` in the ``morris`` section only for a path that file does not range (or to override it).
+Integer parameters (server counts) are rounded; give
 them a range divisible by ``levels - 1`` so that every grid value is an integer and no rounding
 happens. A channel share ``<imports|exports>.channels.<red|yellow>`` keeps the shares summing to
 1 by moving the difference to (or from) green.
@@ -41,15 +45,18 @@ def _number(v: float) -> str:
 
 @dataclass(frozen=True)
 class Parameter:
-    """One input of the screening: a config path, its range (in the path's unit) and whether it
-    is a count."""
+    """One input of the screening: a config path, its name in plain words, its range (in the
+    path's unit) and whether it is a count."""
 
     path: str
+    name: str = param(doc="plain words for figures and reports, e.g. 'gate lanes'")
     low: float = param(doc="lowest value screened, in the unit of the config field")
     high: float = param(doc="highest value screened")
     integer: bool = param(False, doc="a count: grid values are rounded")
 
     def check(self, path: str) -> None:
+        if not self.name.strip():
+            raise ConfigError(f"{path}.name", "must say in plain words what the input is")
         if not self.low < self.high:
             raise ConfigError(path, f"low must be < high, got {self.low} and {self.high}")
 
@@ -106,9 +113,11 @@ class MorrisSettings:
                                   "a stage (import_stage_<name>_h) or a cost (import_cost_<name>_cny)")
 
     @classmethod
-    def from_dict(cls, data: dict) -> MorrisSettings:
-        """From the ``morris`` section of an experiment YAML (parameters: {path: {low, high,
-        integer}}); unknown keys are an error naming the key."""
+    def from_dict(cls, data: dict, names: dict[str, str] | None = None) -> MorrisSettings:
+        """From the ``morris`` section of an experiment YAML (parameters: {path: {low, high[,
+        integer, name]}}); unknown keys are an error naming the key. ``names``: plain-word names
+        by path (the scenario's ranges, :attr:`sim.schema.uncertainty.Ranges.names`) for the
+        parameters that give none."""
         if not isinstance(data, dict):
             raise ConfigError("morris", f"must be a mapping, got {type(data).__name__}")
         allowed = list(cls.__dataclass_fields__)
@@ -118,16 +127,23 @@ class MorrisSettings:
         data = dict(data)
         params = data.pop("parameters", None)
         if not isinstance(params, dict) or not params:
-            raise ConfigError("morris.parameters", "must map config paths to {low, high[, integer]}")
+            raise ConfigError("morris.parameters",
+                              "must map config paths to {low, high[, integer, name]}")
         parsed = []
         for path, bounds in params.items():
             where = f"morris.parameters.{path}"
             if not isinstance(bounds, dict) or not {"low", "high"} <= set(bounds):
                 raise ConfigError(where, f"must be {{low: .., high: ..[, integer: true]}}, got {bounds!r}")
-            extra = set(bounds) - {"low", "high", "integer"}
+            extra = set(bounds) - {"low", "high", "integer", "name"}
             if extra:
-                raise ConfigError(where, f"unknown key(s) {sorted(extra)}; allowed: low, high, integer")
-            parsed.append(Parameter(str(path), bounds["low"], bounds["high"], bounds.get("integer", False)))
+                raise ConfigError(where, f"unknown key(s) {sorted(extra)}; "
+                                         "allowed: low, high, integer, name")
+            name = bounds.get("name", (names or {}).get(str(path)))
+            if name is None:
+                raise ConfigError(f"{where}.name", "is missing: no range of the scenario's "
+                                  "uncertainty file names this path, so give it one in plain words")
+            parsed.append(Parameter(str(path), name, bounds["low"], bounds["high"],
+                                    bounds.get("integer", False)))
         if "kpis" in data:
             data["kpis"] = list(data["kpis"])
         return cls(parameters=parsed, **data)

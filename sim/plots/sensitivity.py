@@ -11,9 +11,14 @@ import pandas as pd
 from sim.plots.style import OKABE_ITO, fmt, new_figure, save, wrap_title
 
 
-def _parameter_label(p) -> str:
-    """``customs.inspection_teams`` -> ``customs inspection teams``."""
-    return str(p).replace(".", " ").replace("_", " ")
+def _capital(text: str) -> str:
+    """``gate lanes`` -> ``Gate lanes`` (the rest as written, so ``AEO`` stays)."""
+    return text[:1].upper() + text[1:]
+
+
+def _in_sentence(text: str) -> str:
+    """``Import port time`` -> ``import port time``; an acronym (``CO2 ...``) stays."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
 def _split_unit(kpi_label: str) -> tuple[str, str]:
@@ -25,17 +30,18 @@ def _split_unit(kpi_label: str) -> tuple[str, str]:
 def tornado(df: pd.DataFrame, kpi_label: str, path: str | Path):
     """Sensitivity tornado.
 
-    One-at-a-time: ``df`` has columns ``parameter``, ``low``, ``high`` (parameter values),
+    Bars are labelled with the ``name`` column (the parameter in plain words).
+    One-at-a-time: ``df`` has columns ``name``, ``low``, ``high`` (parameter values),
     ``kpi_low``, ``kpi_high`` (the KPI at each) and optionally ``kpi_base``; bars span the KPI
-    range, widest on top. Morris screening: columns ``parameter``, ``mu_star`` and optionally
+    range, widest on top. Morris screening: columns ``name``, ``mu_star`` and optionally
     ``sigma``; bars show mu* with sigma as a marker. ``kpi_label`` names the KPI with its unit,
     e.g. ``"mean import port time (h)"``.
     """
-    if {"mu_star"} <= set(df.columns):
+    if {"name", "mu_star"} <= set(df.columns):
         return _morris(df, kpi_label, path)
-    need = {"parameter", "low", "high", "kpi_low", "kpi_high"}
+    need = {"name", "low", "high", "kpi_low", "kpi_high"}
     if not need <= set(df.columns):
-        raise ValueError(f"tornado needs columns {sorted(need)} or parameter/mu_star/sigma")
+        raise ValueError(f"tornado needs columns {sorted(need)} or name/mu_star/sigma")
     d = df.copy()
     d["swing"] = (d["kpi_high"] - d["kpi_low"]).abs()
     d = d.sort_values("swing", ascending=True).reset_index(drop=True)
@@ -73,7 +79,7 @@ def tornado(df: pd.DataFrame, kpi_label: str, path: str | Path):
         ax.text(min(left_v, base), i, f"{left_p:g} ", va="center", ha="right", fontsize=8)
         ax.text(max(right_v, base), i, f" {right_p:g}", va="center", ha="left", fontsize=8)
     ax.axvline(base, color="black", linewidth=1)
-    ax.set_yticks(range(len(d)), [_parameter_label(p) for p in d["parameter"]], fontsize=9)
+    ax.set_yticks(range(len(d)), list(d["name"]), fontsize=9)
     ax.set_xlabel(kpi_label)
     lo, hi = (
         np.nanmin(d[["kpi_low", "kpi_high"]].to_numpy()),
@@ -88,7 +94,7 @@ def tornado(df: pd.DataFrame, kpi_label: str, path: str | Path):
     name, unit = _split_unit(kpi_label)
     unit = f" {unit}" if unit else ""
     title = (
-        f"{_parameter_label(top['parameter']).capitalize()} moves {name} most: "
+        f"{_capital(top['name'])} moves {_in_sentence(name)} most: "
         f"{fmt(a, 1)}{unit} to {fmt(b, 1)}{unit} (swing {fmt(top['swing'], 1)}{unit})"
     )
     fig.suptitle(wrap_title(title, 80), fontsize=11, fontweight="bold")
@@ -127,14 +133,14 @@ def _morris(df, kpi_label, path):
             color=OKABE_ITO["orange"],
             label="\u03c3 (interaction / non-linearity)",
         )
-    ax.set_yticks(range(len(d)), [_parameter_label(p) for p in d["parameter"]], fontsize=9)
-    ax.set_xlabel(f"elementary effect on {kpi_label}")
+    ax.set_yticks(range(len(d)), list(d["name"]), fontsize=9)
+    ax.set_xlabel(f"elementary effect on {_in_sentence(kpi_label)}")
     ax.legend(fontsize=8, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
     top = d.iloc[-1]
     name, unit = _split_unit(kpi_label)
     title = (
-        f"{_parameter_label(top['parameter']).capitalize()} influences {name} most "
+        f"{_capital(top['name'])} influences {_in_sentence(name)} most "
         f"(\u03bc* = {fmt(top['mu_star'], 1)}{' ' + unit if unit else ''})"
     )
     fig.suptitle(wrap_title(title, 80), fontsize=11, fontweight="bold")

@@ -15,7 +15,8 @@ effect), which ranks its influence, and ``sigma`` (their standard deviation), wh
 interactions or non-linearity. Elementary effects are per unit of the *normalised* range, so
 ``mu*`` is roughly the change in the KPI when the parameter moves across its whole range.
 
-``morris.csv`` holds mu, mu*, its bootstrap 95 % CI and sigma per KPI and parameter;
+``morris.csv`` holds mu, mu*, its bootstrap 95 % CI and sigma per KPI and parameter (its config
+path and its name in plain words);
 ``design.csv`` the parameter values each scenario ran with; ``report.md``/``.html`` the
 findings, ranking tables and one tornado figure per KPI
 (:mod:`sim.studies.sensitivity_report`).
@@ -169,6 +170,7 @@ class SensitivityStudy:
             "kpi": kpi,
             "label": kpi_axis_label(kpi),
             "parameter": [p.path for p in s.parameters],
+            "name": [p.name for p in s.parameters],
             "low": [p.low for p in s.parameters],
             "high": [p.high for p in s.parameters],
             "integer": [p.integer for p in s.parameters],
@@ -202,10 +204,12 @@ def write_morris(frames: dict[str, pd.DataFrame], out_dir: str | Path) -> Path:
 def read_study(name: str = "sensitivity", path: str | Path | None = None
                ) -> tuple[ExperimentSpec, MorrisSettings]:
     """The ExperimentSpec (scenarios other than the baseline are ignored) and the ``morris``
-    section of ``configs/experiment/<name>.yaml`` (or ``path``)."""
+    section of ``configs/experiment/<name>.yaml`` (or ``path``). A parameter without a ``name``
+    takes the name of its range in ``configs/uncertainty/<base>.yaml``."""
     from omegaconf import OmegaConf
 
     from sim.loading import CONFIG_DIR
+    from sim.schema.uncertainty import load_ranges
 
     if path is None:
         folder = CONFIG_DIR / "experiment"
@@ -219,7 +223,10 @@ def read_study(name: str = "sensitivity", path: str | Path | None = None
     morris = raw.pop("morris")
     raw.setdefault("scenarios", {BASELINE: []})
     raw.setdefault("baseline", BASELINE)
-    return ExperimentSpec.from_dict(raw), MorrisSettings.from_dict(morris)
+    experiment = ExperimentSpec.from_dict(raw)
+    ranges_file = CONFIG_DIR / "uncertainty" / f"{experiment.base}.yaml"
+    names = load_ranges(ranges_file).names if ranges_file.is_file() else {}
+    return experiment, MorrisSettings.from_dict(morris, names)
 
 
 __all__ = ["SensitivityResult", "SensitivityStudy", "read_study", "write_morris"]

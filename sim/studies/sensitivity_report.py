@@ -56,7 +56,7 @@ def finding(frame: pd.DataFrame, top: int = 3) -> str:
         share = f", {_num(pct)} % of the baseline" if math.isfinite(pct) else ""
         direction = "raises it" if r["mu"] > 0.5 * r["mu_star"] else (
             "lowers it" if r["mu"] < -0.5 * r["mu_star"] else "moves it either way")
-        parts.append(f"`{r['parameter']}` ({_range(r)}; {direction} by about "
+        parts.append(f"{r['name']} from {_range(r)} ({direction} by about "
                      f"{_num(r['mu_star'], unit)} over its range{share})")
     small = (frame[frame["mu_star_pct_of_baseline"] < 1] if math.isfinite(base) and base
              else frame.iloc[0:0])
@@ -95,12 +95,13 @@ def write_morris_report(out_dir: str | Path, spec: ExperimentSpec, s: MorrisSett
     ]
     for kpi, f in frames.items():
         unit = _unit(kpi)
-        rows = [[str(int(r["rank"])), f"`{r['parameter']}`", _range(r),
+        rows = [[str(int(r["rank"])), r["name"], f"`{r['parameter']}`", _range(r),
                  f"{_num(r['mu_star'], unit)} \u00b1 {_num(r['mu_star_conf'])}",
                  _num(r["mu"], unit), _num(r["sigma"], unit),
                  _num(r["mu_star_pct_of_baseline"]) + " %"] for _, r in f.iterrows()]
         blocks += [("p", f"**{kpi_axis_label(kpi)}**"),
-                   ("table", ["Rank", "Input", "Range", "\u03bc* (95 % CI)", "\u03bc", "\u03c3",
+                   ("table", ["Rank", "Input", "Config path", "Range", "\u03bc* (95 % CI)",
+                              "\u03bc", "\u03c3",
                               "\u03bc* / baseline"], rows)]
     blocks.append(("h2", "Figures"))
     for i, fig in enumerate(figures, 1):

@@ -22,6 +22,7 @@ from sim.analysis.robustness import analyse_robustness, sign_flip_lines
 from sim.analysis.robustness_figures import kpi_title
 from sim.experiment.cli import default_out, experiment_parser
 from sim.experiment.robustness import RobustnessStudy
+from sim.reforms import scenario_title
 
 
 def band_lines(table) -> list[str]:
@@ -30,7 +31,7 @@ def band_lines(table) -> list[str]:
         lines.append(f"{kpi_title(kpi)}: effect at the nominal point "
                      "[noise 95 % CI] [assumptions 5-95 %]")
         for _, r in rows.iterrows():
-            lines.append(f"  {r['scenario']:<20} {r['nominal']:+10.2f}  [{r['noise_low']:+.2f}, "
+            lines.append(f"  {scenario_title(r['scenario']):<28} {r['nominal']:+10.2f}  [{r['noise_low']:+.2f}, "
                          f"{r['noise_high']:+.2f}]  [{r['assumption_low']:+.2f}, "
                          f"{r['assumption_high']:+.2f}]  sign flips {r['sign_flips']:.0%}")
     return lines

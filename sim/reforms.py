@@ -75,6 +75,13 @@ def reform_title(name: str) -> str | None:
     return reform.title if reform else None
 
 
+def scenario_title(name: str) -> str:
+    """A scenario in plain words: a reform's title (``e_documents`` -> ``Electronic documents``),
+    else the name with spaces (``my_case`` -> ``My case``)."""
+    text = reform_title(name) or str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
 def tfa_tag(name: str) -> str:
     """``TFA Art. 7.4 Risk Management; 7.7 Trade Facilitation Measures for Authorized Operators``
     (the package lists the articles of all reforms); '' for a scenario that is no known reform."""

@@ -164,6 +164,39 @@ def test_prim_finds_a_planted_region():
     assert abs(x2_high - 0.3) < 0.1 and x2_low < 0.1
 
 
+def test_prim_boxes_figure_and_lines_name_parameters_and_reforms_in_plain_words(tmp_path):
+    """prim_boxes.csv keeps the path and adds the name; the figure and the brief's lines show
+    the name and the reform's title, never a dotted path or an underscored scenario name."""
+    pytest.importorskip("ema_workbench")
+    import re
+
+    from sim.analysis.robustness_figures import prim_figure
+    from sim.analysis.scenario_discovery import box_lines, discover
+    from sim.schema.uncertainty import ParameterRange, Ranges
+
+    ranges = Ranges(parameters=[
+        ParameterRange("terminal.gate_lanes", "gate lanes", 15, 18, "assumption", "a reason here"),
+        ParameterRange("vessels.berths", "berths", 4, 5, "assumption", "a reason here")])
+    rng = np.random.default_rng(3)
+    lanes, berths = rng.uniform(15, 18, 60), rng.uniform(4, 5, 60)
+    effect = np.where(lanes > 17, 1.0, -5.0)  # e-documents fails to cut time with many lanes
+    points = [f"p{i:03d}" for i in range(60)]
+    samples = pd.concat([pd.DataFrame({
+        "point": points, "scenario": scenario, "seed": 1, "terminal.gate_lanes": lanes,
+        "vessels.berths": berths, "import_port_time_h": 100 + (scenario != "baseline") * effect})
+        for scenario in ("baseline", "e_documents")], ignore_index=True)
+    boxes = discover(samples, ranges, "baseline", ["import_port_time_h"])
+    assert list(boxes[["parameter", "name"]].itertuples(index=False, name=None)) == [
+        ("terminal.gate_lanes", "gate lanes")]
+    [line] = box_lines(boxes)
+    assert line.startswith("Electronic documents does not cut time where gate lanes 1")
+    svg = prim_figure(boxes, tmp_path / "prim.svg").read_text(encoding="utf-8")
+    texts = re.findall(r"<!-- (.*?) -->", svg)
+    assert any(t.startswith("gate lanes  [1") for t in texts)
+    assert any(t.startswith("Electronic documents does not cut time") for t in texts)
+    assert not [t for t in texts if "_" in t or "terminal." in t]
+
+
 def test_samples_convert_to_ema_experiments_and_outcomes():
     from sim.experiment.ema import to_ema
 

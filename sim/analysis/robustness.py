@@ -15,7 +15,8 @@ random numbers). Per reform and KPI, ``robustness.csv`` then holds:
   depends on an assumption for its direction.
 
 With a Sobol design, :func:`sobol_indices` apportions the effect's variance across points to
-the parameters (first-order S1 and total ST, SALib).
+the parameters (first-order S1 and total ST, SALib); ``sobol.csv`` names each parameter by its
+config path (``parameter``) and in plain words (``name``, from the ranges file).
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from scipy import stats
 
 from sim.experiment.robustness import NOMINAL
 from sim.outputs import atomic_write
+from sim.reforms import scenario_title
 
 log = logging.getLogger(__name__)
 
@@ -127,10 +129,14 @@ def write_bands(out_dir: str | Path, samples: pd.DataFrame, baseline: str,
 
 def sign_flip_lines(table: pd.DataFrame) -> list[str]:
     """Plain lines for the effects whose sign depends on an assumption."""
+    from sim.analysis.robustness_figures import kpi_title
+
     lines = []
     for _, r in table[table["sign_flips"] > 0].iterrows():
         within_noise = r["noise_low"] <= 0 <= r["noise_high"]
-        lines.append(f"{r['scenario']}: the sign of its effect on {r['kpi']} "
+        kpi = kpi_title(r["kpi"])
+        lines.append(f"{scenario_title(r['scenario'])}: the sign of its effect on "
+                     f"{kpi[:1].lower() + kpi[1:]} "
                      f"({r['nominal']:+.3g} at the nominal point) flips at "
                      f"{r['sign_flips']:.0%} of the sample points"
                      + ("; its noise CI already spans zero" if within_noise else ""))
@@ -161,6 +167,7 @@ def analyse_robustness(out_dir: str | Path, study, samples: pd.DataFrame) -> Rob
         effects = point_effects(samples, baseline, s.kpis)
         sobol = sobol_indices(study.ranges.problem(), effects, study.point_names, s.kpis,
                               s.sample_seed)
+        sobol.insert(3, "name", sobol["parameter"].map(study.ranges.names))
         atomic_write(out_dir / SOBOL_CSV, lambda p: sobol.to_csv(p, index=False))
     try:
         from sim.analysis.scenario_discovery import discover, write_boxes

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.reforms import scenario_title
+
 NOISE_COLOUR = "#0072B2"  # Okabe-Ito blue
 ASSUMPTION_COLOUR = "#E69F00"  # Okabe-Ito orange
 FLIP_COLOUR = "#D55E00"  # Okabe-Ito vermilion: a sign that depends on an assumption
@@ -39,7 +41,8 @@ def _plt():
 def bands_figure(table: pd.DataFrame, path: str | Path) -> Path:
     """One panel per KPI, one row per reform: the assumption band (5-95 % across points, wide
     orange bar), the noise band (95 % CI at the nominal point, narrow blue bar) and the nominal
-    effect (dot); a reform whose sign flips at some points is marked in its label."""
+    effect (dot); a reform whose sign flips at some points is marked in its label. Rows carry
+    the reforms' titles (:func:`sim.reforms.scenario_title`), as the comparison figures do."""
     plt = _plt()
     kpis = list(dict.fromkeys(table["kpi"]))
     reforms = list(dict.fromkeys(table["scenario"]))
@@ -62,7 +65,7 @@ def bands_figure(table: pd.DataFrame, path: str | Path) -> Path:
                 ax.annotate(f"sign flips at {flips:.0%}", (1, y[i] + 0.38),
                             xycoords=("axes fraction", "data"), ha="right", fontsize=7,
                             color=FLIP_COLOUR)
-    axes[0][0].set_yticks(np.arange(len(reforms)), [r.replace("_", " ") for r in reforms])
+    axes[0][0].set_yticks(np.arange(len(reforms)), [scenario_title(r) for r in reforms])
     axes[0][0].invert_yaxis()
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
@@ -73,7 +76,7 @@ def bands_figure(table: pd.DataFrame, path: str | Path) -> Path:
 
 def prim_figure(boxes: pd.DataFrame, path: str | Path) -> Path:
     """One panel per (reform, failure): each restricted parameter's box as a bar over its whole
-    range (0 = the range's low end, 1 = its high end)."""
+    range (0 = the range's low end, 1 = its high end), labelled with its name in plain words."""
     plt = _plt()
     groups = list(boxes.groupby(["scenario", "outcome"], sort=False)) if len(boxes) else []
     if not groups:
@@ -92,14 +95,14 @@ def prim_figure(boxes: pd.DataFrame, path: str | Path) -> Path:
         y = np.arange(len(box))
         ax.barh(y, np.ones(len(box)), color="0.92", height=0.6)
         ax.barh(y, high - low, left=low, color=FLIP_COLOUR, height=0.6)
-        labels = [f"{p}  [{lo:.3g}, {hi:.3g}]" for p, lo, hi in
-                  zip(box["parameter"], box["box_low"], box["box_high"])]
+        labels = [f"{name}  [{lo:.3g}, {hi:.3g}]" for name, lo, hi in
+                  zip(box["name"], box["box_low"], box["box_high"])]
         ax.set_yticks(y, labels, fontsize=8)
         ax.set_xlim(0, 1)
         ax.invert_yaxis()
         what = "does not cut time" if outcome == "no_time_cut" else "misses more offences"
         first = box.iloc[0]
-        ax.set_title(f"{scenario.replace('_', ' ')} {what}: coverage {first['coverage']:.0%}, "
+        ax.set_title(f"{scenario_title(scenario)} {what}: coverage {first['coverage']:.0%}, "
                      f"density {first['density']:.0%}", fontsize=9, loc="left")
     axes[-1, 0].set_xlabel("position in the parameter's range (0 = low end, 1 = high end)")
     fig.tight_layout()

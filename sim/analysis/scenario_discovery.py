@@ -11,7 +11,8 @@ the parameter space down to a box where the cases of interest are dense. Of the 
 peeling trajectory the one kept is the largest (highest coverage) whose density reaches the
 threshold. ``coverage`` is the share of all cases of interest that fall in the box, ``density``
 the share of cases in the box that are of interest, ``mass`` the share of all points in it.
-``prim_boxes.csv`` has one row per restricted parameter of each box.
+``prim_boxes.csv`` has one row per restricted parameter of each box: its config path
+(``parameter``) and its name in plain words (``name``, from the ranges file).
 """
 from __future__ import annotations
 
@@ -25,11 +26,12 @@ import pandas as pd
 
 from sim.experiment.ema import to_ema
 from sim.outputs import atomic_write
+from sim.reforms import scenario_title
 
 log = logging.getLogger(__name__)
 
 PRIM_CSV = "prim_boxes.csv"
-COLUMNS = ["scenario", "outcome", "parameter", "box_low", "box_high", "range_low", "range_high",
+COLUMNS = ["scenario", "outcome", "parameter", "name", "box_low", "box_high", "range_low", "range_high",
            "coverage", "density", "mass", "cases", "cases_of_interest"]
 MIN_CASES_OF_INTEREST = 2
 
@@ -101,9 +103,9 @@ def discover(samples: pd.DataFrame, ranges, baseline: str, kpis: list[str],
                 log.info("PRIM %s %s: no box (%d of %d points are cases of interest)",
                          reform, outcome, n_interest, len(y))
                 continue
-            for name, (low, high) in box["limits"].items():
-                rows.append([reform, outcome, name, low, high, *bounds[name], box["coverage"],
-                             box["density"], box["mass"], len(y), n_interest])
+            for path, (low, high) in box["limits"].items():
+                rows.append([reform, outcome, path, ranges.names[path], low, high, *bounds[path],
+                             box["coverage"], box["density"], box["mass"], len(y), n_interest])
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -113,12 +115,13 @@ def write_boxes(out_dir: str | Path, boxes: pd.DataFrame) -> Path:
     return path
 
 
-def box_lines(boxes: pd.DataFrame, label=str) -> list[str]:
-    """One plain line per box: where the reform fails (``label``: scenario name -> its label)."""
+def box_lines(boxes: pd.DataFrame, label=scenario_title) -> list[str]:
+    """One plain line per box: where the reform fails (``label``: scenario name -> its label),
+    each restricted parameter by its name."""
     lines = []
     for (scenario, outcome), box in boxes.groupby(["scenario", "outcome"], sort=False):
         what = "does not cut time" if outcome == "no_time_cut" else "misses more offences"
-        limits = "; ".join(f"{r['parameter']} {_g(r['box_low'])}-{_g(r['box_high'])}"
+        limits = "; ".join(f"{r['name']} {_g(r['box_low'])}-{_g(r['box_high'])}"
                            for _, r in box.iterrows())
         first = box.iloc[0]
         lines.append(f"{label(scenario)} {what} where {limits} (coverage {first['coverage']:.0%}, "

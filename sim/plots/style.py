@@ -19,7 +19,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from sim.reforms import reform_title
+from sim.reforms import scenario_title
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with any colour-vision deficiency
 OKABE_ITO = {
@@ -130,10 +130,7 @@ def scenario_label(name: str, labels: dict[str, str] | None = None) -> str:
     (``two_step`` -> ``Two-step declaration``), else ``my_case`` -> ``My case``."""
     if labels and name in labels:
         return labels[name]
-    if reform_title(name):
-        return reform_title(name)
-    text = str(name).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
+    return scenario_title(name)
 
 
 def scenario_colours(scenarios, baseline: str | None) -> dict[str, str]:

@@ -139,11 +139,14 @@ def _morris(df, kpi_label, path):
     ax.grid(axis="x", alpha=0.3)
     top = d.iloc[-1]
     name, unit = _split_unit(kpi_label)
+    unit = "" if unit == "count" else unit  # "78.6 offences", not "78.6 count"
     title = (
         f"{_capital(top['name'])} influences {_in_sentence(name)} most "
         f"(\u03bc* = {fmt(top['mu_star'], 1)}{' ' + unit if unit else ''})"
     )
-    fig.suptitle(wrap_title(title, 80), fontsize=11, fontweight="bold")
+    # the value stays on one line with its symbol ("(\u03bc* =" above "10.9 h)" reads badly)
+    fig.suptitle(wrap_title(title.replace(" = ", "\u00a0=\u00a0"), 80), fontsize=11,
+                 fontweight="bold")
     caption = (
         "Morris screening: \u03bc* ranks influence; \u03c3 flags interactions or non-linear "
         "effects."

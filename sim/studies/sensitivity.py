@@ -3,7 +3,8 @@
     from sim.studies.sensitivity import SensitivityStudy
     study = SensitivityStudy.load("sensitivity")     # configs/experiment/sensitivity.yaml
     result = study.run("results/sensitivity/run1", workers=2)
-    result.frames["import_port_time_h"]               # parameter, mu_star, mu_star_conf, sigma, ...
+    result.frames["import_port_time_h"]               # parameter, name, mu_star, mu_star_conf, ...
+    study.analyse("results/sensitivity/reference")    # re-analyse a finished folder: nothing run
 
 The design (settings, SALib ``ProblemSpec``, sample) is :mod:`sim.experiment.morris_design`.
 Every sample point becomes one scenario of config overrides (``p000``, ``p001``, ... plus the
@@ -32,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.runs import finished_runs
+from sim.analysis.runs import finished_runs, load_runs
 from sim.experiment.morris_design import MorrisSettings
 from sim.experiment.runner import run_runs
 from sim.experiment.spec import ExperimentSpec
@@ -126,6 +127,15 @@ class SensitivityStudy:
         out_dir.mkdir(parents=True, exist_ok=True)
         atomic_write(out_dir / DESIGN_CSV, lambda p: self.design.to_csv(p, index=False))
         table = run_runs(self.spec, out_dir, workers=workers, progress=progress)
+        return self.analyse(out_dir, table, report)
+
+    def analyse(self, out_dir: str | Path, table: pd.DataFrame | None = None,
+                report: bool = True) -> SensitivityResult:
+        """``morris.csv`` and (``report``) the report from the runs ``table``; without one, from
+        the folder's runs table (summary.parquet): a finished screening re-analysed, nothing run."""
+        out_dir = Path(out_dir)
+        if table is None:
+            table = load_runs(out_dir)[0]
         frames = self.analyse_table(table)
         morris_csv = write_morris(frames, out_dir)
         result = SensitivityResult(out_dir, frames, morris_csv)

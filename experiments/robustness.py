@@ -3,6 +3,8 @@
     python experiments/robustness.py                               # results/robustness/<time>/
     python experiments/robustness.py --out results/robustness/reference    # resumes
     python experiments/robustness.py --points 16 --replications 3          # a finer design
+    python experiments/robustness.py --out results/robustness/reference --analyse-only
+                                        # tables and figures again from samples.csv, nothing run
 
 Samples the ranges of every assumed or calibrated value (configs/uncertainty/shanghai.yaml) as
 configured in configs/experiment/robustness.yaml, runs the baseline and each reform at every
@@ -18,10 +20,12 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
+
 from sim.analysis.robustness import analyse_robustness, sign_flip_lines
 from sim.analysis.robustness_figures import kpi_title
 from sim.experiment.cli import default_out, experiment_parser
-from sim.experiment.robustness import RobustnessStudy
+from sim.experiment.robustness import SAMPLES_CSV, RobustnessStudy
 from sim.reforms import scenario_title
 
 
@@ -42,6 +46,8 @@ def main(argv: list[str] | None = None, name: str = "robustness") -> None:
 
     ap = experiment_parser(__doc__, replications_help="seeds per sample point")
     ap.add_argument("--points", type=int, help="sample points (Sobol design: base samples N)")
+    ap.add_argument("--analyse-only", action="store_true",
+                    help="re-analyse the finished folder --out from its samples.csv: no run")
     args = ap.parse_args(argv)
     try:
         run(args, name)
@@ -51,15 +57,24 @@ def main(argv: list[str] | None = None, name: str = "robustness") -> None:
 
 
 def run(args, name: str) -> None:
-    study = RobustnessStudy.load(name, points=args.points, replications=args.replications)
-    s = study.settings
-    out = Path(args.out) if args.out else default_out(name)
-    print(f"{study.experiment.name}: {s.design} design of {len(study.ranges.parameters)} "
-          f"parameters, {len(study.point_names)} points x {study.experiment.replications} "
-          f"seeds + the nominal point x {s.nominal_replications} seeds, "
-          f"{len(study.experiment.scenarios)} scenarios = {study.runs} runs")
+    from sim.schema.errors import ConfigError
+
     started = time.perf_counter()
-    samples = study.run(out, workers=args.workers)
+    if args.analyse_only:
+        if not args.out:
+            raise ConfigError("--analyse-only", "needs --out, the finished folder to re-analyse")
+        out = Path(args.out)
+        study = RobustnessStudy.finished(out, name)
+        samples = pd.read_csv(out / SAMPLES_CSV)
+    else:
+        study = RobustnessStudy.load(name, points=args.points, replications=args.replications)
+        s = study.settings
+        out = Path(args.out) if args.out else default_out(name)
+        print(f"{study.experiment.name}: {s.design} design of {len(study.ranges.parameters)} "
+              f"parameters, {len(study.point_names)} points x {study.experiment.replications} "
+              f"seeds + the nominal point x {s.nominal_replications} seeds, "
+              f"{len(study.experiment.scenarios)} scenarios = {study.runs} runs")
+        samples = study.run(out, workers=args.workers)
     result = analyse_robustness(out, study, samples)
     print(f"\n{study.experiment.name}: done in {time.perf_counter() - started:.0f} s")
     print("\n".join(band_lines(result.bands)))

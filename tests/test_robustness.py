@@ -231,3 +231,16 @@ def test_the_committed_robustness_design_composes_at_every_point():
     assert len(study.ranges.parameters) > 100 and len(study.point_names) == study.settings.points
     assert study.runs == (study.settings.points * study.experiment.replications
                           + study.settings.nominal_replications) * len(study.experiment.scenarios)
+
+
+@pytest.mark.slow  # composes every point of the committed reference's design: about 10 s of CPU
+def test_the_committed_reference_re_analyses_from_its_folder_with_the_ranges_it_sampled():
+    """``--analyse-only``: the reference sampled fewer ranges than the file has now; the study
+    rebuilt from its design.csv samples exactly those, so its design is the reference's."""
+    from pathlib import Path
+
+    folder = Path(__file__).parents[1] / "results" / "robustness" / "reference"
+    study = RobustnessStudy.finished(folder)
+    design = pd.read_csv(folder / "design.csv")
+    assert study.ranges.paths == list(design.columns[1:])
+    assert pd.read_csv(folder / "prim_boxes.csv")["name"].notna().all()

@@ -118,3 +118,11 @@ def test_later_need_dates_cut_the_import_cost_of_goods_late(morris):
     # need date leaves fewer days late
     cost = morris[1].frames["import_cost_total_cny"].set_index("parameter")
     assert cost.loc["behaviour.consignees.need_lag.mean_h", "mu"] < 0
+
+
+def test_a_finished_screening_re_analyses_from_its_folder_alone(morris):
+    """How a committed reference is re-rendered: the same indices from the folder's runs table."""
+    study, result = morris
+    again = study.analyse(result.out_dir, report=False)
+    for kpi, frame in result.frames.items():
+        pd.testing.assert_frame_equal(again.frames[kpi], frame)

@@ -85,7 +85,7 @@ def prim_figure(boxes: pd.DataFrame, path: str | Path) -> Path:
         ax.text(0.5, 0.5, "PRIM found no box where a reform fails\n(too few failing points, "
                 "or none dense enough)", ha="center", va="center", fontsize=10)
         return _save(fig, path)
-    heights = [max(len(b), 1) * 0.35 + 0.9 for _, b in groups]
+    heights = [max(len(b), 1) * 0.35 + 1.1 for _, b in groups]
     fig, axes = plt.subplots(len(groups), 1, figsize=(7.5, sum(heights)), squeeze=False,
                              gridspec_kw={"height_ratios": heights})
     for ax, ((scenario, outcome), box) in zip(axes[:, 0], groups):
@@ -102,7 +102,7 @@ def prim_figure(boxes: pd.DataFrame, path: str | Path) -> Path:
         ax.invert_yaxis()
         what = "does not cut time" if outcome == "no_time_cut" else "misses more offences"
         first = box.iloc[0]
-        ax.set_title(f"{scenario_title(scenario)} {what}: coverage {first['coverage']:.0%}, "
+        ax.set_title(f"{scenario_title(scenario)} {what}\ncoverage {first['coverage']:.0%}, "
                      f"density {first['density']:.0%}", fontsize=9, loc="left")
     axes[-1, 0].set_xlabel("position in the parameter's range (0 = low end, 1 = high end)")
     fig.tight_layout()

@@ -152,6 +152,25 @@ class RobustnessStudy:
             raw["replications"] = replications
         return cls(ExperimentSpec.from_dict(raw), RobustnessSettings.from_dict(section))
 
+    @classmethod
+    def finished(cls, out_dir: str | Path, name: str = "robustness") -> RobustnessStudy:
+        """The study a finished folder ran, to re-analyse it without running anything: the
+        ranges it sampled are the columns of its ``design.csv`` (ranges added to the file since
+        are left out). ConfigError if that design differs from the folder's (a range changed)."""
+        file = Path(out_dir) / DESIGN_CSV
+        if not file.is_file():
+            raise ConfigError("--out", f"{out_dir} has no {DESIGN_CSV}: not a robustness folder")
+        design = pd.read_csv(file)
+        paths = [c for c in design.columns if c != "point"]
+        study = cls.load(name, parameters=paths)
+        ours = study.design_table()
+        if (list(ours.columns) != list(design.columns) or ours.shape != design.shape
+                or not np.allclose(ours[paths].to_numpy(float), design[paths].to_numpy(float))):
+            raise ConfigError("--out", f"{out_dir} was sampled from other ranges or another "
+                                       f"design than configs/experiment/{name}.yaml gives now; "
+                                       "rerun it")
+        return study
+
     # ------------------------------------------------------------------ design
     def _sample(self) -> np.ndarray:
         s, problem = self.settings, self.ranges.problem()

@@ -35,8 +35,10 @@ def test_local_executor_keeps_its_warm_workers_across_calls():
 
 @pytest.mark.parametrize("executor", [
     "submitit-local",
-    pytest.param("ray", marks=pytest.mark.skipif(importlib.util.find_spec("ray") is None,
-                                                 reason="ray not installed (extra 'ray')")),
+    # starting a local Ray cluster takes half a minute: the slow tier
+    pytest.param("ray", marks=[pytest.mark.slow,
+                               pytest.mark.skipif(importlib.util.find_spec("ray") is None,
+                                                  reason="ray not installed (extra 'ray')")]),
 ])
 def test_executor_runs_the_experiment_to_the_same_tables(executor, tmp_path, in_process):
     table = run_runs(SMOKE, tmp_path, workers=2, progress=False, executor=executor)

@@ -209,7 +209,10 @@ def test_every_script_has_the_same_options_in_its_help(script, capsys):
         assert option in page, (script, option)
 
 
-@pytest.mark.parametrize("script", [s for s in SCRIPTS if s != "run_scenario"] + ["robustness"])
+# each command pays its imports (about 4 s): the main job's in the default tier, the others slow
+@pytest.mark.parametrize("script", [
+    script if script == "policy_comparison" else pytest.param(script, marks=pytest.mark.slow)
+    for script in [s for s in SCRIPTS if s != "run_scenario"] + ["robustness"]])
 def test_every_script_as_a_command_exits_2_with_one_line_on_a_bad_option(script, tmp_path):
     """The real command (run_scenario's is above): a bad option stops it before anything runs."""
     out = tmp_path / "exp"

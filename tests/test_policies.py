@@ -276,6 +276,7 @@ def _per_seed(f) -> list[float]:
 ZERO = [0.0] * len(SEEDS)  # the reference of a per-seed change already paired box by box
 
 
+@pytest.mark.slow  # a behaviour variant of its own: three more runs
 def test_e_documents_gain_less_when_couriers_are_fast(runs):
     """With paper, a consignee waits for the courier before it can declare; e-documents remove
     that wait. When couriers deliver within hours, little of the wait is left to remove.
@@ -528,6 +529,7 @@ def _lane_uptake(cols: dict, cfg) -> float:
     return float(np.mean(cols["fast_lane"][rows] == SHIP_SIDE_PICKUP))
 
 
+@pytest.mark.slow  # a behaviour variant of its own: three more runs
 def test_direct_pickup_uptake_falls_when_trucking_fleets_are_full(runs):
     """A ship-side truck is booked with the consignee's fleet for the vessel's day; a full fleet
     refuses and the box goes to the yard. With fleets that are never full, every eligible box

@@ -124,7 +124,8 @@ def _emission_kpis(flow: str) -> list[KPI]:
 
 def _forecast_kpis() -> list[KPI]:
     """What acting on a vessel's ETA costs when it is wrong: trucks waiting or leaving empty at
-    the ship side, export boxes that miss their vessel, extra yard moves."""
+    the ship side, extra yard moves, calls off their berth window, export boxes that miss their
+    vessel."""
     imports, exports = ("flows", "import", "all"), ("flows", "export", "all")
     return [
         KPI("import_ship_side_wait_h", "import ship-side truck waiting per box", "h",
@@ -136,6 +137,11 @@ def _forecast_kpis() -> list[KPI]:
         KPI("import_rehandles_per_box", "import extra yard moves per box", "count",
             (*imports, "rehandles_per_box"), -1,
             "Extra yard moves at retrieval, per import box", 2),
+        KPI("export_rehandles_per_box", "export extra yard moves per box", "count",
+            (*exports, "rehandles_per_box"), -1,
+            "Extra yard moves at retrieval and re-marshalling, per export box", 2),
+        KPI("vessel_off_window_share", "vessel calls off their berth window (early or late)", "share",
+            ("berth_plan", "off_window_share"), -1, "Vessel calls off their berth window"),
         KPI("export_rolled_over_per_1000", "export boxes rolled over per 1,000 boxes",
             PER_1000_BOXES, (*exports, "rolled_over"), -1,
             "Export boxes that missed their vessel, per 1,000 boxes", 2, (*exports, "n")),

@@ -113,8 +113,10 @@ class Station:
         self.finish()
         return start
 
-    def join(self, priority: int = 0):
-        """Arrive; return the SimPy request to yield (None for an unlimited station)."""
+    def join(self, priority=0):
+        """Arrive; return the SimPy request to yield (None for an unlimited station). With
+        ``priority`` mode, lower ``priority`` first (any comparable: a number or a tuple), first
+        come first served among equals."""
         self._tick()
         self.present += 1
         self.arrivals += 1

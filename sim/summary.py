@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.agents.terminal import EARLY, LOST_WINDOW
 from sim.cohort import ENTRY, EXIT, STAGES, cohort, stuck_in, window_h
 from sim.costs import COMPONENTS, container_costs
 from sim.emissions import container_emissions, flow_emissions, scenario_emissions
@@ -63,6 +64,9 @@ DEFINITIONS = {
                  "the bunker fuel delivered to the calls requested in the window",
     "unfinished": "cohort boxes that had not ended their journey when the drain stopped; a mean's "
                   "'unfinished' counts the boxes that never reached its end event",
+    "berth_plan": "vessel calls that arrived in the window (vessel mode): shares early for their berth "
+                  "window (waited for it to open), that lost it (came later than its tolerance) and "
+                  "both (off window)",
     "stations": "time averages over warm-up .. horizon",
     "offences": "cohort boxes carrying an offence: detected (at the document check or inspection, box "
                 "detained), missed (released and never found) and caught_at_audit (released, found by "
@@ -200,6 +204,18 @@ def decisions(log: dict[str, np.ndarray], t: dict[str, np.ndarray], rows: np.nda
     }
 
 
+def berth_plan_figures(calls: list, run_cfg) -> dict:
+    """The vessel calls that arrived in the measurement window against the terminal's berth plan
+    (:meth:`sim.agents.terminal.Terminal.queue_for_berth`): how many, and the shares that came
+    early and waited for their window, that lost their window (late), and both together."""
+    start_h, end_h = window_h(run_cfg)
+    windows = [c.window for c in calls if start_h <= c.arrival_h < end_h]
+    n = len(windows)
+    early, lost = windows.count(EARLY), windows.count(LOST_WINDOW)
+    return {"calls": n, "early_share": _share(early, n), "lost_window_share": _share(lost, n),
+            "off_window_share": _share(early + lost, n)}
+
+
 def horizon_figures(model) -> dict:
     """What describes the port itself, taken at the horizon before the drain: station and yard
     time averages since the warm-up, the sub-models' figures, and conservation at the horizon."""
@@ -254,5 +270,6 @@ def summarise(model, at_horizon: dict) -> dict:
         **at_horizon["sub_models"],
         **({} if model.roro is None else
            {"roro": model.roro.summary(*window_h(cfg.run), cfg.run.horizon_days * 24.0)}),
+        "berth_plan": berth_plan_figures(model.calls, cfg.run),
         "emissions": scenario_emissions(log, cfg, at_horizon["sub_models"]),
     }

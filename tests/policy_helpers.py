@@ -260,9 +260,18 @@ METRICS: tuple[Metric, ...] = (
     M("enterprise_certification", "import offences caught at audit",
       offences("import", "caught_at_audit"), None),
     # punctuality forecasts alone: no consignee declares at sea and no truck waits at the ship
-    # side in the baseline, so only shippers act on the better ETA (their effect on trucks:
-    # tests/test_eta.py); imports meet them only at the brokers and fleets both flows share
+    # side in the baseline, so shippers and the terminal act on the better ETA (their effect on
+    # trucks: tests/test_eta.py); imports meet them only at the brokers and fleets both flows
+    # share. The terminal's berth windows are fixed on a better ETA, so fewer calls come off
+    # them, and fewer export boxes are stacked for a call that comes a shift off plan (measured
+    # -0.04 re-handles per export box, about a tenth; tests/test_berth_plan.py). Berth waiting
+    # falls with the early calls' waits for their windows, too few at this port to resolve.
     M("punctuality_forecast", "import port time (h)", port_mean("import"), 0, 1.0),
+    M("punctuality_forecast", "vessel calls off their berth window",
+      lambda s: s["berth_plan"]["off_window_share"], -1),
+    M("punctuality_forecast", "export re-handles per box", share("export", "rehandles_per_box"), -1),
+    M("punctuality_forecast", "vessel wait for a berth per call (h)",
+      lambda s: s["emissions"]["vessel_wait_h_per_call"], None),
     M("punctuality_forecast", "export boxes rolled over", share("export", "rolled_over"), None),
     M("punctuality_forecast", "export port time (h)", port_mean("export"), None),
     # the full package (adoption of the fast lanes by learning)

@@ -2,8 +2,24 @@
 
 - **Berths** (a :class:`Station` of ``vessels.berths``) are held by a vessel call from berthing to
   departure; quay cranes work a call at ``cranes_per_berth x moves_per_crane_h`` moves per hour.
+- **Berth plan** (berth windows, ``terminal.planning``): ``plan_lead_h`` before a call is due the
+  terminal fixes its berth window on the ETA the carrier publishes then (:mod:`sim.flows.eta`).
+  A call that arrives within ``window_tolerance_h`` of its window keeps it: the berth queue
+  serves such calls in plan order (window first). A call that comes earlier waits at anchor
+  until its window opens (the berth and its crane gangs are planned from the window); one that
+  comes later loses its window and waits behind every call on its window, in arrival order
+  among the late. With a perfect forecast every call is on its window and the queue is first
+  come, first served.
 - **Yard**: occupancy in TEU. Retrieving a box from a fuller yard needs more re-handling moves:
   ``rehandles_at_full_yard x occupancy / capacity`` extra moves (expected value; 0 if unlimited).
+- **Export yard plan**: an export box is stacked at gate-in in the block planned for its call's
+  loading, on the arrival the terminal expects then (the ETA published then; the berth window
+  once fixed; the arrival itself once the call is in). If the call comes more than
+  ``remarshal_after_h`` from that expected arrival, the block was planned among other calls'
+  loading and the box is re-marshalled before loading: one more re-handle (``rehandles``, which
+  the costs and emissions count as yard moves). Only the forecast's error is counted: the berth
+  queue is the terminal's own, and it sequences the blocks by it; a box rolled over to a later
+  call is not counted (the roll-over's moves are not modelled).
 - **Shuttles** move red-channel boxes to the inspection area and back (``terminal.shuttles``).
 - **Truck appointments**: at most ``appointment_slots_per_h`` pickups start in any clock hour; a
   consignee gets the first hour with a free slot at or after the time it wants.
@@ -19,12 +35,21 @@ from __future__ import annotations
 
 import math
 
+from typing import TYPE_CHECKING
+
 import mesa
 
 from sim.consignment import Consignment
+from sim.flows.eta import published_eta_h
 from sim.places import GATE, INSPECTION, YARD
 from sim.schema import ClearwayConfig
 from sim.station import Station
+
+if TYPE_CHECKING:
+    from sim.flows.vessel_call import VesselCall
+
+# where a call arrived against its berth window (VesselCall.window)
+EARLY, ON_WINDOW, LOST_WINDOW = "early", "on window", "lost window"
 
 
 class Terminal(mesa.Agent):
@@ -32,7 +57,10 @@ class Terminal(mesa.Agent):
         super().__init__(model)
         t, v = cfg.terminal, cfg.vessels
         env = model.env
-        self.berths = Station(env, "berth", v.berths)
+        self.berths = Station(env, "berth", v.berths, priority=True)  # served in berth-plan order
+        self.eta = v.eta
+        self.planning = t.planning
+        self.stacked_for: dict[int, tuple[int, float]] = {}  # export box -> (call, arrival planned)
         self.shuttle_fleet = Station(env, "shuttle", t.shuttles, book_ahead=True)
         self.gate = Station(env, "gate", t.gate_lanes, book_ahead=True)
         self.move_h = 1 / (v.cranes_per_berth * v.moves_per_crane_h)  # one quay-crane move, h
@@ -51,6 +79,37 @@ class Terminal(mesa.Agent):
     def stations(self) -> list[Station]:
         return [self.berths, self.shuttle_fleet, self.gate]
 
+    # ------------------------------------------------------------------ berth plan
+    def berth_window_h(self, call: VesselCall) -> float:
+        """The call's berth window (h since the start): the ETA the carrier published
+        ``plan_lead_h`` before the call was due."""
+        return published_eta_h(self.eta, call, call.arrival_h - self.planning.plan_lead_h)
+
+    def expected_arrival_h(self, call: VesselCall) -> float:
+        """The arrival the terminal plans the call on now (h since the start): the ETA published
+        now, the berth window once it is fixed, the arrival once the call is in."""
+        now = self.model.env.now
+        if now >= call.arrival_h:
+            return call.arrival_h
+        if now >= call.arrival_h - self.planning.plan_lead_h:
+            return self.berth_window_h(call)
+        return published_eta_h(self.eta, call, now)
+
+    def queue_for_berth(self, call: VesselCall):
+        """The call has arrived: early, it waits for its window to open; then it joins the berth
+        queue, in plan order if on its window, behind the calls on their windows if it lost its
+        own. A SimPy sub-process returning the berth request to yield in a ``with`` block."""
+        env, tolerance_h = self.model.env, self.planning.window_tolerance_h
+        window_h = self.berth_window_h(call)
+        call.window = ON_WINDOW
+        if env.now < window_h - tolerance_h:
+            call.window = EARLY
+            yield env.timeout(window_h - tolerance_h - env.now)
+        elif env.now > window_h + tolerance_h:
+            call.window = LOST_WINDOW
+        lost = call.window == LOST_WINDOW
+        return self.berths.join(priority=(lost, env.now if lost else window_h))
+
     # ------------------------------------------------------------------ yard
     def enter_yard(self, box: int) -> None:
         """The box is stacked."""
@@ -67,11 +126,27 @@ class Terminal(mesa.Agent):
         self.places.take(place, int(self.log.flow[box]))
         self._yard_change(-int(self.log.teu[box]))
 
+    def stack_export(self, c: Consignment) -> None:
+        """The export box is stacked in the block planned for its call's loading (on the
+        arrival the terminal expects now)."""
+        self.enter_yard(c.id)
+        if c.call is not None:
+            self.stacked_for[c.id] = (c.call.id, self.expected_arrival_h(c.call))
+
+    def load(self, box: int, call: VesselCall) -> None:
+        """The box leaves its stack for the call's quay crane; stacked for this call on an
+        arrival more than ``remarshal_after_h`` off, it was first re-marshalled (one more move)."""
+        self.leave_yard(box)
+        stacked_call, expected_h = self.stacked_for.pop(box)
+        if stacked_call == call.id and abs(call.arrival_h - expected_h) > self.planning.remarshal_after_h:
+            self.log.rehandles[box] += 1
+
     def seize(self, c: Consignment) -> None:
         """Hand a detained box over: from the inspection area if an inspection caught it, else
         from the stack (a document check caught it)."""
         caught_at_inspection = not math.isnan(self.log.inspection_end[c.id])
         self.leave_yard(c.id, INSPECTION if caught_at_inspection else YARD)
+        self.stacked_for.pop(c.id, None)
 
     def _yard_change(self, teu: int) -> None:
         now = self.model.env.now
@@ -115,11 +190,12 @@ class Terminal(mesa.Agent):
         return max(wanted_h, float(hour))
 
     def deliver(self, c: Consignment):
-        """A truck brings the box through a gate lane (document and seal check, OCR) into the stack."""
+        """A truck brings the export box through a gate lane (document and seal check, OCR) into
+        the stack."""
         self.places.put(GATE, c.flow)
         yield from self._through_gate(c)
         self.places.take(GATE, c.flow)
-        self.enter_yard(c.id)
+        self.stack_export(c)
 
     def pick_up(self, c: Consignment):
         """The booked truck takes the box off the stack and out through a gate lane."""

@@ -46,7 +46,7 @@ def export_container(model, c: Consignment, before_loading_h: float | None = Non
         log.fast_lane[c.id] = LOADING_ON_ARRIVAL
         log.truck_trips[c.id] += 1
         log.gate_in[c.id] = env.now  # through the dedicated lane, no gate queue
-        terminal.enter_yard(c.id)
+        terminal.stack_export(c)
 
 
 def hand_over_documents(model, c: Consignment):

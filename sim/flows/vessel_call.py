@@ -3,7 +3,8 @@
 The call's import manifest is filed ``MANIFEST_LEAD_H`` before arrival: its boxes exist from then
 on, and their journeys start (consignees decide when to declare, see :mod:`sim.flows.imports`).
 The call arrives at its scheduled time plus a punctuality delay (which the port's users know only
-through the carrier's published ETA, :mod:`sim.flows.eta`), waits for a free berth, moors,
+through the carrier's published ETA, :mod:`sim.flows.eta`), waits for a berth as the terminal's
+berth plan has it (berth windows fixed on the ETA, :meth:`sim.agents.terminal.Terminal.queue_for_berth`), moors,
 and its quay cranes discharge the import boxes one move at a time (each goes to a truck at the ship side or into the
 yard, see :func:`sim.flows.imports.discharged`), the bonded-zone lots booked on the call last
 (:mod:`sim.bonded_zone.first_line`). Then the cranes load every export box booked on
@@ -46,6 +47,7 @@ class VesselCall:
     exports: list = field(default_factory=list)  # Consignments booked on this call
     berthed: object = None  # SimPy event: the call is at its berth
     loading_start_h: float = math.inf  # known once berthed
+    window: str = ""  # against its berth window: on window, early or lost (sim.agents.terminal)
     loading_started: bool = False
     next: VesselCall | None = None
 
@@ -88,7 +90,7 @@ def vessel_call(model, call: VesselCall):
     log.vessel_arrival[on_board] = env.now
     log.vessel[on_board] = call.id
     model.places.put(ON_VESSEL, IMPORT, len(boxes))
-    request = terminal.berths.join()
+    request = yield from terminal.queue_for_berth(call)  # the berth plan (berth windows)
     with request:
         yield request
         terminal.berths.begin()
@@ -105,7 +107,7 @@ def vessel_call(model, call: VesselCall):
             yield env.timeout(terminal.move_h)
             log.load[box] = env.now
             log.vessel[box] = call.id
-            terminal.leave_yard(box)
+            terminal.load(box, call)
             model.places.put(ON_VESSEL, EXPORT)
         yield env.timeout(v.departure_h)
         terminal.berths.finish()

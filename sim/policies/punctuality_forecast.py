@@ -7,9 +7,14 @@ queue, published to carriers, terminal, truckers and traders alike. In the model
 error of the carrier's published ETA (:mod:`sim.flows.eta`): its spread at every lead time is
 multiplied by ``error_factor``. Each call's ETAs still err the same way (its own draw), only less,
 so the comparison with the baseline is paired call by call. Who gains is whoever acts on the ETA:
-direct pickup's truckers (fewer hours waiting at the ship side, fewer trips that miss the box,
-since the safety margin they keep shrinks with the error), consignees that declare in advance,
-and shippers who plan stuffing and gate-in on it. The true arrivals do not change: a better
+direct pickup's truckers (fewer hours waiting at the ship side, since the safety margin they keep
+shrinks with the error; about as many trips miss the box, the margin being counted in spreads of
+the error), consignees that declare in advance, shippers who plan stuffing and gate-in on it, and
+the terminal (:mod:`sim.agents.terminal`): its berth windows are fixed on the ETA of the day
+before, so fewer calls come off them (fewer early calls waiting at anchor for their window, fewer
+late ones losing it and waiting behind the others), and its export yard plan stacks boxes on the
+ETA at gate-in, so fewer boxes of a call that comes a shift off plan are re-marshalled (fewer
+yard moves, re-handling charges and yard-crane CO2). The true arrivals do not change: a better
 forecast makes no vessel punctual.
 
 Eligibility: every vessel call.

@@ -103,6 +103,23 @@ class FirmsConfig:
 
 
 @dataclass
+class PlanningConfig:
+    """The terminal's berth plan and export yard plan, made on the carrier's published ETA
+    (:mod:`sim.agents.terminal`). No public figure for Shanghai: assumptions (configs/uncertainty
+    gives the ranges)."""
+
+    plan_lead_h: float = param(24.0, gt=0, unit="h",
+                               doc="assumption: the berth plan fixes a call's window on the ETA "
+                                   "published this long before it is due (the day-before plan)")
+    window_tolerance_h: float = param(2.0, ge=0, unit="h",
+                                      doc="assumption: a call arriving this far from its window "
+                                          "keeps it; later it loses its window, earlier it waits")
+    remarshal_after_h: float = param(8.0, gt=0, unit="h",
+                                     doc="assumption: an export box stacked for a call that comes "
+                                         "more than this (a shift) off that plan is re-marshalled")
+
+
+@dataclass
 class TerminalConfig:
     yard_capacity_teu: float = param(MISSING, ge=0, unit="TEU", doc="0 = unlimited")
     rehandles_at_full_yard: float = param(MISSING, ge=0, doc="extra moves per retrieval, full yard")
@@ -111,6 +128,7 @@ class TerminalConfig:
     gate_lanes: int = param(MISSING, ge=0, doc="0 = unlimited")
     gate_service: Duration = field(default_factory=Duration)
     appointment_slots_per_h: int = param(MISSING, ge=0, unit="trucks/h", doc="0 = unlimited")
+    planning: PlanningConfig = field(default_factory=PlanningConfig)  # berth and yard plans on the ETA
 
 
 @dataclass

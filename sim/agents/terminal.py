@@ -34,7 +34,6 @@ come through the gate for it (``truck_trips``) and the hours they stand there (`
 from __future__ import annotations
 
 import math
-
 from typing import TYPE_CHECKING
 
 import mesa

@@ -19,8 +19,7 @@ per container, counted in the log as it happens (:mod:`sim.agents.terminal`,
   export box's re-marshalling when its call came a shift off the yard plan). A box taken at the
   ship side has none. The quay-crane move (one per box, whatever the route) is not counted.
 - ``vessel_wait_h``: the box's share of its vessel call's wait at anchor for a berth (arrival
-  -> berth, a wait for its berth window included): the call's wait split equally over the boxes
-  it discharged and loaded.
+  -> berth): the call's wait split equally over the boxes it discharged and loaded.
 
 CO2 in kg per component (factors: :class:`sim.schema.emissions.EmissionsConfig`):
 ``truck_driving`` = (truck trips x ``truck_km_per_trip`` + shuttle trips x

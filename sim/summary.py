@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.agents.terminal import EARLY, LOST_WINDOW
+from sim.agents.terminal import EARLY, LATE, ON_WINDOW
 from sim.cohort import ENTRY, EXIT, STAGES, cohort, stuck_in, window_h
 from sim.costs import COMPONENTS, container_costs
 from sim.emissions import container_emissions, flow_emissions, scenario_emissions
@@ -64,9 +64,10 @@ DEFINITIONS = {
                  "the bunker fuel delivered to the calls requested in the window",
     "unfinished": "cohort boxes that had not ended their journey when the drain stopped; a mean's "
                   "'unfinished' counts the boxes that never reached its end event",
-    "berth_plan": "vessel calls that arrived in the window (vessel mode): shares early for their berth "
-                  "window (waited for it to open), that lost it (came later than its tolerance) and "
-                  "both (off window)",
+    "berth_plan": "vessel calls that arrived in the window (vessel mode): shares that came earlier or "
+                  "later than their berth window's tolerance and both (off window, so behind the "
+                  "calls on theirs); mean wait for a berth (arrival -> berth) of the calls on and "
+                  "off their window",
     "stations": "time averages over warm-up .. horizon",
     "offences": "cohort boxes carrying an offence: detected (at the document check or inspection, box "
                 "detained), missed (released and never found) and caught_at_audit (released, found by "
@@ -206,14 +207,20 @@ def decisions(log: dict[str, np.ndarray], t: dict[str, np.ndarray], rows: np.nda
 
 def berth_plan_figures(calls: list, run_cfg) -> dict:
     """The vessel calls that arrived in the measurement window against the terminal's berth plan
-    (:meth:`sim.agents.terminal.Terminal.queue_for_berth`): how many, and the shares that came
-    early and waited for their window, that lost their window (late), and both together."""
+    (:meth:`sim.agents.terminal.Terminal.queue_for_berth`): how many; the shares that came early,
+    late, and off their window (either); the mean hours the calls on and off their window waited
+    for a berth (arrival -> berth; None if there were none or none has berthed)."""
     start_h, end_h = window_h(run_cfg)
-    windows = [c.window for c in calls if start_h <= c.arrival_h < end_h]
-    n = len(windows)
-    early, lost = windows.count(EARLY), windows.count(LOST_WINDOW)
-    return {"calls": n, "early_share": _share(early, n), "lost_window_share": _share(lost, n),
-            "off_window_share": _share(early + lost, n)}
+    measured = [c for c in calls if start_h <= c.arrival_h < end_h]
+    n = len(measured)
+    windows = [c.window for c in measured]
+    early, late = windows.count(EARLY), windows.count(LATE)
+    wait_h = {on: _mean(np.array([c.berth_h - c.arrival_h for c in measured
+                                  if (c.window == ON_WINDOW) == on]))
+              for on in (True, False)}
+    return {"calls": n, "early_share": _share(early, n), "late_share": _share(late, n),
+            "off_window_share": _share(early + late, n),
+            "wait_h_on_window": wait_h[True], "wait_h_off_window": wait_h[False]}
 
 
 def horizon_figures(model) -> dict:

@@ -264,8 +264,8 @@ METRICS: tuple[Metric, ...] = (
     # trucks: tests/test_eta.py); imports meet them only at the brokers and fleets both flows
     # share. The terminal's berth windows are fixed on a better ETA, so fewer calls come off
     # them, and fewer export boxes are stacked for a call that comes a shift off plan (measured
-    # -0.04 re-handles per export box, about a tenth; tests/test_berth_plan.py). Berth waiting
-    # falls with the early calls' waits for their windows, too few at this port to resolve.
+    # -0.04 re-handles per export box, about a tenth; tests/test_berth_plan.py). The berth queue
+    # is only reordered: the mean berth wait is reported, not assumed.
     M("punctuality_forecast", "import port time (h)", port_mean("import"), 0, 1.0),
     M("punctuality_forecast", "vessel calls off their berth window",
       lambda s: s["berth_plan"]["off_window_share"], -1),

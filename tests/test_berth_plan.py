@@ -1,8 +1,8 @@
 """The terminal's berth plan and export yard plan on the published ETA (issue 10, item 1).
 
 The berth windows are fixed on the ETA of the day before a call (``terminal.planning``,
-sim/agents/terminal.py): a call within the tolerance of its window berths in plan order, an
-early one waits for its window, a late one waits behind the calls on their windows. Export boxes
+sim/agents/terminal.py): a call within the tolerance of its window berths in plan order, one off
+its window (early or late) waits behind the calls on their windows. Export boxes
 stacked for a call that then comes a shift off the plan are re-marshalled (one more re-handle).
 The runs here are the reduced port of the policy tests on 8 days with an unlimited yard, so that
 every export re-handle is one the yard plan caused (a fuller yard adds its own, expected ones).
@@ -15,7 +15,7 @@ import pytest
 from conftest import SubModelHarness
 from policy_helpers import columns, reduced_config
 from sim import load_config, run
-from sim.agents.terminal import EARLY, LOST_WINDOW, ON_WINDOW, Terminal
+from sim.agents.terminal import EARLY, LATE, ON_WINDOW, Terminal
 from sim.flows.vessel_call import VesselCall
 from sim.records import EXPORT
 from sim.schema.errors import ConfigError
@@ -44,11 +44,12 @@ def export_rehandles(result) -> float:
 
 # --------------------------------------------------------------------------- the rule itself
 
-def test_calls_berth_in_plan_order_a_late_call_loses_its_window_an_early_one_waits_for_it():
-    """One berth; an ETA error of 1 h a day out, so each call's window is its arrival + its draw
-    (h). A holds the berth 10-20 h; B comes 3 h after its window (lost), C and D on theirs: when
-    A leaves, C and D berth before B though B came first. E comes 5 h before its window and
-    waits for it to open (2 h of tolerance) with the berth free."""
+def test_calls_on_their_window_berth_in_plan_order_before_calls_off_theirs():
+    """One berth, each call holding it 10 h; an ETA error of 1 h a day out, so each call's window
+    is its arrival + its draw (h), with 2 h of tolerance. A holds the berth from 10 h; B comes 3 h
+    after its window (late), C and D on theirs, E 4 h before its own (early): when A leaves, C
+    and D berth before B and E though B came first, then B and E in arrival order. F comes
+    early to a free berth and takes it."""
     cfg = load_config("shanghai", ["vessels.berths=1", "vessels.eta.error_sd_at_72h_h=3",
                                    "run.steady_state=false"])  # one berth for the full port
     model = SubModelHarness(seed=0, config=cfg)
@@ -59,18 +60,18 @@ def test_calls_berth_in_plan_order_a_late_call_loses_its_window_an_early_one_wai
     def call(name: str, arrival_h: float, eta_z: float):
         vessel = VesselCall(len(berthed), arrival_h, arrival_h, 0, 0, eta_z)
         yield env.timeout(arrival_h)
-        request = yield from terminal.queue_for_berth(vessel)
+        request = terminal.queue_for_berth(vessel)
         with request:
             yield request
             berthed[name] = (env.now, vessel.window)
             yield env.timeout(10.0)
 
     for name, arrival_h, eta_z in [("A", 10, 0.0), ("B", 15, -3.0), ("C", 16.5, -0.5),
-                                   ("D", 17, 1.5), ("E", 50, 5.0)]:
+                                   ("D", 17, 1.5), ("E", 18, 4.0), ("F", 65, 5.0)]:
         env.process(call(name, arrival_h, eta_z))
     env.run()
     assert berthed == {"A": (10, ON_WINDOW), "C": (20, ON_WINDOW), "D": (30, ON_WINDOW),
-                       "B": (40, LOST_WINDOW), "E": (53, EARLY)}
+                       "B": (40, LATE), "E": (50, EARLY), "F": (65, EARLY)}
 
 
 def test_a_bad_planning_parameter_is_a_config_error_naming_it():

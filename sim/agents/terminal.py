@@ -5,11 +5,10 @@
 - **Berth plan** (berth windows, ``terminal.planning``): ``plan_lead_h`` before a call is due the
   terminal fixes its berth window on the ETA the carrier publishes then (:mod:`sim.flows.eta`).
   A call that arrives within ``window_tolerance_h`` of its window keeps it: the berth queue
-  serves such calls in plan order (window first). A call that comes earlier waits at anchor
-  until its window opens (the berth and its crane gangs are planned from the window); one that
-  comes later loses its window and waits behind every call on its window, in arrival order
-  among the late. With a perfect forecast every call is on its window and the queue is first
-  come, first served.
+  serves such calls in plan order (window first). A call off its window (earlier or later)
+  waits behind every call on its window, in arrival order among the calls off theirs; a free
+  berth with no call on its window waiting takes it at once. With a perfect forecast every call
+  is on its window and the queue is first come, first served.
 - **Yard**: occupancy in TEU. Retrieving a box from a fuller yard needs more re-handling moves:
   ``rehandles_at_full_yard x occupancy / capacity`` extra moves (expected value; 0 if unlimited).
 - **Export yard plan**: an export box is stacked at gate-in in the block planned for its call's
@@ -48,7 +47,7 @@ if TYPE_CHECKING:
     from sim.flows.vessel_call import VesselCall
 
 # where a call arrived against its berth window (VesselCall.window)
-EARLY, ON_WINDOW, LOST_WINDOW = "early", "on window", "lost window"
+EARLY, ON_WINDOW, LATE = "early", "on window", "late"
 
 
 class Terminal(mesa.Agent):
@@ -95,19 +94,19 @@ class Terminal(mesa.Agent):
         return published_eta_h(self.eta, call, now)
 
     def queue_for_berth(self, call: VesselCall):
-        """The call has arrived: early, it waits for its window to open; then it joins the berth
-        queue, in plan order if on its window, behind the calls on their windows if it lost its
-        own. A SimPy sub-process returning the berth request to yield in a ``with`` block."""
-        env, tolerance_h = self.model.env, self.planning.window_tolerance_h
+        """The call has arrived: it joins the berth queue, in plan order (by window) if it is on
+        its window, behind every call on its window if it is off it (early or late), in arrival
+        order among those. Returns the berth request, to yield in a ``with`` block."""
+        now, tolerance_h = self.model.env.now, self.planning.window_tolerance_h
         window_h = self.berth_window_h(call)
-        call.window = ON_WINDOW
-        if env.now < window_h - tolerance_h:
+        if now < window_h - tolerance_h:
             call.window = EARLY
-            yield env.timeout(window_h - tolerance_h - env.now)
-        elif env.now > window_h + tolerance_h:
-            call.window = LOST_WINDOW
-        lost = call.window == LOST_WINDOW
-        return self.berths.join(priority=(lost, env.now if lost else window_h))
+        elif now > window_h + tolerance_h:
+            call.window = LATE
+        else:
+            call.window = ON_WINDOW
+        off_window = call.window != ON_WINDOW
+        return self.berths.join(priority=(off_window, now if off_window else window_h))
 
     # ------------------------------------------------------------------ yard
     def enter_yard(self, box: int) -> None:

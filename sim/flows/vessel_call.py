@@ -47,7 +47,8 @@ class VesselCall:
     exports: list = field(default_factory=list)  # Consignments booked on this call
     berthed: object = None  # SimPy event: the call is at its berth
     loading_start_h: float = math.inf  # known once berthed
-    window: str = ""  # against its berth window: on window, early or lost (sim.agents.terminal)
+    window: str = ""  # against its berth window: on window, early or late (sim.agents.terminal)
+    berth_h: float = math.nan  # when it got its berth
     loading_started: bool = False
     next: VesselCall | None = None
 
@@ -90,10 +91,11 @@ def vessel_call(model, call: VesselCall):
     log.vessel_arrival[on_board] = env.now
     log.vessel[on_board] = call.id
     model.places.put(ON_VESSEL, IMPORT, len(boxes))
-    request = yield from terminal.queue_for_berth(call)  # the berth plan (berth windows)
+    request = terminal.queue_for_berth(call)  # in the berth plan's order (berth windows)
     with request:
         yield request
         terminal.berths.begin()
+        call.berth_h = env.now
         log.berth[on_board] = env.now
         call.loading_start_h = env.now + v.berthing_h + len(boxes) * terminal.move_h
         call.berthed.succeed()

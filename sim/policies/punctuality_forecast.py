@@ -11,10 +11,11 @@ direct pickup's truckers (fewer hours waiting at the ship side, since the safety
 shrinks with the error; about as many trips miss the box, the margin being counted in spreads of
 the error), consignees that declare in advance, shippers who plan stuffing and gate-in on it, and
 the terminal (:mod:`sim.agents.terminal`): its berth windows are fixed on the ETA of the day
-before, so fewer calls come off them (fewer early calls waiting at anchor for their window, fewer
-late ones losing it and waiting behind the others), and its export yard plan stacks boxes on the
-ETA at gate-in, so fewer boxes of a call that comes a shift off plan are re-marshalled (fewer
-yard moves, re-handling charges and yard-crane CO2). The true arrivals do not change: a better
+before, so fewer calls come off them and lose their place in the berth queue (the carriers of
+those calls gain; the queue is reordered, not shortened, so the mean berth wait moves little),
+and its export yard plan stacks boxes on the ETA at gate-in, so fewer boxes of a call that comes
+a shift off plan are re-marshalled (the shippers pay fewer re-handling charges; fewer yard moves
+and yard-crane CO2). The true arrivals do not change: a better
 forecast makes no vessel punctual.
 
 Eligibility: every vessel call.

@@ -30,7 +30,8 @@ def plan_run(error_sd_at_72h_h: float, seed: int = 1):
     """A short reduced-port run with the ETA's error spread ``error_sd_at_72h_h`` (cached)."""
     key = (error_sd_at_72h_h, seed)
     if key not in _RUNS:
-        cfg = reduced_config(*SHORT, UNLIMITED_YARD, f"vessels.eta.error_sd_at_72h_h={error_sd_at_72h_h}")
+        error = f"vessels.eta.error_sd_at_72h_h={error_sd_at_72h_h}"
+        cfg = reduced_config(*SHORT, UNLIMITED_YARD, error)
         _RUNS[key] = run(cfg, seed=seed)
     return _RUNS[key]
 
@@ -75,12 +76,10 @@ def test_calls_on_their_window_berth_in_plan_order_before_calls_off_theirs():
 
 
 def test_a_bad_planning_parameter_is_a_config_error_naming_it():
-    for override, field in [("terminal.planning.plan_lead_h=0", "terminal.planning.plan_lead_h"),
-                            ("terminal.planning.window_tolerance_h=-1", "terminal.planning.window_tolerance_h"),
-                            ("terminal.planning.remarshal_after_h=0", "terminal.planning.remarshal_after_h")]:
+    for field, bad in [("plan_lead_h", 0), ("window_tolerance_h", -1), ("remarshal_after_h", 0)]:
         with pytest.raises(ConfigError) as error:
-            load_config("shanghai", [override])
-        assert str(error.value).startswith(f"{field}:")
+            load_config("shanghai", [f"terminal.planning.{field}={bad}"])
+        assert str(error.value).startswith(f"terminal.planning.{field}:")
 
 
 # --------------------------------------------------------------------------- what the forecast does

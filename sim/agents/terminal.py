@@ -136,7 +136,8 @@ class Terminal(mesa.Agent):
         arrival more than ``remarshal_after_h`` off, it was first re-marshalled (one more move)."""
         self.leave_yard(box)
         stacked_call, expected_h = self.stacked_for.pop(box)
-        if stacked_call == call.id and abs(call.arrival_h - expected_h) > self.planning.remarshal_after_h:
+        off_plan_h = abs(call.arrival_h - expected_h)
+        if stacked_call == call.id and off_plan_h > self.planning.remarshal_after_h:
             self.log.rehandles[box] += 1
 
     def seize(self, c: Consignment) -> None:

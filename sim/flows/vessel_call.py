@@ -3,8 +3,9 @@
 The call's import manifest is filed ``MANIFEST_LEAD_H`` before arrival: its boxes exist from then
 on, and their journeys start (consignees decide when to declare, see :mod:`sim.flows.imports`).
 The call arrives at its scheduled time plus a punctuality delay (which the port's users know only
-through the carrier's published ETA, :mod:`sim.flows.eta`), waits for a berth as the terminal's
-berth plan has it (berth windows fixed on the ETA, :meth:`sim.agents.terminal.Terminal.queue_for_berth`), moors,
+through the carrier's published ETA, :mod:`sim.flows.eta`), waits for a berth in the order of
+the terminal's berth plan (berth windows fixed on the ETA,
+:meth:`sim.agents.terminal.Terminal.queue_for_berth`), moors,
 and its quay cranes discharge the import boxes one move at a time (each goes to a truck at the ship side or into the
 yard, see :func:`sim.flows.imports.discharged`), the bonded-zone lots booked on the call last
 (:mod:`sim.bonded_zone.first_line`). Then the cranes load every export box booked on

@@ -113,7 +113,7 @@ class PlanningConfig:
                                    "published this long before it is due (the day-before plan)")
     window_tolerance_h: float = param(2.0, ge=0, unit="h",
                                       doc="assumption: a call arriving this far from its window "
-                                          "keeps it; later it loses its window, earlier it waits")
+                                          "keeps it; off it, it waits behind the calls on theirs")
     remarshal_after_h: float = param(8.0, gt=0, unit="h",
                                      doc="assumption: an export box stacked for a call that comes "
                                          "more than this (a shift) off that plan is re-marshalled")

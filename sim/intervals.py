@@ -4,7 +4,9 @@ Every interval is two-sided at ``confidence`` (95 % by default) and ignores valu
 finite (a KPI undefined in a run). scipy computes the intervals; this module only adds what
 scipy leaves undefined for simulation output: with zero variance (every replication equal, as
 with a deterministic sub-model) the interval is the point itself, not NaN, and with fewer than
-two values it is NaN.
+two values it is NaN. Values that differ only in their last digits (a KPI a reform barely
+touches) make scipy warn of precision loss; the interval is then as narrow as the values, which
+is the answer, so the warning is not passed on to the reader's console.
 
 - :func:`t_interval`: mean of one sample, Student t with n - 1 degrees of freedom
   (``scipy.stats.ttest_1samp``);
@@ -20,7 +22,9 @@ use it.
 """
 from __future__ import annotations
 
+import contextlib
 import math
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -47,7 +51,8 @@ def _described(d: np.ndarray, interval) -> dict[str, float]:
     if sd == 0:
         low = high = mean
     else:
-        ci = interval()
+        with _nearly_equal_values_allowed():
+            ci = interval()
         low, high = float(ci.low), float(ci.high)
     return {"n": n, "mean": mean, "sd": sd, "ci_low": low, "ci_high": high,
             "half_width": (high - low) / 2}
@@ -82,9 +87,18 @@ def welch_interval(a: Sequence[float], b: Sequence[float],
     if a.var(ddof=1) + b.var(ddof=1) == 0:
         diff = float(a.mean() - b.mean())
         return diff, diff, 0.0
-    ci = sps.ttest_ind(a, b, equal_var=False).confidence_interval(confidence)
+    with _nearly_equal_values_allowed():
+        ci = sps.ttest_ind(a, b, equal_var=False).confidence_interval(confidence)
     low, high = float(ci.low), float(ci.high)
     return low, high, (high - low) / 2
+
+
+@contextlib.contextmanager
+def _nearly_equal_values_allowed():
+    """Silence scipy's warning of precision loss for samples equal but for rounding."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Precision loss occurred", RuntimeWarning)
+        yield
 
 
 def ratio_interval(y: np.ndarray, x: np.ndarray,

@@ -26,7 +26,7 @@ from sim.analysis.sequential import replications_plan
 from sim.analysis.significance import NO_CHANGE, SIGNIFICANCE_RULE, direction, significant
 from sim.analysis.warmup import welch_from_dailies, welch_moving_average, welch_warmup_days
 from sim.experiment.sequential import replications_needed
-from sim.intervals import t_interval
+from sim.intervals import paired_interval, t_interval, welch_interval
 from sim.kpis import kpi_row
 from sim.run import write_run
 
@@ -61,6 +61,16 @@ def test_t_interval_matches_hand_computation():
     assert ci["sd"] == pytest.approx(math.sqrt(2.5))
     assert ci["half_width"] == pytest.approx(half, rel=1e-5)
     assert (ci["ci_low"], ci["ci_high"]) == pytest.approx((3 - half, 3 + half), rel=1e-5)
+
+
+def test_values_equal_but_for_rounding_give_a_point_like_interval_without_a_warning(recwarn):
+    nearly = [5.0, 5.0, 5.0 + 1e-14]  # a KPI every replication gives alike, but for rounding
+    ci = t_interval(nearly)
+    assert ci["ci_low"] < 5.0 < ci["ci_high"] and ci["half_width"] < 1e-12
+    paired = paired_interval(nearly, [0.0, 0.0, 0.0])
+    assert paired["half_width"] < 1e-12
+    assert welch_interval(nearly, [5.0, 5.0 + 1e-14, 5.0])[2] < 1e-12
+    assert not [w for w in recwarn if "Precision loss" in str(w.message)]
 
 
 def test_scenario_means_per_scenario_and_kpi():

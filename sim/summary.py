@@ -66,8 +66,8 @@ DEFINITIONS = {
                   "'unfinished' counts the boxes that never reached its end event",
     "berth_plan": "vessel calls that arrived in the window (vessel mode): shares that came earlier or "
                   "later than their berth window's tolerance and both (off window, so behind the "
-                  "calls on theirs); mean wait for a berth (arrival -> berth) of the calls on and "
-                  "off their window",
+                  "calls on theirs); berth_wait_h: mean wait for a berth (arrival -> berth) of the "
+                  "calls on and off their window, with their number",
     "stations": "time averages over warm-up .. horizon",
     "offences": "cohort boxes carrying an offence: detected (at the document check or inspection, box "
                 "detained), missed (released and never found) and caught_at_audit (released, found by "
@@ -209,18 +209,19 @@ def berth_plan_figures(calls: list, run_cfg) -> dict:
     """The vessel calls that arrived in the measurement window against the terminal's berth plan
     (:meth:`sim.agents.terminal.Terminal.queue_for_berth`): how many; the shares that came early,
     late, and off their window (either); the mean hours the calls on and off their window waited
-    for a berth (arrival -> berth; None if there were none or none has berthed)."""
+    for a berth (arrival -> berth), each with the number of calls it is over (the mean is None
+    when that number is 0: under a perfect forecast no call is off its window)."""
     start_h, end_h = window_h(run_cfg)
     measured = [c for c in calls if start_h <= c.arrival_h < end_h]
     n = len(measured)
     windows = [c.window for c in measured]
     early, late = windows.count(EARLY), windows.count(LATE)
-    wait_h = {on: _mean(np.array([c.berth_h - c.arrival_h for c in measured
-                                  if (c.window == ON_WINDOW) == on]))
-              for on in (True, False)}
+    berth_wait_h = {}
+    for name, on in (("on_window", True), ("off_window", False)):
+        waits = np.array([c.berth_h - c.arrival_h for c in measured if (c.window == ON_WINDOW) == on])
+        berth_wait_h[name] = {"n": int(waits.size), "mean": _mean(waits)}
     return {"calls": n, "early_share": _share(early, n), "late_share": _share(late, n),
-            "off_window_share": _share(early + late, n),
-            "wait_h_on_window": wait_h[True], "wait_h_off_window": wait_h[False]}
+            "off_window_share": _share(early + late, n), "berth_wait_h": berth_wait_h}
 
 
 def horizon_figures(model) -> dict:

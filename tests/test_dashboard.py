@@ -126,6 +126,7 @@ def test_results_page_loads_with_the_comparison_chart(server, browser, shot):
     shot("results")
 
 
+@pytest.mark.slow  # a browser session of its own; tests/test_dashboard_parts.py checks the what-if and the chart in Python
 def test_switching_a_scenario_off_redraws_the_chart(server, browser, shot):
     browser.get(server)
     chart = _css(browser, "img.chart-comparison", SERVER_START_S)
@@ -142,6 +143,7 @@ def test_switching_a_scenario_off_redraws_the_chart(server, browser, shot):
     shot("results_without_full_package")
 
 
+@pytest.mark.slow  # a browser session of its own; tests/test_dashboard_parts.py checks the what-if and the chart in Python
 def test_whatif_run_completes_beside_the_baseline(server, browser, shot):
     from selenium.webdriver.common.keys import Keys
 

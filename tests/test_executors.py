@@ -34,7 +34,9 @@ def test_local_executor_keeps_its_warm_workers_across_calls():
 
 
 @pytest.mark.parametrize("executor", [
-    "submitit-local",
+    # a job costs an import of Clearway in a fresh process: the slow tier (the warm local pool above
+    # stays in the default tier)
+    pytest.param("submitit-local", marks=pytest.mark.slow),
     # starting a local Ray cluster takes half a minute: the slow tier
     pytest.param("ray", marks=[pytest.mark.slow,
                                pytest.mark.skipif(importlib.util.find_spec("ray") is None,

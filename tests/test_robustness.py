@@ -27,6 +27,7 @@ def tiny_study(overrides=(), **settings) -> RobustnessStudy:
     return RobustnessStudy(spec, RobustnessSettings(**options))
 
 
+@pytest.mark.slow  # a whole experiment (8 runs, analysis, figures); the bands, PRIM and the EMA model are checked below
 def test_tiny_robustness_experiment_gives_both_bands(tmp_path):
     study = tiny_study()
     samples = study.run(tmp_path, workers=0, progress=False)

@@ -64,3 +64,19 @@ def test_a_cut_within_the_noise_does_not_rank_a_reform_first(tmp_path):
     assert ranked_reforms(comparison) == ["e_documents", "direct_loading"]
     figure = ranking_chart(comparison, tmp_path / "ranking")
     assert figure.title.startswith("Electronic documents cuts time in port most")
+
+
+def test_a_reform_that_moves_no_time_or_cost_is_headed_by_what_its_mechanism_acts_on():
+    """Measured on the reference before the fix: punctuality forecasts were headed 'export cost
+    per container -43 CNY ... not distinguishable from zero', while roll-overs fell distinctly."""
+    comparison = pd.DataFrame([
+        _row("baseline", "export_port_time_h", 0.0, 0.0),
+        _row("baseline", "export_rolled_over_per_1000", 0.0, 0.0),
+        _row("punctuality_forecast", "export_port_time_h", -0.2, -0.25),
+        _row("punctuality_forecast", "export_rolled_over_per_1000", -2.5, -4.3),
+    ])
+    within_noise = comparison["kpi"] == "export_port_time_h"
+    comparison.loc[within_noise, ["diff_ci_low", "diff_ci_high", "significant"]] = [-3.2, 2.7, False]
+    (line,) = reform_lines(comparison, None)
+    assert line.effect.startswith("export_rolled_over_per_1000 \u22122.5"), line.effect
+    assert "not distinguishable" not in line.noise, line.noise

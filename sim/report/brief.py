@@ -114,8 +114,10 @@ def _improves(row: pd.Series) -> bool:
 
 def main_effect(comparison: pd.DataFrame, scenario: str) -> pd.Series | None:
     """The scenario's largest distinguishable improvement (in %), time in port first, then the
-    sub-models' cost, then any; else its largest time or cost change."""
-    for kpis in MAIN_KPIS:
+    sub-models' cost, then any time or cost, then the measures its mechanism acts on first
+    (:attr:`sim.reforms.Reform.measures`); else its largest time or cost change."""
+    reform = REFORMS.get(scenario)
+    for kpis in (*MAIN_KPIS, reform.measures if reform else ()):
         rows = [r for k in kpis if (r := row_of(comparison, scenario, k)) is not None
                 and _improves(r) and np.isfinite(r["pct_change"])]
         if rows:

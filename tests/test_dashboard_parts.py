@@ -89,6 +89,10 @@ def test_reform_page_reads_the_policy_docstring_and_its_config_section():
     params = reform_info.assumptions("direct_pickup").set_index("parameter")["value"]
     assert params["policies.direct_pickup.transfer.mean_h"] == 0.12
     assert "policies.direct_pickup.enabled" not in params.index
+    # ranged values carry their plain-word name and the range the robustness experiment samples
+    ranged = reform_info.assumptions("punctuality_forecast").set_index("parameter")
+    row = ranged.loc["policies.punctuality_forecast.error_factor"]
+    assert row["name"] and "." not in row["name"] and row["range"] == "0.25 to 0.75 (assumption)"
     assert set(reform_info.REFORMS) >= {"pre_arrival", "two_step", "bonded_blending"}
 
 

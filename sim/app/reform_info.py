@@ -3,7 +3,9 @@
 - mechanism: the docstring of its policy module (``sim/policies/<name>.py``), which states the
   mechanism, eligibility, parameters with units and their sources;
 - assumptions: the values of its config section (``policies.<name>``) in the experiment's base
-  scenario, one row per parameter, with unit and bounds where the field declares them;
+  scenario, one row per parameter, with its plain-word name and sampled range where the
+  scenario's ranges file (``configs/uncertainty/<base>.yaml``) has one, and unit and bounds
+  where the field declares them;
 - robustness: its rows of the folder's ``robustness.csv`` (simulation-noise band next to the
   assumption band, and the share of assumption points where the effect changes sign);
 - its WTO Trade Facilitation Agreement article: :mod:`sim.reforms`, the mapping the report and
@@ -22,10 +24,11 @@ import pandas as pd
 
 from sim.app.folder import ExperimentFolder
 from sim.app.tables import markdown_table
-from sim.loading import load_config
+from sim.loading import CONFIG_DIR, load_config
 from sim.plots import fmt, fmt_value, scenario_label
 from sim.policies import PoliciesConfig
 from sim.reforms import tfa_tag
+from sim.schema.uncertainty import ParameterRange, load_ranges
 
 REFORMS: tuple[str, ...] = tuple(f.name for f in fields(PoliciesConfig))
 HEADLINE_KPIS = ("import_port_time_h", "export_port_time_h", "import_cost_total_cny",
@@ -53,14 +56,27 @@ def _policies(base: str, overrides: tuple[str, ...]) -> PoliciesConfig:
     return load_config(base, list(overrides)).policies
 
 
+@lru_cache(maxsize=8)
+def _ranges(base: str) -> dict[str, ParameterRange]:
+    """``{path: range}`` of the base scenario's uncertain values (none if it has no ranges file)."""
+    file = CONFIG_DIR / "uncertainty" / f"{base}.yaml"
+    return {p.path: p for p in load_ranges(file).parameters} if file.is_file() else {}
+
+
 def assumptions(reform: str, base: str = "shanghai",
                 overrides: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Every parameter of ``policies.<reform>`` (except the on/off switch): path, value, unit,
-    bounds and doc where declared."""
+    """Every parameter of ``policies.<reform>`` (except the on/off switch): its plain-word name
+    and the range the robustness experiment samples where the base scenario's ranges file has
+    one, then path, value, unit, bounds and doc where declared."""
     section = getattr(_policies(base, overrides), reform)
     rows = [row for row in _flatten(section, f"policies.{reform}")
             if not row["parameter"].endswith(".enabled")]
-    frame = pd.DataFrame(rows, columns=["parameter", "value", "unit", "bounds", "doc"])
+    ranges = _ranges(base)
+    for row in rows:
+        r = ranges.get(row["parameter"])
+        row["name"] = r.name if r else ""
+        row["range"] = f"{r.low:g} to {r.high:g} ({r.label})" if r else ""
+    frame = pd.DataFrame(rows, columns=["name", "parameter", "value", "range", "unit", "bounds", "doc"])
     return frame[[c for c in frame.columns if (frame[c].astype(str) != "").any()]]  # drop empty
 
 

@@ -60,6 +60,7 @@ def bands_figure(table: pd.DataFrame, path: str | Path) -> Path:
         ax.axvline(0, color="0.3", linewidth=0.8)
         ax.set_title(f"Change in {kpi_title(kpi)[0].lower()}{kpi_title(kpi)[1:]}", fontsize=10)
         ax.grid(axis="x", color="0.9")
+        ax.locator_params(axis="x", nbins=5)  # four-digit costs: more ticks run into each other
         for i, flips in enumerate(rows["sign_flips"]):
             if flips > 0:
                 ax.annotate(f"sign flips at {flips:.0%}", (1, y[i] + 0.38),

@@ -78,5 +78,5 @@ def test_a_reform_that_moves_no_time_or_cost_is_headed_by_what_its_mechanism_act
     within_noise = comparison["kpi"] == "export_port_time_h"
     comparison.loc[within_noise, ["diff_ci_low", "diff_ci_high", "significant"]] = [-3.2, 2.7, False]
     (line,) = reform_lines(comparison, None)
-    assert line.effect.startswith("export_rolled_over_per_1000 \u22122.5"), line.effect
+    assert line.effect.startswith("export boxes rolled over \u22122.5"), line.effect
     assert "not distinguishable" not in line.noise, line.noise

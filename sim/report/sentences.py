@@ -56,6 +56,11 @@ SHORT_LABELS = {
     "vehicle_clearance_time_h": "mean imported vehicle clearance time",
     "import_co2_kg_per_box": "import CO2 per container",
     "export_co2_kg_per_box": "export CO2 per container",
+    # what the punctuality forecast acts on (sim.reforms.Reform.measures): the unit says per what
+    "export_rolled_over_per_1000": "export boxes rolled over",
+    "vessel_off_window_share": "vessel calls off their berth window",
+    "export_rehandles_per_box": "export re-handles",
+    "import_ship_side_wait_h": "mean ship-side truck wait per import box",
 }
 
 

@@ -175,7 +175,8 @@ def test_reform_page_tells_mechanism_and_assumptions(server, browser, shot):
     page = browser.page_source
     assert "Art. 7.1 Pre-arrival Processing (closest article)" in page  # sim.reforms' TFA tag
     assert "quay crane" in page  # the policy module's docstring
-    assert "policies.direct_pickup.transfer.mean_h" in page  # its config section
+    assert "policies.direct_pickup." in page and "transfer.mean_h" in page  # its config section
+    assert "truck booked ahead of the ship for direct pickup (h)" in page  # a ranged value's name
     assert "Simulation noise only" in page  # no robustness.csv in the reference folder
     assert heading.is_displayed()
     shot("reform_direct_pickup")

@@ -46,9 +46,10 @@ def ReformView(folder: ExperimentFolder, reform: str):
 def AssumptionsView(folder: ExperimentFolder, reform: str):
     base = folder.spec.get("base", "shanghai")
     frame = reform_info.assumptions(reform, base, tuple(folder.spec.get("overrides", ())))
-    frame = frame.assign(parameter=[f"`{p}`" for p in frame["parameter"]])
-    header = {"parameter": "parameter", "value": "value", "unit": "unit", "bounds": "bounds",
-              "doc": "meaning"}
+    section = f"policies.{reform}."
+    frame = frame.assign(parameter=[f"`{p.removeprefix(section)}`" for p in frame["parameter"]])
+    header = {"name": "name", "parameter": f"`{section}`…", "value": "value",
+              "range": "range sampled (label)", "unit": "unit", "bounds": "bounds", "doc": "meaning"}
     Prose(markdown_table([header[c] for c in frame.columns], frame.values.tolist()))
 
 

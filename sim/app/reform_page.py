@@ -50,7 +50,8 @@ def AssumptionsView(folder: ExperimentFolder, reform: str):
     frame = frame.assign(parameter=[f"`{p.removeprefix(section)}`" for p in frame["parameter"]])
     header = {"name": "name", "parameter": f"`{section}`…", "value": "value",
               "range": "range sampled (label)", "unit": "unit", "bounds": "bounds", "doc": "meaning"}
-    Prose(markdown_table([header[c] for c in frame.columns], frame.values.tolist()))
+    Prose(markdown_table([header[c] for c in frame.columns], frame.values.tolist()),
+          classes=["wrap"])  # names and meanings are sentences
 
 
 @solara.component

@@ -37,6 +37,12 @@ def scenarios() -> list[str]:
     return options(CONFIG_DIR, "scenario")
 
 
+def ranges_file(name: str) -> Path:
+    """``configs/uncertainty/<name>.yaml``: the ranges of scenario ``name``'s uncertain values
+    (:func:`sim.schema.uncertainty.load_ranges` reads it)."""
+    return CONFIG_DIR / "uncertainty" / f"{name}.yaml"
+
+
 def compose_config(overrides: list[str] | tuple[str, ...] = (), scenario: str | None = None,
                    every_key_once: bool = False, with_hydra: bool = False) -> DictConfig:
     """Check the YAML files and ``overrides``, then compose ``configs/config.yaml`` with them.

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.analysis.robustness_figures import kpi_in_sentence
 from sim.experiment.robustness import NOMINAL
 from sim.outputs import atomic_write
 from sim.reforms import scenario_title
@@ -129,14 +130,11 @@ def write_bands(out_dir: str | Path, samples: pd.DataFrame, baseline: str,
 
 def sign_flip_lines(table: pd.DataFrame) -> list[str]:
     """Plain lines for the effects whose sign depends on an assumption."""
-    from sim.analysis.robustness_figures import kpi_title
-
     lines = []
     for _, r in table[table["sign_flips"] > 0].iterrows():
         within_noise = r["noise_low"] <= 0 <= r["noise_high"]
-        kpi = kpi_title(r["kpi"])
         lines.append(f"{scenario_title(r['scenario'])}: the sign of its effect on "
-                     f"{kpi[:1].lower() + kpi[1:]} "
+                     f"{kpi_in_sentence(r['kpi'])} "
                      f"({r['nominal']:+.3g} at the nominal point) flips at "
                      f"{r['sign_flips']:.0%} of the sample points"
                      + ("; its noise CI already spans zero" if within_noise else ""))

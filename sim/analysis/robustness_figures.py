@@ -29,6 +29,12 @@ def kpi_title(kpi: str) -> str:
     return KPI_TITLES.get(kpi, kpi.replace("_", " "))
 
 
+def kpi_in_sentence(kpi: str) -> str:
+    """The KPI's title inside a sentence: ``import port time (h)``."""
+    title = kpi_title(kpi)
+    return title[:1].lower() + title[1:]
+
+
 def _plt():
     import matplotlib
 
@@ -58,7 +64,7 @@ def bands_figure(table: pd.DataFrame, path: str | Path) -> Path:
                 height=0.28, color=NOISE_COLOUR, label="simulation noise (95 % CI, nominal)")
         ax.plot(rows["nominal"], y - 0.15, "o", color="black", markersize=4, label="nominal effect")
         ax.axvline(0, color="0.3", linewidth=0.8)
-        ax.set_title(f"Change in {kpi_title(kpi)[0].lower()}{kpi_title(kpi)[1:]}", fontsize=10)
+        ax.set_title(f"Change in {kpi_in_sentence(kpi)}", fontsize=10)
         ax.grid(axis="x", color="0.9")
         ax.locator_params(axis="x", nbins=5)  # four-digit costs: more ticks run into each other
         for i, flips in enumerate(rows["sign_flips"]):
@@ -124,4 +130,4 @@ def _save(fig, path: str | Path) -> Path:
     return path
 
 
-__all__ = ["bands_figure", "kpi_title", "prim_figure"]
+__all__ = ["bands_figure", "kpi_in_sentence", "kpi_title", "prim_figure"]

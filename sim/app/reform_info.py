@@ -24,7 +24,7 @@ import pandas as pd
 
 from sim.app.folder import ExperimentFolder
 from sim.app.tables import markdown_table
-from sim.loading import CONFIG_DIR, load_config
+from sim.loading import load_config, ranges_file
 from sim.plots import fmt, fmt_value, scenario_label
 from sim.policies import PoliciesConfig
 from sim.reforms import tfa_tag
@@ -59,7 +59,7 @@ def _policies(base: str, overrides: tuple[str, ...]) -> PoliciesConfig:
 @lru_cache(maxsize=8)
 def _ranges(base: str) -> dict[str, ParameterRange]:
     """``{path: range}`` of the base scenario's uncertain values (none if it has no ranges file)."""
-    file = CONFIG_DIR / "uncertainty" / f"{base}.yaml"
+    file = ranges_file(base)
     return {p.path: p for p in load_ranges(file).parameters} if file.is_file() else {}
 
 

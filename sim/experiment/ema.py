@@ -106,12 +106,12 @@ def clearway_model(reforms: dict[str, list[str]], ranges: str | Ranges = "shangh
     identifiers): ``imports__preparation__mean_h``. ``parameters`` keeps the ranges under these
     path prefixes (all by default).
     """
-    from sim.loading import CONFIG_DIR
+    from sim.loading import ranges_file
     from sim.schema.uncertainty import load_ranges
 
     ema = _ema()
     if isinstance(ranges, str):
-        ranges = load_ranges(CONFIG_DIR / "uncertainty" / f"{ranges}.yaml")
+        ranges = load_ranges(ranges_file(ranges))
     ranges = ranges.select(list(parameters or []))
     kpis = list(kpis or DEFAULT_KPIS)
     function = ClearwayFunction(ranges, reforms, base, list(overrides or []), section_share, kpis,

@@ -105,11 +105,10 @@ class RobustnessStudy:
     point_overrides: dict[str, list[str]] = field(init=False)  # point -> overrides (scaled)
 
     def __post_init__(self) -> None:
-        from sim.loading import CONFIG_DIR
+        from sim.loading import ranges_file
 
         s = self.settings
-        ranges_file = CONFIG_DIR / "uncertainty" / f"{s.ranges}.yaml"
-        self.ranges = load_ranges(ranges_file).select(s.parameters)
+        self.ranges = load_ranges(ranges_file(s.ranges)).select(s.parameters)
         raw = self._sample()
         self.X = np.array([[p.value(x) for p, x in zip(self.ranges.parameters, row)]
                            for row in raw])

@@ -218,7 +218,7 @@ def read_study(name: str = "sensitivity", path: str | Path | None = None
     takes the name of its range in ``configs/uncertainty/<base>.yaml``."""
     from omegaconf import OmegaConf
 
-    from sim.loading import CONFIG_DIR
+    from sim.loading import CONFIG_DIR, ranges_file
     from sim.schema.uncertainty import load_ranges
 
     if path is None:
@@ -234,8 +234,8 @@ def read_study(name: str = "sensitivity", path: str | Path | None = None
     raw.setdefault("scenarios", {BASELINE: []})
     raw.setdefault("baseline", BASELINE)
     experiment = ExperimentSpec.from_dict(raw)
-    ranges_file = CONFIG_DIR / "uncertainty" / f"{experiment.base}.yaml"
-    names = load_ranges(ranges_file).names if ranges_file.is_file() else {}
+    file = ranges_file(experiment.base)
+    names = load_ranges(file).names if file.is_file() else {}
     return experiment, MorrisSettings.from_dict(morris, names)
 
 

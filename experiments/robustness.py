@@ -87,7 +87,7 @@ def run(args, name: str) -> None:
 
         lines = box_lines(result.boxes)
         print("\nWhere reforms fail (PRIM):" if lines
-              else "\nPRIM found no region where a reform fails.")
+              else "\nPRIM found no region where a reform fails beyond chance.")
         print("\n".join(f"  {line}" for line in lines))
     print(f"\nTables: {out / 'robustness.csv'}, {out / 'prim_boxes.csv'}, {out / 'samples.csv'}\n"
           f"Figures: {', '.join(str(f) for f in result.figures)}")

@@ -612,15 +612,10 @@ def test_another_robustness_experiment_fills_the_column_and_is_named(experiment,
     (bands / "robustness.csv").write_text(rows.to_csv(index=False), encoding="utf-8")
     (bands / "provenance.json").write_text('{"git": {"commit": "fedcba9876"}}', encoding="utf-8")
     (bands / "prim_boxes.csv").write_text(
-        "scenario,outcome,parameter,name,box_low,box_high,range_low,range_high,coverage,density,"
-        f"mass,cases,cases_of_interest\n{sampled},no_time_cut,customs.doc_officers,"
-        "customs document officers,99,104,99,126,0.8,0.75,0.3,16,5\n", encoding="utf-8")
-    exp = tmp_path / "exp"
-    shutil.copytree(experiment["dir"], exp)
-    with png_only():
-        write_report(exp, experiment["table"], comp, experiment["figures"],
-                     {"git": {"commit": "abc"}}, {"name": "tiny", "assumption_bands": bands})
-    brief = (exp / "brief.md").read_text(encoding="utf-8")
+        PRIM_HEADER + f"{sampled},no_time_cut,customs.doc_officers,"
+        "customs document officers,99,104,99,126,0.8,0.75,0.3,16,5,0.0031\n", encoding="utf-8")
+    _design(bands, points=16)
+    brief = _brief_with_bands(experiment, tmp_path, bands)
     assert "the robustness experiment results/robustness/reference (commit fedcba9)" in brief
     table = _section(brief, "Reform by reform")
     by_label = {r.split(" | ")[0].strip("| *"): r.split(" | ")[4].rstrip(" |")
@@ -631,8 +626,48 @@ def test_another_robustness_experiment_fills_the_column_and_is_named(experiment,
         assert by_label[scenario_label(s)] == "not sampled by the robustness experiment"
     fails = _section(brief, "Where reforms fail")
     assert (f"{scenario_label(sampled)} does not cut time where customs document officers 99-104 "
-            "(coverage 80%, density 75%, 5 of 16 points)") in fails
-    assert "Found over 16 sample points only, too few" in fails  # a hint, not a finding
+            "(coverage 80%, density 75%, 5 of 16 points; chance p = 0.0031)") in fails
+    assert "Over 16 sample points. A region is shown only if each of its limits beats chance" in fails
+
+
+PRIM_HEADER = ("scenario,outcome,parameter,name,box_low,box_high,range_low,range_high,coverage,"
+               "density,mass,cases,cases_of_interest,p_value\n")
+
+
+def _design(folder, points: int) -> None:
+    """A robustness folder's design.csv: the nominal point and ``points`` sample points."""
+    names = ["nominal", *(f"p{i:03d}" for i in range(points))]
+    pd.DataFrame({"point": names, "customs.doc_officers": 110}).to_csv(folder / "design.csv",
+                                                                     index=False)
+
+
+def _brief_with_bands(experiment, tmp_path, bands) -> str:
+    """brief.md of a copy of the tiny experiment whose spec names ``bands`` for its bands."""
+    exp = tmp_path / "exp"
+    shutil.copytree(experiment["dir"], exp)
+    with png_only():
+        write_report(exp, experiment["table"], experiment["comparison"], experiment["figures"],
+                     {"git": {"commit": "abc"}}, {"name": "tiny", "assumption_bands": bands})
+    return (exp / "brief.md").read_text(encoding="utf-8")
+
+
+def test_the_brief_says_when_no_region_where_reforms_fail_beats_chance(experiment, tmp_path):
+    """PRIM ran over the robustness points and kept no box: the brief says so and over how many
+    points, rather than leaving the section out (as it does when PRIM never ran)."""
+    comp = experiment["comparison"]
+    rows = comp.loc[~comp["is_baseline"], ["scenario", "kpi"]].assign(
+        noise_low=-3.0, noise_high=-1.0, assumption_low=-5.0, assumption_high=-0.5, sign_flips=0)
+    bands = tmp_path / "bands"
+    bands.mkdir()
+    (bands / "robustness.csv").write_text(rows.to_csv(index=False), encoding="utf-8")
+    (bands / "prim_boxes.csv").write_text(PRIM_HEADER, encoding="utf-8")
+    _design(bands, points=8)
+    fails = _section(_brief_with_bands(experiment, tmp_path, bands), "Where reforms fail").strip()
+    assert fails.startswith("Over 8 sample points, no region of the assumptions where a reform "
+                            "fails to cut time in port")
+    assert "beats chance" in fails and "More sample points" in fails
+    (bands / "prim_boxes.csv").unlink()  # PRIM did not run (no EMA Workbench): no section
+    assert "Where reforms fail" not in _brief_with_bands(experiment, tmp_path / "again", bands)
 
 
 def test_provenance_is_linked_not_inlined(experiment, report):

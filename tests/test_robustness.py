@@ -165,6 +165,17 @@ def test_prim_finds_a_planted_region():
     assert abs(x2_high - 0.3) < 0.1 and x2_low < 0.1
 
 
+def test_prim_reports_no_box_in_pure_noise_over_many_assumptions():
+    """60 points over 40 assumptions, failures at random: peeling alone finds a box restricting
+    about ten of them at the threshold density; none of its limits beats chance."""
+    pytest.importorskip("ema_workbench")
+    from sim.analysis.scenario_discovery import find_box
+
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame(rng.random((60, 40)), columns=[f"x{i}" for i in range(40)])
+    assert find_box(x, rng.random(60) < 0.3, threshold=0.6) is None
+
+
 def test_prim_boxes_figure_and_lines_name_parameters_and_reforms_in_plain_words(tmp_path):
     """prim_boxes.csv keeps the path and adds the name; the figure and the brief's lines show
     the name and the reform's title, never a dotted path or an underscored scenario name."""

@@ -90,7 +90,7 @@ def prim_figure(boxes: pd.DataFrame, path: str | Path) -> Path:
         fig, ax = plt.subplots(figsize=(6, 1.6))
         ax.axis("off")
         ax.text(0.5, 0.5, "PRIM found no box where a reform fails\n(too few failing points, "
-                "or none dense enough)", ha="center", va="center", fontsize=10)
+                "or none dense enough and beyond chance)", ha="center", va="center", fontsize=10)
         return _save(fig, path)
     heights = [max(len(b), 1) * 0.35 + 1.1 for _, b in groups]
     fig, axes = plt.subplots(len(groups), 1, figsize=(7.5, sum(heights)), squeeze=False,

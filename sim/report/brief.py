@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.scenario_discovery import PRIM_CSV, box_lines
+from sim.experiment.robustness import DESIGN_CSV, NOMINAL
 from sim.plots.comparison import baseline_of, is_significant
 from sim.plots.ranking import ranked_reforms
 from sim.plots.style import (
@@ -69,12 +70,17 @@ class Brief:
 
     @property
     def prim_caveat(self) -> str:
-        """How far to trust the boxes: PRIM needs many points per assumption it splits on."""
-        if self.prim_points >= FIRM_PRIM_POINTS:
-            return f"Found over {self.prim_points} sample points."
-        return (f"Found over {self.prim_points} sample points only, too few to tell a real region "
-                "from chance among so many assumptions: a box says where to look next, not what "
-                "will happen.")
+        """How the boxes were tested against chance, and over how many points."""
+        return (f"Over {self.prim_points} sample points. A region is shown only if each of its "
+                f"limits beats chance: {CHANCE_TEST}.")
+
+    @property
+    def prim_none(self) -> str:
+        """What it means that PRIM found no region."""
+        return (f"Over {self.prim_points} sample points, no region of the assumptions where a "
+                "reform fails to cut time in port, or lets more offences through than the "
+                f"baseline, beats chance ({CHANCE_TEST}). More sample points can find smaller "
+                "regions.")
 
     @property
     def note(self) -> str:
@@ -87,13 +93,16 @@ class Brief:
 @dataclass
 class AssumptionBands:
     """A robustness experiment's bands (``robustness.csv``), its PRIM boxes (``prim_boxes.csv``,
-    None if it has none) and which experiment they are from."""
+    None if it has none), over how many sample points PRIM looked for them (0: PRIM did not run)
+    and which experiment they are from."""
     table: pd.DataFrame
     boxes: pd.DataFrame | None
+    prim_points: int
     source: str
 
 
-FIRM_PRIM_POINTS = 100  # fewer sample points than this and a PRIM box is a hint, not a finding
+CHANCE_TEST = ("a binomial test at 5 %, corrected for the number of assumptions PRIM chose its "
+               "limits from")  # sim.analysis.scenario_discovery.find_box
 
 
 def _is_package(scenario: str) -> bool:
@@ -173,9 +182,11 @@ def read_robustness(exp_dir: Path, bands_dir: Path | None = None) -> AssumptionB
 
 
 def _bands(folder: Path, source: str) -> AssumptionBands:
-    boxes = folder / PRIM_CSV
+    boxes, design = folder / PRIM_CSV, folder / DESIGN_CSV
+    points = (int((pd.read_csv(design, usecols=["point"])["point"] != NOMINAL).sum())
+              if boxes.is_file() and design.is_file() else 0)
     return AssumptionBands(pd.read_csv(folder / "robustness.csv"),
-                           pd.read_csv(boxes) if boxes.is_file() else None, source)
+                           pd.read_csv(boxes) if boxes.is_file() else None, points, source)
 
 
 def _describe(folder: Path) -> str:
@@ -336,8 +347,7 @@ def build_brief(exp_dir: Path, comparison: pd.DataFrame, chart: FigureFiles | No
         bands_source=bands.source if bands is not None else "a robustness experiment (none yet)",
         where_reforms_fail=(box_lines(bands.boxes, lambda s: scenario_label(s, labels))
                             if bands is not None and bands.boxes is not None else []),
-        prim_points=(int(bands.boxes["cases"].max())
-                     if bands is not None and bands.boxes is not None and len(bands.boxes) else 0),
+        prim_points=bands.prim_points if bands is not None else 0,
     )
 
 

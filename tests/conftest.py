@@ -6,7 +6,7 @@ station keeps about the default offered utilisation (doc check 0.69, inspection 
 certification 0.80, gate 0.63, berth 0.37; see ``sim.capacity.offered_utilisation``) and a run
 takes a few seconds. The tiny port is the same port at a twentieth of the default volume (150
 boxes a day per flow, capacities scaled alike, the bonded zone's firms cut to the section's 10
-importers): a run takes under two seconds, enough where a test checks plumbing (files, tables,
+importers, with their orders and the zone's staff cut by the same quarter): a run takes under two seconds, enough where a test checks plumbing (files, tables,
 report, bookkeeping) rather than an effect that needs volume. The small verification
 network is the pure queueing network on 12 days. ``tiny_run`` simulates a tiny-port (or small
 verification) run once per test session, even when pytest-xdist spreads the modules over several
@@ -53,6 +53,10 @@ TINY_SECTION = (  # the port at a twentieth of its volume; also the policy tests
     "terminal.appointment_slots_per_h=10",
     "terminal.yard_capacity_teu=6000",
     "bonded_zone.zone_firms=10",  # the zone's firms come from the section's importers (10 here)
+    # the zone's orders and staff scaled with its firms (x 10 / 40): the same orders per firm
+    "bonded_zone.orders.per_day=60",
+    "bonded_zone.staff.pickers=7",
+    "bonded_zone.customs.desk_officers=3",
 )
 TINY_PORT = ("run.horizon_days=12", "run.warmup_days=2", "run.cooldown_days=2", *TINY_SECTION)
 

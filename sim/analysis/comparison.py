@@ -114,8 +114,9 @@ def paired_differences(
             continue
         group = by_seed(runs, scenario)
         seeds = group.index.intersection(base.index)
+        treated, untreated = group.loc[seeds], base.loc[seeds]  # once: each .loc copies every column
         for kpi in kpis:
-            y, x = numeric(group.loc[seeds], kpi), numeric(base.loc[seeds], kpi)
+            y, x = numeric(treated, kpi), numeric(untreated, kpi)
             rows.append({"scenario": scenario, "kpi": kpi,
                          **difference(y, x, kpi_better(kpi), confidence)})
     return pd.DataFrame(rows, columns=DIFF_COLUMNS)

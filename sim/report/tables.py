@@ -68,7 +68,7 @@ def _value_cell(value, low, high, unit, sign: bool = False) -> str:
     return f"{fmt_value(value, unit, sign)} [{lo}, {hi}]"
 
 
-def _pct_cell(r: pd.Series) -> str:
+def _pct_cell(r: dict) -> str:
     lo, hi = fmt(r["pct_ci_low"], 1, True), fmt(r["pct_ci_high"], 1, True)
     return f"{fmt(r['pct_change'], 1, True)} [{lo}, {hi}]"
 
@@ -85,13 +85,15 @@ def comparison_rows(
     """Header and formatted rows of the comparison table for ``kpis`` (None: every KPI)."""
     kpis = list(dict.fromkeys(comparison["kpi"])) if kpis is None else kpis
     present = [k for k in kpis if k in set(comparison["kpi"])]
+    by_key: dict[tuple[str, str], dict] = {}  # each (scenario, KPI)'s first row
+    for record in comparison.to_dict("records"):
+        by_key.setdefault((record["scenario"], record["kpi"]), record)
     rows = []
     for scenario in dict.fromkeys(comparison["scenario"]):
         for kpi in present:
-            r = comparison[(comparison["scenario"] == scenario) & (comparison["kpi"] == kpi)]
-            if r.empty or (r["n"].iloc[0] == 0):
+            r = by_key.get((scenario, kpi))
+            if r is None or r["n"] == 0:
                 continue
-            r = r.iloc[0]
             unit = r["unit"]
             if bool(r["is_baseline"]):
                 diff, pct, sig = "(baseline)", "", ""

@@ -34,11 +34,11 @@ from sim.agents.population import create_port_users
 from sim.agents.shipper import Shipper
 from sim.agents.terminal import Terminal
 from sim.agents.trucker import TruckingCompany
-from sim.bonded_zone import BondedZone
-from sim.bunkering import BunkerMarket
+from sim.bonded_zone.zone import BondedZone
+from sim.bunkering.market import BunkerMarket
 from sim.cohort import open_in_cohort
 from sim.consignment import draw_batch
-from sim.ecommerce import AirCargoTerminal
+from sim.ecommerce.terminal import AirCargoTerminal
 from sim.costs import container_costs
 from sim.flows.exports import export_container
 from sim.flows.imports import collect
@@ -47,7 +47,7 @@ from sim.flows.vessel_call import start_vessel_traffic
 from sim.places import Places
 from sim.policies import Measures
 from sim.records import ConsignmentLog
-from sim.roro import RoroTerminal
+from sim.roro.terminal import RoroTerminal
 from sim.rng import Purpose, stream
 from sim.schema import ClearwayConfig
 from sim.stress import inspection_outage

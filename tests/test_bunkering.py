@@ -19,7 +19,7 @@ from scipy import stats
 from conftest import SubModelHarness
 
 from sim import ConfigError, load_config
-from sim.bunkering import BunkerMarket
+from sim.bunkering.market import BunkerMarket
 from sim.bunkering.records import BLEND, HSFO, LSFO, PRE_BLENDED
 from sim.bunkering.reference import plausibility_table
 from sim.bunkering.supplier import blend_plan

@@ -15,7 +15,7 @@ import pytest
 from conftest import SubModelHarness, tiny_port_config
 
 from sim import ConfigError, load_config, run
-from sim.ecommerce import AirCargoTerminal
+from sim.ecommerce.terminal import AirCargoTerminal
 from sim.ecommerce.capacity import offered_load
 from sim.ecommerce.records import DESTROYED, IN_STOCK, NO_RETURN, REFUSED
 from sim.kpis import kpi_row

@@ -9,8 +9,12 @@ the difference of two milestones).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 IMPORT, EXPORT = 0, 1
 FLOWS = ("import", "export")
@@ -21,6 +25,8 @@ USUAL_ROUTE, SHIP_SIDE_PICKUP, LOADING_ON_ARRIVAL = 0, 1, 2  # "fast_lane" colum
 LANES = ("usual", "ship_side_pickup", "loading_on_arrival")
 COMPLIANT, DETECTED, MISSED, CAUGHT_AT_AUDIT = 0, 1, 2, 3
 OUTCOMES = ("compliant", "detected", "missed", "caught_at_audit")  # the last: released, found later
+AEO, GENERAL, LOW = 0, 1, 2  # a firm's customs credit class (sim/agents/traders.py)
+CREDIT_CLASSES = ("aeo", "general", "low")
 
 MILESTONES = (
     "vessel_arrival", "berth", "discharge",  # import: ship side
@@ -118,6 +124,7 @@ class Columns:
         return {name: col[: self.size] for name, col in self.columns.items()}
 
     def to_arrow(self, index: str) -> pa.Table:
+        import pyarrow as pa  # lazy: the config checks read this module's specs (start-up time)
         return pa.table({index: np.arange(self.size, dtype=np.int64), **self.view()})
 
 

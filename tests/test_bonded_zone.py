@@ -22,11 +22,10 @@ from scipy import stats
 
 from sim import ConfigError, load_config
 from sim.agents.population import create_port_users
-from sim.agents.traders import LOW
-from sim.bonded_zone import BondedZone, offered_load
-from sim.bonded_zone.capacity import check_zone_load
+from sim.bonded_zone.capacity import check_zone_load, offered_load
+from sim.bonded_zone.zone import BondedZone
 from sim.loading import CONFIG_DIR
-from sim.records import DETECTED
+from sim.records import DETECTED, LOW
 from sim.schema import check
 from sim.schema.bonded_zone import BondedZoneConfig
 from sim.schema.policies import SharedWarehousingAdoption, SharedWarehousingConfig

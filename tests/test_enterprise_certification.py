@@ -16,9 +16,8 @@ from scipy import stats
 
 from conftest import tiny_port_config
 from sim import load_config, run
-from sim.agents.traders import CREDIT_CLASSES
 from sim.model import ClearanceModel
-from sim.records import CAUGHT_AT_AUDIT, EXPORT, IMPORT, MISSED
+from sim.records import CAUGHT_AT_AUDIT, CREDIT_CLASSES, EXPORT, IMPORT, MISSED
 from sim.schema.errors import ConfigError
 
 POLICY = "policy=enterprise_certification"

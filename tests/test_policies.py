@@ -45,13 +45,13 @@ from hypothesis import strategies as st
 
 from sim import run
 from sim.agents.risk import shares_after_retargeting
-from sim.agents.traders import LOW as LOW_CREDIT
 from sim.flows.vessel_call import BOOKING_LEAD_H, MANIFEST_LEAD_H, schedule_calls
 from sim.model import ClearanceModel
 from sim.records import (
     DETECTED, EXPORT, GREEN, IMPORT, LOADING_ON_ARRIVAL, MISSED, RED, SHIP_SIDE_PICKUP,
     USUAL_ROUTE,
 )
+from sim.records import LOW as LOW_CREDIT
 from sim.summary import ENTRY, EXIT, STAGES
 
 from policy_helpers import (

@@ -24,11 +24,9 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.records import EXPORT, IMPORT
+from sim.records import AEO, EXPORT, GENERAL, IMPORT
 from sim.schema import ClearwayConfig
 
-AEO, GENERAL, LOW = 0, 1, 2
-CREDIT_CLASSES = ("aeo", "general", "low")
 OFFENCE_SCALE_BY_CREDIT = np.array([0.5, 1.0, 2.0])
 
 

@@ -14,10 +14,14 @@ over orders are the trucks dispatched and the declarations lodged.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pyarrow as pa
 
 from sim.records import Columns
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MILESTONES = ("ordered", "allocated", "pick_start", "pick_end", "declared", "cleared", "shipped")
 

@@ -19,7 +19,6 @@ import numpy as np
 import pyarrow as pa
 
 from sim.adoption import Adoption
-from sim.agents.traders import LOW
 from sim.bonded_zone.customs import ZoneCustoms
 from sim.bonded_zone.draws import (
     BONDED,
@@ -38,7 +37,7 @@ from sim.bonded_zone.records import COSTS, OrderLog
 from sim.bonded_zone.stock import Stock
 from sim.bonded_zone.summary import zone_summary
 from sim.bonded_zone.warehouse import Warehouse
-from sim.records import COMPLIANT, DETECTED, MISSED
+from sim.records import COMPLIANT, DETECTED, LOW, MISSED
 from sim.rng import Purpose, stream
 from sim.schema.bonded_zone import BondedZoneConfig
 from sim.schema.times import Duration

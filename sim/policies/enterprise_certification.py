@@ -50,10 +50,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.traders import CREDIT_CLASSES
 from sim.office_hours import DAY_H
 from sim.policies.base import Policy
-from sim.records import EXPORT
+from sim.records import CREDIT_CLASSES, EXPORT
 from sim.schema.policies import EnterpriseCertificationConfig
 
 if TYPE_CHECKING:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.agents.risk import shares_after_retargeting
 from sim.policies.base import Policy
 from sim.schema.policies import RiskManagementConfig
 
@@ -39,6 +38,9 @@ class RiskManagement(Policy):
         self.cfg = cfg
 
     def adjust(self, cfg: ClearwayConfig) -> None:
+        # lazy: SciPy's root finder, loaded only when this reform is on (start-up time)
+        from sim.agents.risk import shares_after_retargeting
+
         risk = cfg.customs.risk
         for shares in (cfg.imports.channels, cfg.exports.channels):
             shares_after_retargeting(shares, cfg.firms.offence_rate_mean, risk.targeting_power,

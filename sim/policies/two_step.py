@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.agents.traders import LOW as LOW_CREDIT
 from sim.policies.base import Policy
 from sim.records import IMPORT
+from sim.records import LOW as LOW_CREDIT
 from sim.schema.policies import TwoStepConfig
 
 if TYPE_CHECKING:

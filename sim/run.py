@@ -4,6 +4,10 @@ Builds the model, simulates ``run.horizon_days`` days, takes the port's figures 
 horizon, drains until the measured cohort is done (see :mod:`sim.cohort`), and summarises. With ``output`` it also
 writes the run folder: ``log.parquet`` (one row per consignment), ``summary.json``,
 ``daily.csv`` and ``provenance.json``.
+
+``import sim`` imports this module, so the simulation's heavy libraries (Mesa, pandas, pyarrow,
+SciPy) are imported by the functions that make and write a run, not here: a config error or
+``--help`` then answers in well under a second (start-up time).
 """
 from __future__ import annotations
 
@@ -13,19 +17,20 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from sim.costs import container_costs
 from sim.emissions import container_emissions
 from sim.feasibility import estimate_disk_bytes, validate
-from sim.model import AGENT_REPORTERS, ClearanceModel
 from sim.outputs import atomic_write, check_output_dir, provenance, write_json
 from sim.schema import ClearwayConfig
 from sim.schema.fields import check_field
-from sim.summary import horizon_figures, summarise
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+    from sim.model import ClearanceModel
 
 
 @dataclass
@@ -52,6 +57,10 @@ def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | No
     check_field(ClearwayConfig, "seed", seed)
     if output is not None:
         check_output_dir(output, estimate_disk_bytes(config), field="output")
+    # lazy: Mesa, pandas and SciPy load with the model, at the first run (start-up time)
+    from sim.model import ClearanceModel
+    from sim.summary import horizon_figures, summarise
+
     started = time.perf_counter()
     with _collector_for_simulation():
         model = ClearanceModel(config, seed)
@@ -99,6 +108,8 @@ def log_table(model: ClearanceModel) -> pa.Table:
     Costs and emissions of consignments still in the system when the run ended cover their
     journey so far.
     """
+    import pyarrow as pa  # lazy: start-up time (see the module's docstring)
+
     table = model.log.to_arrow()
     log = model.log.view()
     for name, values in container_costs(log, model.config.costs).items():
@@ -113,6 +124,10 @@ def agent_records(model: ClearanceModel) -> pd.DataFrame:
     """The agents' daily reporters (:data:`sim.model.AGENT_REPORTERS`), one row per agent and
     day: ``agent_type``, ``day`` (days simulated when recorded), ``agent_id`` and the variables
     of its type (empty for the other types), e.g. a trader's ``routes_opted_in``."""
+    import pandas as pd  # lazy: start-up time (see the module's docstring)
+
+    from sim.model import AGENT_REPORTERS
+
     frames = [model.datacollector.get_agenttype_vars_dataframe(agent_type).reset_index()
               .rename(columns={"Step": "day", "AgentID": "agent_id"})
               .assign(agent_type=agent_type.__name__)
@@ -142,6 +157,8 @@ def sub_model_logs(model: ClearanceModel) -> dict[str, pa.Table]:
 
 def write_run(result: RunResult, folder: Path) -> None:
     """Write the run's files into ``folder``, each one atomically."""
+    import pyarrow.parquet as pq  # lazy: start-up time (see the module's docstring)
+
     if result.config.run.write_log:
         atomic_write(folder / "log.parquet", lambda p: pq.write_table(result.log, p, compression="zstd"))
         for name, table in result.sub_model_logs.items():

@@ -19,13 +19,17 @@ from sim.experiment.cli import (
     run_args,
     spec_from_args,
 )
-from sim.studies import run_experiment
 
 
 def main(argv: list[str] | None = None) -> int:
     args = experiment_parser(__doc__, named=False).parse_args(argv)
     spec = spec_from_args(args, args.experiment)
-    result = run_experiment(spec, out_dir(args, spec), **run_args(args))
+    options = run_args(args)
+    # lazy: the study loads pandas, Mesa and Matplotlib; a bad option is refused without them
+    # (start-up time)
+    from sim.studies import run_experiment
+
+    result = run_experiment(spec, out_dir(args, spec), **options)
     print(result.console)
     return 0 if result.ok else EXIT_RUN_FAILED
 

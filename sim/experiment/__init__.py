@@ -15,19 +15,24 @@ the design of a sensitivity screening; ``robustness.py``: the robustness study (
 in ``experiments/``. Running an experiment and then analysing and reporting it is one layer
 up, in :mod:`sim.studies`.
 """
+import importlib
 
-from sim.experiment.manifest import config_hash
-from sim.experiment.runner import run_runs
-from sim.experiment.sequential import half_width
-from sim.experiment.spec import ExperimentSpec
-from sim.experiment.tables import collect, failed_runs, read_manifest
+_HOME = {  # the package's names and the module each one comes from
+    "ExperimentSpec": "sim.experiment.spec",
+    "collect": "sim.experiment.tables",
+    "config_hash": "sim.experiment.manifest",
+    "failed_runs": "sim.experiment.tables",
+    "half_width": "sim.experiment.sequential",
+    "read_manifest": "sim.experiment.tables",
+    "run_runs": "sim.experiment.runner",
+}
 
-__all__ = [
-    "ExperimentSpec",
-    "collect",
-    "config_hash",
-    "failed_runs",
-    "half_width",
-    "read_manifest",
-    "run_runs",
-]
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str):
+    """Import a name's module on first use (PEP 562): the runner and the tables pull pandas and
+    SciPy, which ``experiments/*.py`` need not load to refuse a bad option (start-up time)."""
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_HOME[name]), name)

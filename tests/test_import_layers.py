@@ -3,6 +3,7 @@ cli / app.
 
 The contract is ``[tool.importlinter]`` in pyproject.toml (import-linter's ``layers`` contract);
 these tests run it on the package, and on a copy with one upward import to show it can fail.
+Start-up stays light: ``import sim``, a config and the command lines load no heavy library.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import tomllib
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Loaded by a run, a study or the dashboard, never by importing sim or composing a config
+HEAVY = ("mesa", "pandas", "pyarrow", "matplotlib", "scipy", "solara", "ray", "submitit", "ema_workbench")
 LINT = ("import sys; from importlinter.cli import lint_imports; "
         "sys.exit(lint_imports(config_filename='pyproject.toml', no_cache=True))")
 
@@ -51,3 +54,18 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
     proc = lint_imports(tmp_path)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "sim.schema is not allowed to import sim.model" in proc.stdout, proc.stdout
+
+
+def test_import_sim_and_a_config_leave_the_heavy_libraries_unloaded():
+    """Every bad input (``python -m sim``, ``experiments/*.py``, ``load_config``) stops after these
+    imports and a config: with none of ``HEAVY`` loaded it answers in well under a second; the
+    model's and the figures' modules still leave Solara to the dashboard."""
+    code = ("import sys, sim, sim.cli, sim.experiment.cli\n"
+            "sim.load_config('shanghai', ['customs.inspection_teams=40'])\n"
+            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+            "import sim.model, sim.plots\n"
+            "print('solara' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split("\n")[:2] == ["[]", "False"], proc.stdout

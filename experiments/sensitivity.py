@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from sim.experiment import failed_runs, run_runs
 from sim.experiment.cli import (
     EXIT_RUN_FAILED,
     check_workers,
@@ -28,13 +28,16 @@ from sim.experiment.cli import (
 from sim.experiment.morris_design import MorrisSettings
 from sim.experiment.spec import ExperimentSpec
 from sim.schema.fields import check_field
-from sim.studies.sensitivity import SensitivityStudy
-from sim.studies.sensitivity_report import kpi_axis_label
+
+if TYPE_CHECKING:
+    from sim.studies.sensitivity import SensitivityStudy
 
 QUICK_TRAJECTORIES = 2
 
 
 def ranking_lines(frames, top: int = 5) -> list[str]:
+    from sim.studies.sensitivity_report import kpi_axis_label  # lazy, as in study_from_args
+
     lines = []
     for kpi, f in frames.items():
         lines.append(f"{kpi_axis_label(kpi)}  (baseline {f['kpi_baseline'].iloc[0]:,.1f}; "
@@ -54,6 +57,10 @@ def study_from_args(args, name: str) -> SensitivityStudy:
         check_field(ExperimentSpec, "replications", args.replications)
     if args.trajectories is not None:
         check_field(MorrisSettings, "trajectories", args.trajectories, "morris.trajectories")
+    # lazy: the study loads pandas, Mesa and Matplotlib; a bad option is refused without them
+    # (start-up time)
+    from sim.studies.sensitivity import SensitivityStudy
+
     study = SensitivityStudy.load(name)
     trajectories, replications, overrides = args.trajectories, args.replications, None
     if args.quick:
@@ -81,6 +88,8 @@ def main(argv: list[str] | None = None, name: str = "sensitivity") -> int:
           f"{len(spec.scenarios)} scenarios x {spec.replications} seeds = "
           f"{len(spec.scenarios) * spec.replications} runs")
     started = time.perf_counter()
+    from sim.experiment import failed_runs, run_runs  # lazy, as in study_from_args
+
     run_runs(spec, out, **run_args(args))  # the runs, on the chosen executor
     result = study.run(out, workers=args.workers)  # resumes them (nothing left) and analyses
     print(f"\n{spec.name}: done in {time.perf_counter() - started:.0f} s. Most influential "

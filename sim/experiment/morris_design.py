@@ -27,13 +27,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from SALib import ProblemSpec
 
 from sim.kpis import is_kpi
 from sim.schema.errors import ConfigError
 from sim.schema.fields import check, param
+
+if TYPE_CHECKING:
+    from SALib import ProblemSpec
 
 DEFAULT_KPIS = ("import_port_time_h", "import_cost_total_cny", "import_offences_missed")
 _SHARE = re.compile(r"^(imports|exports)\.channels\.(red|yellow)$")
@@ -158,6 +161,9 @@ class MorrisSettings:
 
     def problem_spec(self) -> ProblemSpec:
         """SALib's ProblemSpec of the screening: parameter paths and their bounds."""
+        # lazy: SALib loads pandas and SciPy; checking the settings needs neither (start-up time)
+        from SALib import ProblemSpec
+
         return ProblemSpec({"names": [p.path for p in self.parameters],
                             "bounds": [[float(p.low), float(p.high)] for p in self.parameters]})
 

@@ -11,9 +11,10 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from named_experiment_helpers import TINY_PORT, check_report_files, entry_point
+from named_experiment_helpers import TINY_PORT, check_report_files
 from sim.experiment import ExperimentSpec
 from sim.plots.style import png_only
+from sim.studies.stress import run_stress_test
 
 STRESS_TIMING = [  # events inside the tiny port's measurement window (days 2-7)
     "customs.inspection_teams=2",  # inspection busy enough to feel an outage
@@ -40,13 +41,12 @@ STRESS_SIZES = [
 @pytest.fixture(scope="module", params=STRESS_SIZES)
 def stress(request, tmp_path_factory):
     scenarios, package_stresses, stress_rows = request.param
-    module = entry_point("stress_test")
     spec = ExperimentSpec.load("stress_test")
     spec = replace(spec, replications=1, overrides=[*TINY_PORT, *STRESS_TIMING],
                    scenarios={name: spec.scenarios[name] for name in scenarios})
     out = tmp_path_factory.mktemp("stress_test")
     with png_only():  # its tests read no SVG
-        result, svr = module.run_stress_test(spec, out, workers=0, progress=False)
+        result, svr = run_stress_test(spec, out, workers=0, progress=False)
     assert result.ok
     return out, result.comparison, svr, (set(scenarios), package_stresses, stress_rows)
 

@@ -1,6 +1,6 @@
 """The default ``shanghai`` scenario reproduces the 2017 reference figures within tolerance.
 
-Two sizes, both on the run the fit used (24 days, 14 of warm-up, experiments/calibration.py):
+Two sizes, both on the run the fit used (24 days, 14 of warm-up, sim/studies/calibration.py):
 the quick one runs the two fitted seeds of the 35 % section the policy comparison uses
 (sim.scaling.scaled_overrides: demand and every capacity scaled together, so stage times stay
 about the same); the full one runs the whole port with three seeds. Both are on the slow tier

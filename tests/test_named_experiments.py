@@ -1,7 +1,7 @@
 """The calibration check's experiment, shrunk, and the README's sweep example.
 
 The calibration check runs its real pipeline (configs/experiment/calibration.yaml,
-run_calibration, its table and figure, report) on the tiny port with one seed and checks the
+sim.studies.calibration, its table and figure, report) on the tiny port with one seed and checks the
 files it promises. The sensitivity and stress-test experiments have their own modules
 (test_sensitivity_experiment.py, test_stress_experiment.py).
 """
@@ -16,6 +16,7 @@ import pytest
 from named_experiment_helpers import TINY_PORT, check_report_files, entry_point
 from sim.experiment import ExperimentSpec
 from sim.reference import TARGETS
+from sim.studies.calibration import run_calibration
 
 
 # ------------------------------------------------------------------ calibration
@@ -23,10 +24,9 @@ from sim.reference import TARGETS
 
 @pytest.fixture(scope="module")
 def calibration(tmp_path_factory):
-    module = entry_point("calibration")
     spec = replace(ExperimentSpec.load("calibration"), replications=1, overrides=TINY_PORT)
     out = tmp_path_factory.mktemp("calibration")
-    cal, figure, _md, _html = module.run_calibration(spec, out, workers=0, progress=False)
+    cal, figure, _md, _html = run_calibration(spec, out, workers=0, progress=False)
     return out, cal, figure
 
 

@@ -20,16 +20,14 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
-
-from sim.analysis.robustness import analyse_robustness, sign_flip_lines
-from sim.analysis.robustness_figures import kpi_title
-from sim.experiment.cli import default_out, experiment_parser
-from sim.experiment.robustness import SAMPLES_CSV, RobustnessStudy
+from sim.experiment.cli import check_workers, default_out, experiment_parser
 from sim.reforms import scenario_title
+from sim.schema.errors import ConfigError
 
 
 def band_lines(table) -> list[str]:
+    from sim.analysis.robustness_figures import kpi_title  # lazy, as in run()
+
     lines = []
     for kpi, rows in table.groupby("kpi", sort=False):
         lines.append(f"{kpi_title(kpi)}: effect at the nominal point "
@@ -42,14 +40,13 @@ def band_lines(table) -> list[str]:
 
 
 def main(argv: list[str] | None = None, name: str = "robustness") -> None:
-    from sim.schema.errors import ConfigError
-
     ap = experiment_parser(__doc__, replications_help="seeds per sample point")
     ap.add_argument("--points", type=int, help="sample points (Sobol design: base samples N)")
     ap.add_argument("--analyse-only", action="store_true",
                     help="re-analyse the finished folder --out from its samples.csv: no run")
-    args = ap.parse_args(argv)
     try:
+        args = ap.parse_args(argv)
+        check_workers(args)
         run(args, name)
     except ConfigError as err:
         print(f"clearway: config error: {err}", file=sys.stderr)
@@ -57,7 +54,12 @@ def main(argv: list[str] | None = None, name: str = "robustness") -> None:
 
 
 def run(args, name: str) -> None:
-    from sim.schema.errors import ConfigError
+    # lazy: the study loads pandas, SciPy and Matplotlib; --help, an unknown option and --workers
+    # are answered without them (start-up time)
+    import pandas as pd
+
+    from sim.analysis.robustness import analyse_robustness, sign_flip_lines
+    from sim.experiment.robustness import SAMPLES_CSV, RobustnessStudy
 
     started = time.perf_counter()
     if args.analyse_only:

@@ -125,6 +125,7 @@ class Columns:
 
     def to_arrow(self, index: str) -> pa.Table:
         import pyarrow as pa  # lazy: the config checks read this module's specs (start-up time)
+
         return pa.table({index: np.arange(self.size, dtype=np.int64), **self.view()})
 
 

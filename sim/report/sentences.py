@@ -8,6 +8,7 @@ distinguishable from zero by the one rule, :func:`sim.analysis.significance.sign
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from sim.plots.comparison import is_significant
@@ -70,10 +71,13 @@ def short_label(row: pd.Series) -> str:
 
 def row_of(comparison: pd.DataFrame, scenario: str, kpi: str) -> pd.Series | None:
     """The (scenario, kpi) row when it has a paired difference over at least two seeds."""
-    rows = comparison[(comparison["scenario"] == scenario) & (comparison["kpi"] == kpi)]
-    if rows.empty or pd.isna(rows["n_pairs"].iloc[0]) or rows["n_pairs"].iloc[0] < 2:
+    # numpy comparisons: the report asks for a thousand rows, pandas' masks took 5 ms each
+    found = np.flatnonzero((comparison["scenario"].to_numpy() == scenario)
+                           & (comparison["kpi"].to_numpy() == kpi))
+    if not found.size:
         return None
-    return rows.iloc[0]
+    row = comparison.iloc[found[0]]
+    return None if pd.isna(row["n_pairs"]) or row["n_pairs"] < 2 else row
 
 
 def ci_text(low: float, high: float, unit: str, what: str = "") -> str:

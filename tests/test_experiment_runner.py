@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -236,11 +237,20 @@ def _numbers(summary_text: str) -> dict:
     return {k: v for k, v in summary.items() if k not in ("wall_s", "consignments_per_s")}
 
 
+@pytest.fixture(scope="module")
+def finished_smoke(tmp_path_factory):
+    """The smoke experiment, finished once in this process."""
+    out = tmp_path_factory.mktemp("smoke_in_process")
+    run_runs(SMOKE, out, workers=0, progress=False)
+    return out
+
+
 @pytest.fixture
-def done_smoke(tmp_path):
-    """A finished smoke experiment in a fresh folder (in this process)."""
-    run_runs(SMOKE, tmp_path, workers=0, progress=False)
-    return tmp_path
+def done_smoke(finished_smoke, tmp_path):
+    """A copy of the finished smoke experiment in a fresh folder, for a test to damage."""
+    out = tmp_path / "smoke"
+    shutil.copytree(finished_smoke, out)
+    return out
 
 
 @pytest.mark.parametrize("damage", ["truncated", "edited", "unreadable", "missing"])

@@ -9,6 +9,7 @@ override, with the closest valid name when there is one.
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 from pathlib import Path
 
@@ -40,15 +41,23 @@ def unknown_name(group: str, name, known: list[str]) -> ConfigError:
 def parse(overrides: list[str]) -> list[tuple[str, Override]]:
     """Each override with Hydra's parse of it; one it cannot read is a ConfigError naming its
     key."""
-    parser = OverridesParser.create()
-    parsed = []
-    for text in overrides:
-        try:
-            parsed.append((text, parser.parse_overrides([text])[0]))
-        except HydraException:
-            key = text.split("=", 1)[0].lstrip("+~") or text
-            raise ConfigError(key, f"cannot parse the override '{text}'; {PARSE_HINT}") from None
-    return parsed
+    return [(text, _parse_one(text)) for text in overrides]
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_one(text: str) -> Override:
+    """Hydra's parse of one override, kept (never changed by its readers): Hydra's grammar takes
+    milliseconds an override, and loading a config reads each override three times."""
+    try:
+        return _parser().parse_overrides([text])[0]
+    except HydraException:
+        key = text.split("=", 1)[0].lstrip("+~") or text
+        raise ConfigError(key, f"cannot parse the override '{text}'; {PARSE_HINT}") from None
+
+
+@functools.cache
+def _parser() -> OverridesParser:
+    return OverridesParser.create()
 
 
 def _choices(override: Override, config_dir: Path) -> list:

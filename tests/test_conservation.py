@@ -500,10 +500,7 @@ def valid_configs(draw):
     return cfg
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(cfg=valid_configs(), seed=st.integers(0, 2**16))
-def test_random_valid_configs_conserve_consignments_and_order_milestones(cfg, seed):
+def _random_config_conserves(cfg, seed) -> None:
     result = run(cfg, seed=seed)
     counts = [result.summary["flows"][f]["conservation"] for f in FLOWS]
     event(f"arrivals={cfg.arrivals.mode}, steady_state={cfg.run.steady_state}")
@@ -512,3 +509,20 @@ def test_random_valid_configs_conserve_consignments_and_order_milestones(cfg, se
     assert_log_consistent(result)
     if cfg.arrivals.mode == "vessel":
         assert_vessel_ids_consistent(result)
+
+
+RANDOM_CONFIGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                            HealthCheck.data_too_large])
+
+
+@settings(max_examples=10, **RANDOM_CONFIGS)
+@given(cfg=valid_configs(), seed=st.integers(0, 2**16))
+def test_random_valid_configs_conserve_consignments_and_order_milestones(cfg, seed):
+    _random_config_conserves(cfg, seed)
+
+
+@pytest.mark.slow  # the same property over more examples
+@settings(max_examples=60, **RANDOM_CONFIGS)
+@given(cfg=valid_configs(), seed=st.integers(0, 2**16))
+def test_many_random_valid_configs_conserve_consignments_and_order_milestones(cfg, seed):
+    _random_config_conserves(cfg, seed)

@@ -5,6 +5,8 @@
     python experiments/robustness.py --points 16 --replications 3          # a finer design
     python experiments/robustness.py --out results/robustness/reference --analyse-only
                                         # tables and figures again from samples.csv, nothing run
+    python experiments/robustness.py --experiment robustness_discovery    # PRIM over fewer
+                                        # assumptions and more points (results/robustness_discovery/)
 
 Samples the ranges of every assumed or calibrated value (configs/uncertainty/shanghai.yaml) as
 configured in configs/experiment/robustness.yaml, runs the baseline and each reform at every
@@ -39,15 +41,18 @@ def band_lines(table) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None, name: str = "robustness") -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = experiment_parser(__doc__, replications_help="seeds per sample point")
+    ap.add_argument("--experiment", default="robustness",
+                    help="configs/experiment/<name>.yaml with a robustness section (default: "
+                         "robustness; robustness_discovery: PRIM over fewer assumptions)")
     ap.add_argument("--points", type=int, help="sample points (Sobol design: base samples N)")
     ap.add_argument("--analyse-only", action="store_true",
                     help="re-analyse the finished folder --out from its samples.csv: no run")
     try:
         args = ap.parse_args(argv)
         check_workers(args)
-        run(args, name)
+        run(args, args.experiment)
     except ConfigError as err:
         print(f"clearway: config error: {err}", file=sys.stderr)
         raise SystemExit(2) from None

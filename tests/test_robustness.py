@@ -146,6 +146,12 @@ def test_the_robustness_script_gives_one_line_and_exit_2_on_bad_options(capsys):
     assert exit_.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("clearway: config error: robustness.points:") and "\n" not in err
+    with pytest.raises(SystemExit) as exit_:
+        script.main(["--experiment", "robustnes"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("clearway: config error: experiment: unknown experiment 'robustnes'")
+    assert "robustness_discovery" in err and "\n" not in err
 
 
 # ------------------------------------------------------------------ PRIM and the EMA Workbench
@@ -237,10 +243,11 @@ def test_clearway_runs_as_an_ema_model():
     assert all(np.isfinite(outcomes[k]).all() for k in KPIS)
 
 
-@pytest.mark.slow  # composes every point of the committed design, twice: about 15 s of CPU
-def test_the_committed_robustness_design_composes_at_every_point():
-    study = RobustnessStudy.load("robustness")  # composes and validates every point
-    assert len(study.ranges.parameters) > 100 and len(study.point_names) == study.settings.points
+@pytest.mark.slow  # composes every point of the committed designs: about 25 s of CPU
+@pytest.mark.parametrize("name", ["robustness", "robustness_discovery"])
+def test_the_committed_robustness_designs_compose_at_every_point(name):
+    study = RobustnessStudy.load(name)  # composes and validates every point
+    assert len(study.ranges.parameters) > 50 and len(study.point_names) == study.settings.points
     assert study.runs == (study.settings.points * study.experiment.replications
                           + study.settings.nominal_replications) * len(study.experiment.scenarios)
 

@@ -643,14 +643,45 @@ def _design(folder, points: int) -> None:
                                                                      index=False)
 
 
-def _brief_with_bands(experiment, tmp_path, bands) -> str:
-    """brief.md of a copy of the tiny experiment whose spec names ``bands`` for its bands."""
+def _brief_with_bands(experiment, tmp_path, bands, **spec) -> str:
+    """brief.md of a copy of the tiny experiment whose spec names ``bands`` for its bands (and
+    any other ``spec`` fields)."""
     exp = tmp_path / "exp"
     shutil.copytree(experiment["dir"], exp)
     with png_only():
         write_report(exp, experiment["table"], experiment["comparison"], experiment["figures"],
-                     {"git": {"commit": "abc"}}, {"name": "tiny", "assumption_bands": bands})
+                     {"git": {"commit": "abc"}},
+                     {"name": "tiny", "assumption_bands": bands, **spec})
     return (exp / "brief.md").read_text(encoding="utf-8")
+
+
+def test_a_scenario_discovery_folder_gives_the_boxes_and_is_named(experiment, tmp_path):
+    """The bands come from the robustness folder, the PRIM boxes from the discovery folder the
+    spec names (more points over fewer assumptions), which the section names."""
+    comp = experiment["comparison"]
+    reform = sorted(set(comp.loc[~comp["is_baseline"], "scenario"]))[0]
+    rows = comp.loc[comp["scenario"] == reform, ["scenario", "kpi"]].assign(
+        noise_low=-3.0, noise_high=-1.0, assumption_low=-5.0, assumption_high=-0.5, sign_flips=0)
+    folders = {}
+    for name, points, boxes in (("robustness", 8, ""), ("robustness_discovery", 40,
+                                f"{reform},no_time_cut,behaviour.consignees.need_lag.mean_h,"
+                                "importer's need date after ship arrival (h),320,350,233,350,"
+                                "0.7,0.8,0.2,40,12,0.0004\n")):
+        folder = tmp_path / "results" / name / "reference"
+        folder.mkdir(parents=True)
+        (folder / "robustness.csv").write_text(rows.to_csv(index=False), encoding="utf-8")
+        (folder / "prim_boxes.csv").write_text(PRIM_HEADER + boxes, encoding="utf-8")
+        (folder / "provenance.json").write_text('{"git": {"commit": "0123456789"}}')
+        _design(folder, points)
+        folders[name] = folder
+    fails = _section(_brief_with_bands(experiment, tmp_path, folders["robustness"],
+                                       scenario_discovery=folders["robustness_discovery"]),
+                     "Where reforms fail")
+    assert "results/robustness_discovery/reference (commit 0123456)" in fails
+    assert (f"{scenario_label(reform)} does not cut time where importer's need date after ship "
+            "arrival (h) 320-350 (coverage 70%, density 80%, 12 of 40 points; chance p = 0.0004)"
+            ) in fails
+    assert "Over 40 sample points." in fails
 
 
 def test_the_brief_says_when_no_region_where_reforms_fail_beats_chance(experiment, tmp_path):

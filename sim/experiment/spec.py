@@ -77,6 +77,10 @@ class ExperimentSpec:
     # robustness.csv gives the brief its bands against the assumptions, when this experiment
     # has none of its own; None: the brief says they are not measured.
     assumption_bands: str | None = param(None)
+    # A scenario-discovery experiment's folder (a robustness experiment sampling fewer assumptions
+    # at more points) whose PRIM boxes the brief shows under "Where reforms fail"; None: the
+    # boxes of assumption_bands' folder.
+    scenario_discovery: str | None = param(None)
     quick: QuickSettings = param(default_factory=QuickSettings)
     is_quick: bool = param(False, doc="set by as_quick(): this is the quick variant")
 

@@ -146,7 +146,8 @@ def write_report(
     ``section_share`` (of the calibrated section), ``adoption`` ({route: (share, day)} on the
     last day), ``confidence``, ``failed_runs``, ``welch`` ({series, window, warmup_days,
     replications}: :func:`sim.analysis.warmup.welch_from_dailies`), ``assumption_bands`` (a
-    robustness experiment's folder for the brief, when ``exp_dir`` has no robustness.csv).
+    robustness experiment's folder for the brief, when ``exp_dir`` has no robustness.csv),
+    ``scenario_discovery`` (a robustness experiment's folder whose PRIM boxes the brief shows).
     """
     exp_dir = Path(exp_dir)
     spec_info = dict(spec_info or {})
@@ -163,7 +164,8 @@ def write_report(
         chart = (ranking_chart(comparison, exp_dir / "figures" / "ranking", labels)
                  if len(set(comparison["scenario"])) > 1 else None)
         brief = build_brief(exp_dir, comparison, chart, context, failure_box, name, labels,
-                            bands_dir=spec_info.get("assumption_bands"))
+                            bands_dir=spec_info.get("assumption_bands"),
+                            discovery_dir=spec_info.get("scenario_discovery"))
         brief_md, brief_html = _brief_pages(brief, exp_dir, level=1)
         atomic_write(exp_dir / "brief.md", lambda p: p.write_text(brief_md, encoding="utf-8"))
         atomic_write(exp_dir / "brief.html",

@@ -65,6 +65,7 @@ class Brief:
     reforms: list[ReformLine] = field(default_factory=list)
     where_reforms_fail: list[str] = field(default_factory=list)  # PRIM boxes, in words
     prim_points: int = 0  # sample points the PRIM boxes were found over
+    prim_source: str = ""  # the robustness experiment PRIM ran over
     not_covered: tuple[str, ...] = NOT_COVERED
     bands_source: str = "this experiment's robustness.csv"
 
@@ -330,11 +331,16 @@ def reform_lines(comparison: pd.DataFrame, robustness: AssumptionBands | None,
 
 def build_brief(exp_dir: Path, comparison: pd.DataFrame, chart: FigureFiles | None,
                 context: list[str], failures: list[str], name: str, labels=None,
-                bands_dir: Path | None = None) -> Brief:
+                bands_dir: Path | None = None, discovery_dir: Path | None = None) -> Brief:
     """The brief of an experiment whose comparison has at least one reform besides the baseline;
-    ``bands_dir``: a robustness experiment's folder, for the bands when ``exp_dir`` has none."""
+    ``bands_dir``: a robustness experiment's folder, for the bands when ``exp_dir`` has none;
+    ``discovery_dir``: a robustness experiment's folder whose PRIM boxes say where reforms fail
+    (else those of the bands' folder)."""
     has_reforms = len(set(comparison["scenario"]) - {baseline_of(comparison)}) > 0
     bands = read_robustness(exp_dir, bands_dir)
+    prim = bands
+    if discovery_dir is not None and (Path(discovery_dir) / PRIM_CSV).is_file():
+        prim = _bands(Path(discovery_dir), _describe(Path(discovery_dir)))
     return Brief(
         title=f"Clearway brief: {name}",
         headline=headline(comparison, labels) if has_reforms else
@@ -345,9 +351,10 @@ def build_brief(exp_dir: Path, comparison: pd.DataFrame, chart: FigureFiles | No
         takeaways=takeaways(comparison, labels) if has_reforms else [],
         reforms=reform_lines(comparison, bands, labels) if has_reforms else [],
         bands_source=bands.source if bands is not None else "a robustness experiment (none yet)",
-        where_reforms_fail=(box_lines(bands.boxes, lambda s: scenario_label(s, labels))
-                            if bands is not None and bands.boxes is not None else []),
-        prim_points=bands.prim_points if bands is not None else 0,
+        where_reforms_fail=(box_lines(prim.boxes, lambda s: scenario_label(s, labels))
+                            if prim is not None and prim.boxes is not None else []),
+        prim_points=prim.prim_points if prim is not None else 0,
+        prim_source=prim.source.split(",")[0] if prim is not None else "",
     )
 
 

@@ -81,7 +81,9 @@ def analyse(out_dir: str | Path, spec: ExperimentSpec,
             "failed_runs": len(failed_runs(out_dir)),
             "welch": welch_from_dailies(dailies, spec.baseline) if dailies else None,
             "assumption_bands": (CONFIG_DIR.parent / spec.assumption_bands
-                                 if spec.assumption_bands else None)}
+                                 if spec.assumption_bands else None),
+            "scenario_discovery": (CONFIG_DIR.parent / spec.scenario_discovery
+                                   if spec.scenario_discovery else None)}
     md, html = write_report(out_dir, table, comparison, figures, provenance, info)
     return Path(md), Path(html), comparison
 

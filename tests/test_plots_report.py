@@ -696,8 +696,9 @@ def test_the_brief_says_when_no_region_where_reforms_fail_beats_chance(experimen
     (bands / "prim_boxes.csv").write_text(PRIM_HEADER, encoding="utf-8")
     _design(bands, points=8)
     fails = _section(_brief_with_bands(experiment, tmp_path, bands), "Where reforms fail").strip()
+    labels = ", ".join(scenario_label(s) for s in dict.fromkeys(rows["scenario"]))
     assert fails.startswith("Over 8 sample points, no region of the assumptions where a reform "
-                            "fails to cut time in port")
+                            f"({labels}) fails to cut time in port")
     assert "beats chance" in fails and "More sample points" in fails
     (bands / "prim_boxes.csv").unlink()  # PRIM did not run (no EMA Workbench): no section
     assert "Where reforms fail" not in _brief_with_bands(experiment, tmp_path / "again", bands)

@@ -66,6 +66,7 @@ class Brief:
     where_reforms_fail: list[str] = field(default_factory=list)  # PRIM boxes, in words
     prim_points: int = 0  # sample points the PRIM boxes were found over
     prim_source: str = ""  # the robustness experiment PRIM ran over
+    prim_reforms: list[str] = field(default_factory=list)  # the reforms it sampled, as labels
     not_covered: tuple[str, ...] = NOT_COVERED
     bands_source: str = "this experiment's robustness.csv"
 
@@ -78,9 +79,10 @@ class Brief:
     @property
     def prim_none(self) -> str:
         """What it means that PRIM found no region."""
+        reforms = f" ({', '.join(self.prim_reforms)})" if self.prim_reforms else ""
         return (f"Over {self.prim_points} sample points, no region of the assumptions where a "
-                "reform fails to cut time in port, or lets more offences through than the "
-                f"baseline, beats chance ({CHANCE_TEST}). More sample points can find smaller "
+                f"reform{reforms} fails to cut time in port, or lets more offences through than "
+                f"the baseline, beats chance ({CHANCE_TEST}). More sample points can find smaller "
                 "regions.")
 
     @property
@@ -355,6 +357,8 @@ def build_brief(exp_dir: Path, comparison: pd.DataFrame, chart: FigureFiles | No
                             if prim is not None and prim.boxes is not None else []),
         prim_points=prim.prim_points if prim is not None else 0,
         prim_source=prim.source.split(",")[0] if prim is not None else "",
+        prim_reforms=([scenario_label(s, labels) for s in dict.fromkeys(prim.table["scenario"])]
+                      if prim is not None else []),
     )
 
 

@@ -15,8 +15,19 @@ worker processes, and hands it to every test that reads it.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import sys
 from pathlib import Path
+
+# The suite starts dozens of Python processes (the command line, experiment workers, Ray and
+# submitit jobs, fresh-process checks), and pytest rewrites the asserts of every test module and
+# plugin in each of its workers. Where the environment turns bytecode caching off
+# (PYTHONDONTWRITEBYTECODE, set on some CI machines), each of them compiles it all from source
+# again: about a tenth of the default tier's time. Python's default, caching, applies to this
+# process and the processes it starts (``__pycache__`` is ignored by git).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 import mesa
 import pytest

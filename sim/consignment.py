@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.distributions import draw
 from sim.records import EXPORT, IMPORT, ConsignmentLog
-from sim.rng import Purpose, stream
+from sim.rng import Purpose, StreamSet
 from sim.schema.times import Duration
 
 if TYPE_CHECKING:
@@ -99,8 +99,10 @@ def draw_batch(cfg: ClearwayConfig, seed: int, firms: FirmTable, log: Consignmen
     flow_cfg = cfg.imports if flow == IMPORT else cfg.exports
     key = batch if isinstance(batch, tuple) else (batch,)
 
+    streams = StreamSet(seed)  # each drawn from at once: one shared generator, reset per stream
+
     def rng(purpose: Purpose, variate: int) -> np.random.Generator:
-        return stream(seed, purpose, flow, *key, variate)
+        return streams.get(purpose, flow, *key, variate)  # = stream(seed, purpose, flow, *key, variate)
 
     def duration(purpose: Purpose, variate: int, d: Duration) -> list[float]:
         return draw(rng(purpose, variate), d, n).tolist()

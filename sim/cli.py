@@ -87,7 +87,7 @@ def check_multirun(overrides: list[str]) -> None:
     """Compose and check every combination of the sweep, and the sweep folder, before any job starts."""
     combinations = expand_sweeps(overrides, CONFIG_DIR)
     for combination in combinations:  # Hydra's compose is kept for the files all of them share
-        to_config(compose_config(combination, every_key_once=True))
+        to_config(compose_config(combination, every_key_once=True, with_hydra=True))
     sweep_dir = compose_config(combinations[-1], every_key_once=True, with_hydra=True).hydra.sweep.dir
     check_output_dir(sweep_dir, 0.0, field="hydra.sweep.dir")
 

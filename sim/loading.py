@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import difflib
 import functools
+import os
 import pickle
 import re
 import typing
@@ -18,7 +19,7 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 from hydra import compose, initialize_config_dir
-from hydra._internal.config_loader_impl import ConfigLoaderImpl
+from hydra._internal.config_loader_impl import ConfigLoaderImpl, get_overrides_dirname
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.types import Override
 from hydra.errors import HydraException, MissingConfigException
@@ -70,32 +71,48 @@ def compose_config(overrides: list[str] | tuple[str, ...] = (), scenario: str | 
     if not named:
         overrides.insert(0, f"scenario={scenario or DEFAULT_SCENARIO}")
     parsed = [o for _text, o in parse(overrides)]
-    if with_hydra or any(o.is_sweep_override() for o in parsed):  # Hydra refuses a sweep here
+    if any(o.is_sweep_override() for o in parsed):  # Hydra refuses a sweep here
         return _hydra_compose(tuple(overrides), with_hydra)
     choices, values = [], []
     for o in parsed:
-        (choices if _picks_config_files(o) else values).append(o)
-    cfg = pickle.loads(_composed_choices(tuple(o.input_line for o in choices), _yaml_files_stamp()))
+        (choices if _picks_config_files(o, with_hydra) else values).append(o)
+    cfg = pickle.loads(_composed_choices(tuple(o.input_line for o in choices), with_hydra, _yaml_files_stamp()))
     try:
         ConfigLoaderImpl._apply_overrides_to_config(values, cfg)
     except (HydraException, OmegaConfBaseException) as err:
         raise _as_config_error(err) from None
+    if with_hydra:
+        _record_overrides(cfg.hydra, parsed)
     return cfg
 
 
-def _picks_config_files(o: Override) -> bool:
-    """Whether Hydra resolves override ``o`` through the defaults list (a config group choice, or
-    Hydra's own node) rather than setting a value in the composed config."""
+def _record_overrides(hydra_node: DictConfig, parsed: list[Override]) -> None:
+    """What Hydra's own compose writes into its node about the overrides (every one of them, not
+    only the group choices the kept composition was made with), and the working folder now."""
+    task = [o for o in parsed if not o.is_hydra_override()]
+    hydra_node.overrides.task = [o.input_line for o in task]
+    hydra_node.overrides.hydra = [o.input_line for o in parsed if o.is_hydra_override()]
+    naming = hydra_node.job.config.override_dirname
+    hydra_node.job.override_dirname = get_overrides_dirname(
+        overrides=task, kv_sep=naming.kv_sep, item_sep=naming.item_sep, exclude_keys=naming.exclude_keys)
+    hydra_node.runtime.cwd = os.getcwd()
+
+
+def _picks_config_files(o: Override, with_hydra: bool) -> bool:
+    """Whether override ``o`` must go to Hydra's composition of the config files: a config group
+    choice, or a value in Hydra's own node when the composition leaves that node out."""
     key = o.key_or_group
-    return key in GROUPS or "/" in key or key.split(".")[0] == "hydra" or o.package is not None
+    return (key in GROUPS or "/" in key or o.package is not None
+            or (key.split(".")[0] == "hydra" and not with_hydra))
 
 
 @functools.lru_cache(maxsize=32)
-def _composed_choices(choices: tuple[str, ...], yaml_files_stamp: tuple) -> bytes:
-    """Hydra's composition of the config files that the group ``choices`` pick, pickled (kept:
-    composing is most of a second, and a sweep or a test suite asks for the same files again and
-    again; unpickling a fresh copy takes a third of the time of deep-copying one)."""
-    return pickle.dumps(_hydra_compose(choices, with_hydra=False))
+def _composed_choices(choices: tuple[str, ...], with_hydra: bool, yaml_files_stamp: tuple) -> bytes:
+    """Hydra's composition of the config files that the group ``choices`` pick (with Hydra's own
+    node if ``with_hydra``), pickled (kept: composing is most of a second, and a sweep, a test
+    suite or a series of commands in one process asks for the same files again and again;
+    unpickling a fresh copy takes a third of the time of deep-copying one)."""
+    return pickle.dumps(_hydra_compose(choices, with_hydra))
 
 
 def _hydra_compose(overrides: tuple[str, ...], with_hydra: bool) -> DictConfig:

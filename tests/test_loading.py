@@ -24,11 +24,11 @@ OVERRIDE_SETS = [
 ]
 
 
-def _hydra(overrides: list[str]):
+def _hydra(overrides: list[str], with_hydra: bool = False):
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            return compose("config", overrides=overrides)
+            return compose("config", overrides=overrides, return_hydra_config=with_hydra)
     finally:
         GlobalHydra.instance().clear()
 
@@ -40,6 +40,22 @@ def test_two_step_composition_equals_hydras_compose(overrides):
     hydras = _hydra(overrides if named else ["scenario=shanghai", *overrides])
     assert OmegaConf.to_container(ours, resolve=False) == OmegaConf.to_container(hydras, resolve=False)
     assert OmegaConf.is_struct(ours) == OmegaConf.is_struct(hydras)
+
+
+@pytest.mark.parametrize("overrides", [
+    [],
+    ["customs.doc_officers=7", "policy=two_step", "seed=3"],
+    ["hydra.run.dir=elsewhere/run", "scenario=verification", "run.horizon_days=4"],
+    ["package=full", "hydra.job.chdir=false", "policies.direct_pickup.adoption.forced=true"],
+], ids=lambda o: " ".join(o) or "none")
+def test_with_hydras_node_the_two_steps_equal_hydras_compose(overrides):
+    """The command line composes with Hydra's node (run and sweep folders, the overrides as Hydra
+    records them) from the kept composition too."""
+    named = any(o.startswith("scenario=") for o in overrides)
+    ours = compose_config(overrides, with_hydra=True)
+    hydras = _hydra(overrides if named else ["scenario=shanghai", *overrides], with_hydra=True)
+    assert OmegaConf.to_container(ours, resolve=False) == OmegaConf.to_container(hydras, resolve=False)
+    assert ours.hydra.overrides.task == hydras.hydra.overrides.task
 
 
 def test_a_kept_composition_is_never_changed_by_a_later_override():

@@ -158,6 +158,7 @@ def comparison_bars(comparison: pd.DataFrame, path: str | Path, kpis=BAR_KPIS, l
                      fontsize=9)
         ax.set_xlabel("change from baseline (% of the baseline mean)", fontsize=8.5)
         ax.tick_params(axis="x", labelsize=8)
+        ax.tick_params(axis="y", labelsize=9)  # every row's scenario names, not only the first's
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_xlim(-1.5 * span, 1.5 * span)
     axes[0].set_yticks(list(y.values()), [scenario_label(s, labels) for s in y], fontsize=9)

@@ -43,11 +43,9 @@ def test_two_step_composition_equals_hydras_compose(overrides):
 
 
 @pytest.mark.parametrize("overrides", [
-    [],
     ["customs.doc_officers=7", "policy=two_step", "seed=3"],
-    ["hydra.run.dir=elsewhere/run", "scenario=verification", "run.horizon_days=4"],
-    ["package=full", "hydra.job.chdir=false", "policies.direct_pickup.adoption.forced=true"],
-], ids=lambda o: " ".join(o) or "none")
+    ["hydra.run.dir=elsewhere/run", "scenario=verification", "hydra.job.chdir=false", "seed=2"],
+], ids=lambda o: " ".join(o))
 def test_with_hydras_node_the_two_steps_equal_hydras_compose(overrides):
     """The command line composes with Hydra's node (run and sweep folders, the overrides as Hydra
     records them) from the kept composition too."""

@@ -63,7 +63,7 @@ class Station:
         begins (looked up then: the log may have grown, and moved its columns, while the
         consignment queued).
         """
-        if self.booked is not None and service_h > 0:  # the busiest path: one generator layer fewer
+        if self.booked is not None:  # the busiest path: one generator layer fewer
             return self._serve_booked(service_h, stamp, row)
         return self._serve_event_driven(service_h, priority, stamp, row)
 
@@ -88,7 +88,8 @@ class Station:
             return (yield from self._work(service_h, stamp, row))
 
     def _serve_booked(self, service_h: float, stamp, row: int):
-        """Book the start now (the first server free), wait until the work is done."""
+        """Book the start now (the first server free), wait until the work is done. A visit of no
+        work still waits for a server, as in a queue (a server free now: no event at all)."""
         now = self.env.now
         self._tick()
         self.present += 1
@@ -101,8 +102,9 @@ class Station:
             if stamp is not None:
                 _write(stamp, row, start)
         heapq.heappush(self._due, (end, -1, -1))
-        yield self.env.timeout(end - now)
-        self._tick()  # the visit's own start is logged by the time it ends
+        if end > now:
+            yield self.env.timeout(end - now)  # resumes at now + (end - now): end, up to rounding
+        self._tick()  # the start is logged by now; the end counts at the first tick at or after it
         return start
 
     def _work(self, service_h: float, stamp, row: int):

@@ -1,13 +1,17 @@
-"""Throughput and memory benchmark: Clearway vs a bare SimPy model of the same network.
+"""Throughput and memory benchmark: Clearway against a bare SimPy model and Ciw on one network.
 
+    pip install -e ".[bench]"                        # Ciw
     python benchmarks/bench_throughput.py            # 1e5 and 1e6 consignments, Shanghai 30 days
     python benchmarks/bench_throughput.py --quick    # 1e5 only, Shanghai 10 days
     python benchmarks/bench_throughput.py --year     # also one simulated year at Yangshan scale
+    python benchmarks/bench_throughput.py --quick --network-only   # the verification network only
 
 Each case runs in a fresh worker process (so its peak resident memory is its own) on one core,
-one after the other. Reported: consignments per second, the Clearway/bare ratio, peak RSS,
-bytes per consignment of the columnar log, and time per consignment at 1e5 vs 1e6 (linearity).
-Not a unit test: numbers depend on the machine; they go in the README.
+one after the other. Reported: consignments per second, Clearway's ratio to the bare SimPy model
+(:mod:`bare_simpy`) and to Ciw (:mod:`ciw_network`) on the verification network, peak RSS,
+bytes per consignment of the columnar log, and time per consignment at 1e5 vs 1e6 (linearity);
+then the same as a Markdown table. Not a unit test: numbers depend on the machine (compare the
+ratios, which come from one command); they go in the README.
 """
 from __future__ import annotations
 
@@ -34,6 +38,15 @@ def bare_case(n: int) -> dict:
 
     out = run_bare(n, seed=1)
     return {"model": "bare simpy", "consignments": out["consignments"], "wall_s": out["wall_s"],
+            "per_s": out["consignments_per_s"], "peak_rss_mb": _peak_rss_mb()}
+
+
+def ciw_case(n: int) -> dict:
+    sys.path.insert(0, str(HERE))
+    from ciw_network import run_ciw
+
+    out = run_ciw(n, seed=1)
+    return {"model": "ciw", "consignments": out["consignments"], "wall_s": out["wall_s"],
             "per_s": out["consignments_per_s"], "peak_rss_mb": _peak_rss_mb()}
 
 
@@ -78,29 +91,47 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--year", action="store_true")
+    ap.add_argument("--network-only", action="store_true", help="skip the Yangshan-scale case")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
     sizes = [10**5] if args.quick else [10**5, 10**6]
     results = []
     for n in sizes:
         bare = in_worker(bare_case, n)
+        ciw = in_worker(ciw_case, n)
         cw = in_worker(clearway_case, "verification", verification_overrides(n))
         cw["ratio_to_bare"] = cw["per_s"] / bare["per_s"]
-        results += [bare, cw]
+        cw["ratio_to_ciw"] = cw["per_s"] / ciw["per_s"]
+        results += [bare, ciw, cw]
     if len(sizes) == 2:
-        small, large = results[1], results[3]
+        small, large = results[2], results[5]
         linear = (large["wall_s"] / large["consignments"]) / (small["wall_s"] / small["consignments"])
         marginal = (large["peak_rss_mb"] - small["peak_rss_mb"]) * 2**20 / (large["consignments"] - small["consignments"])
         results.append({"model": "clearway verification 1e6 vs 1e5", "time_per_consignment_ratio": linear,
                         "marginal_rss_bytes_per_consignment": marginal})
     days = 10 if args.quick else 30
-    results.append(in_worker(clearway_case, "shanghai", yangshan_overrides(days)))
+    if not args.network_only:
+        results.append(in_worker(clearway_case, "shanghai", yangshan_overrides(days)))
     if args.year:
         results.append(in_worker(clearway_case, "shanghai", yangshan_overrides(365)))
     for r in results:
         print(json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()}))
+    print(markdown_table(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
+
+
+def markdown_table(results: list[dict]) -> str:
+    """The cases as the README's table: consignments/s, peak RSS, ratios."""
+    lines = ["| case | consignments | consignments/s | peak RSS | Clearway / bare SimPy | Clearway / Ciw |",
+             "|---|---|---|---|---|---|"]
+    for r in results:
+        if "per_s" not in r:
+            continue
+        ratios = [f"{r[k]:.2f}x" if k in r else "" for k in ("ratio_to_bare", "ratio_to_ciw")]
+        lines.append(f"| {r['model']} | {r['consignments']:,} | {r['per_s']:,.0f} | "
+                     f"{r['peak_rss_mb']:,.0f} MB | {' | '.join(ratios)} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

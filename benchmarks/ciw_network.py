@@ -1,0 +1,79 @@
+"""Ciw reference model of the Clearway verification network (issue 9's second yardstick).
+
+The same network as :mod:`bare_simpy` (times in hours, rates per hour): merged Poisson import and
+export arrivals (20/h and 10/h) -> channel (green / yellow / red by the flow's shares) -> yellow
+and red: document check (7 servers, exponential, mean 0.5 h) -> red: inspection (5 servers, mean
+1.5 h) -> with probability 0.05: certification (5 servers, mean 2.5 h) -> release.
+
+Every consignment is a Ciw customer: it arrives at a lodgement node (no service time, unlimited
+servers) where its route is drawn (Ciw's process-based routing), so that consignments that need
+no station are simulated too, as in the SimPy models. Ciw keeps a record of every service, as
+it does by default; the SimPy models keep only a counter (bare) or the columnar log (Clearway).
+
+Needs Ciw (``pip install -e ".[bench]"``).
+"""
+from __future__ import annotations
+
+import random
+import time
+
+GREEN, YELLOW, RED = 0, 1, 2
+LODGEMENT, DOC_CHECK, INSPECTION, CERTIFICATION = 1, 2, 3, 4  # Ciw's node numbers
+
+
+def run_ciw(
+    n_consignments: int,
+    seed: int,
+    import_per_h: float = 20.0,
+    export_per_h: float = 10.0,
+    shares_import: tuple[float, float, float] = (0.6, 0.3, 0.1),
+    shares_export: tuple[float, float, float] = (0.75, 0.2, 0.05),
+    certification_share: float = 0.05,
+    doc_mean_h: float = 0.5,
+    doc_servers: int = 7,
+    inspection_mean_h: float = 1.5,
+    inspection_servers: int = 5,
+    cert_mean_h: float = 2.5,
+    cert_servers: int = 5,
+) -> dict:
+    """Simulate until ``n_consignments`` have left the network; return the count, the wall time
+    and the mean document-check sojourn (h), for a check against Erlang C."""
+    import ciw
+
+    t0 = time.perf_counter()
+    import_share = import_per_h / (import_per_h + export_per_h)
+
+    def route(individual, simulation) -> list[int]:
+        """The stations this consignment visits after lodgement."""
+        green, yellow, _ = shares_import if random.random() < import_share else shares_export
+        u = random.random()
+        channel = GREEN if u < green else YELLOW if u < green + yellow else RED
+        stations = [DOC_CHECK] if channel != GREEN else []
+        if channel == RED:
+            stations.append(INSPECTION)
+        if random.random() < certification_share:
+            stations.append(CERTIFICATION)
+        return stations
+
+    network = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(import_per_h + export_per_h), None, None, None],
+        service_distributions=[ciw.dists.Deterministic(0.0),
+                               ciw.dists.Exponential(1 / doc_mean_h),
+                               ciw.dists.Exponential(1 / inspection_mean_h),
+                               ciw.dists.Exponential(1 / cert_mean_h)],
+        number_of_servers=[float("inf"), doc_servers, inspection_servers, cert_servers],
+        routing=ciw.routing.ProcessBased(route),
+    )
+    ciw.seed(seed)  # seeds Python's random, which the route draws use too
+    simulation = ciw.Simulation(network)
+    simulation.simulate_until_max_customers(n_consignments, method="Finish")
+    wall = time.perf_counter() - t0
+    finished = len(simulation.nodes[-1].all_individuals)
+    doc = [r.waiting_time + r.service_time for r in simulation.get_all_records()
+           if r.node == DOC_CHECK]
+    return {"consignments": finished, "wall_s": wall, "consignments_per_s": finished / wall,
+            "mean_doc_sojourn_h": sum(doc) / max(len(doc), 1)}
+
+
+if __name__ == "__main__":
+    print(run_ciw(100_000, seed=1))

@@ -18,6 +18,7 @@ Clearway model buffers its draws too. Wall time includes the pre-draw.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import simpy
@@ -25,42 +26,45 @@ import simpy
 GREEN, YELLOW, RED = 0, 1, 2
 
 
-def run_bare(
-    n_consignments: int,
-    seed: int,
-    import_per_h: float = 20.0,
-    export_per_h: float = 10.0,
-    shares_import: tuple[float, float, float] = (0.6, 0.3, 0.1),
-    shares_export: tuple[float, float, float] = (0.75, 0.2, 0.05),
-    certification_share: float = 0.05,
-    doc_mean_h: float = 0.5,  # doc check: 10.5/h * 0.5 h / 7 = rho 0.75
-    doc_servers: int = 7,
-    inspection_mean_h: float = 1.5,  # inspection: 2.5/h * 1.5 h / 5 = rho 0.75
-    inspection_servers: int = 5,
-    cert_mean_h: float = 2.5,  # certification: 1.5/h * 2.5 h / 5 = rho 0.75
-    cert_servers: int = 5,
-    track_doc_sojourn: bool = False,
-) -> dict:
+@dataclass(frozen=True)
+class Network:
+    """The verification network's parameters (the reference models share them)."""
+
+    import_per_h: float = 20.0
+    export_per_h: float = 10.0
+    shares_import: tuple[float, float, float] = (0.6, 0.3, 0.1)  # green, yellow, red
+    shares_export: tuple[float, float, float] = (0.75, 0.2, 0.05)
+    certification_share: float = 0.05
+    doc_mean_h: float = 0.5  # doc check: 10.5/h * 0.5 h / 7 = rho 0.75
+    doc_servers: int = 7
+    inspection_mean_h: float = 1.5  # inspection: 2.5/h * 1.5 h / 5 = rho 0.75
+    inspection_servers: int = 5
+    cert_mean_h: float = 2.5  # certification: 1.5/h * 2.5 h / 5 = rho 0.75
+    cert_servers: int = 5
+
+
+def run_bare(n_consignments: int, seed: int, net: Network = Network(),
+             track_doc_sojourn: bool = False) -> dict:
     """Run the bare model until ``n_consignments`` have arrived and all have left."""
     t0 = time.perf_counter()
     n = n_consignments
     rng = np.random.default_rng(seed)
-    total = import_per_h + export_per_h
+    total = net.import_per_h + net.export_per_h
     interarrival = rng.exponential(1.0 / total, n).tolist()
-    is_import = rng.random(n) < import_per_h / total
+    is_import = rng.random(n) < net.import_per_h / total
     u = rng.random(n)
-    g = np.where(is_import, shares_import[0], shares_export[0])
-    gy = g + np.where(is_import, shares_import[1], shares_export[1])
+    g = np.where(is_import, net.shares_import[0], net.shares_export[0])
+    gy = g + np.where(is_import, net.shares_import[1], net.shares_export[1])
     channel = np.where(u < g, GREEN, np.where(u < gy, YELLOW, RED)).tolist()
-    certify = (rng.random(n) < certification_share).tolist()
-    doc_t = rng.exponential(doc_mean_h, n).tolist()
-    insp_t = rng.exponential(inspection_mean_h, n).tolist()
-    cert_t = rng.exponential(cert_mean_h, n).tolist()
+    certify = (rng.random(n) < net.certification_share).tolist()
+    doc_t = rng.exponential(net.doc_mean_h, n).tolist()
+    insp_t = rng.exponential(net.inspection_mean_h, n).tolist()
+    cert_t = rng.exponential(net.cert_mean_h, n).tolist()
 
     env = simpy.Environment()
-    doc = simpy.Resource(env, doc_servers)
-    inspection = simpy.Resource(env, inspection_servers)
-    certification = simpy.Resource(env, cert_servers)
+    doc = simpy.Resource(env, net.doc_servers)
+    inspection = simpy.Resource(env, net.inspection_servers)
+    certification = simpy.Resource(env, net.cert_servers)
     finished = [0]
     doc_sojourn = [0.0, 0]  # sum (h), count; only filled when track_doc_sojourn
 

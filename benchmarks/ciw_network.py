@@ -17,51 +17,38 @@ from __future__ import annotations
 import random
 import time
 
-GREEN, YELLOW, RED = 0, 1, 2
+from bare_simpy import GREEN, RED, YELLOW, Network
+
 LODGEMENT, DOC_CHECK, INSPECTION, CERTIFICATION = 1, 2, 3, 4  # Ciw's node numbers
 
 
-def run_ciw(
-    n_consignments: int,
-    seed: int,
-    import_per_h: float = 20.0,
-    export_per_h: float = 10.0,
-    shares_import: tuple[float, float, float] = (0.6, 0.3, 0.1),
-    shares_export: tuple[float, float, float] = (0.75, 0.2, 0.05),
-    certification_share: float = 0.05,
-    doc_mean_h: float = 0.5,
-    doc_servers: int = 7,
-    inspection_mean_h: float = 1.5,
-    inspection_servers: int = 5,
-    cert_mean_h: float = 2.5,
-    cert_servers: int = 5,
-) -> dict:
+def run_ciw(n_consignments: int, seed: int, net: Network = Network()) -> dict:
     """Simulate until ``n_consignments`` have left the network; return the count, the wall time
     and the mean document-check sojourn (h), for a check against Erlang C."""
     import ciw
 
     t0 = time.perf_counter()
-    import_share = import_per_h / (import_per_h + export_per_h)
+    import_share = net.import_per_h / (net.import_per_h + net.export_per_h)
 
     def route(individual, simulation) -> list[int]:
         """The stations this consignment visits after lodgement."""
-        green, yellow, _ = shares_import if random.random() < import_share else shares_export
+        green, yellow, _ = net.shares_import if random.random() < import_share else net.shares_export
         u = random.random()
         channel = GREEN if u < green else YELLOW if u < green + yellow else RED
         stations = [DOC_CHECK] if channel != GREEN else []
         if channel == RED:
             stations.append(INSPECTION)
-        if random.random() < certification_share:
+        if random.random() < net.certification_share:
             stations.append(CERTIFICATION)
         return stations
 
     network = ciw.create_network(
-        arrival_distributions=[ciw.dists.Exponential(import_per_h + export_per_h), None, None, None],
+        arrival_distributions=[ciw.dists.Exponential(net.import_per_h + net.export_per_h), None, None, None],
         service_distributions=[ciw.dists.Deterministic(0.0),
-                               ciw.dists.Exponential(1 / doc_mean_h),
-                               ciw.dists.Exponential(1 / inspection_mean_h),
-                               ciw.dists.Exponential(1 / cert_mean_h)],
-        number_of_servers=[float("inf"), doc_servers, inspection_servers, cert_servers],
+                               ciw.dists.Exponential(1 / net.doc_mean_h),
+                               ciw.dists.Exponential(1 / net.inspection_mean_h),
+                               ciw.dists.Exponential(1 / net.cert_mean_h)],
+        number_of_servers=[float("inf"), net.doc_servers, net.inspection_servers, net.cert_servers],
         routing=ciw.routing.ProcessBased(route),
     )
     ciw.seed(seed)  # seeds Python's random, which the route draws use too

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # the reference models (a spawned worker imports this module too)
 VERIFICATION_PER_DAY = 720  # imports 480 + exports 240 (configs/scenario/verification.yaml)
 YANGSHAN_BOXES_PER_DAY = 33_000  # ~19.8 M TEU a year at ~1.6 TEU per box (figures.md)
 
@@ -32,21 +33,13 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bare_case(n: int) -> dict:
-    sys.path.insert(0, str(HERE))
+def reference_case(model: str, n: int) -> dict:
+    """A reference model of the verification network: ``"bare simpy"`` or ``"ciw"``."""
     from bare_simpy import run_bare
-
-    out = run_bare(n, seed=1)
-    return {"model": "bare simpy", "consignments": out["consignments"], "wall_s": out["wall_s"],
-            "per_s": out["consignments_per_s"], "peak_rss_mb": _peak_rss_mb()}
-
-
-def ciw_case(n: int) -> dict:
-    sys.path.insert(0, str(HERE))
     from ciw_network import run_ciw
 
-    out = run_ciw(n, seed=1)
-    return {"model": "ciw", "consignments": out["consignments"], "wall_s": out["wall_s"],
+    out = {"bare simpy": run_bare, "ciw": run_ciw}[model](n, seed=1)
+    return {"model": model, "consignments": out["consignments"], "wall_s": out["wall_s"],
             "per_s": out["consignments_per_s"], "peak_rss_mb": _peak_rss_mb()}
 
 
@@ -95,16 +88,17 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
     sizes = [10**5] if args.quick else [10**5, 10**6]
-    results = []
+    results, verification = [], []
     for n in sizes:
-        bare = in_worker(bare_case, n)
-        ciw = in_worker(ciw_case, n)
+        bare = in_worker(reference_case, "bare simpy", n)
+        ciw = in_worker(reference_case, "ciw", n)
         cw = in_worker(clearway_case, "verification", verification_overrides(n))
         cw["ratio_to_bare"] = cw["per_s"] / bare["per_s"]
         cw["ratio_to_ciw"] = cw["per_s"] / ciw["per_s"]
         results += [bare, ciw, cw]
+        verification.append(cw)
     if len(sizes) == 2:
-        small, large = results[2], results[5]
+        small, large = verification
         linear = (large["wall_s"] / large["consignments"]) / (small["wall_s"] / small["consignments"])
         marginal = (large["peak_rss_mb"] - small["peak_rss_mb"]) * 2**20 / (large["consignments"] - small["consignments"])
         results.append({"model": "clearway verification 1e6 vs 1e5", "time_per_consignment_ratio": linear,

@@ -1,9 +1,9 @@
 """Ciw reference model of the Clearway verification network (issue 9's second yardstick).
 
-The same network as :mod:`bare_simpy` (times in hours, rates per hour): merged Poisson import and
-export arrivals (20/h and 10/h) -> channel (green / yellow / red by the flow's shares) -> yellow
-and red: document check (7 servers, exponential, mean 0.5 h) -> red: inspection (5 servers, mean
-1.5 h) -> with probability 0.05: certification (5 servers, mean 2.5 h) -> release.
+The same network as :mod:`bare_simpy`, with its parameters (:class:`bare_simpy.Network`): merged
+Poisson import and export arrivals -> channel (green / yellow / red by the flow's shares) ->
+yellow and red: document check -> red: inspection -> some: certification -> release; every
+station M/M/c.
 
 Every consignment is a Ciw customer: it arrives at a lodgement node (no service time, unlimited
 servers) where its route is drawn (Ciw's process-based routing), so that consignments that need
@@ -19,7 +19,7 @@ import time
 
 from bare_simpy import GREEN, RED, YELLOW, Network
 
-LODGEMENT, DOC_CHECK, INSPECTION, CERTIFICATION = 1, 2, 3, 4  # Ciw's node numbers
+DOC_CHECK, INSPECTION, CERTIFICATION = 2, 3, 4  # Ciw's node numbers; 1 is the lodgement
 
 
 def run_ciw(n_consignments: int, seed: int, net: Network = Network()) -> dict:

@@ -33,6 +33,21 @@ def test_local_executor_keeps_its_warm_workers_across_calls():
     assert len(first | second) <= 2 and os.getpid() not in first  # the same two processes
 
 
+def _imported(module: str) -> bool:
+    import sys
+
+    return module in sys.modules
+
+
+def test_local_workers_import_the_model_as_they_start():
+    """Started before the runner composes the configs, a worker imports the model (Mesa,
+    pandas) then, not in its first run."""
+    with LocalExecutor(1) as executor:
+        executor.start()
+        [(_, loaded)] = executor.map_unordered(_imported, [("sim.model",)])
+    assert loaded
+
+
 @pytest.mark.parametrize("executor", [
     # a job costs an import of Clearway in a fresh process: the slow tier (the warm local pool above
     # stays in the default tier)

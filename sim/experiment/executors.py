@@ -11,7 +11,9 @@ refuses is skipped:
             ...
 
 - :class:`LocalExecutor`: spawned worker processes on this machine, started once and reused for
-  every run (importing Mesa costs about a second); ``workers=0`` runs in this process.
+  every run; each imports what a run needs as it starts (Mesa, pandas, pyarrow: over a second),
+  so the runner starts them before it composes the configs and both overlap. ``workers=0`` runs
+  in this process.
 - :class:`SubmititExecutor`: one SLURM job per run through submitit's own API
   (``cluster="local"``: submitit's local executor, for tests and laptops).
 - :class:`RayExecutor`: one Ray task per run (one CPU each), on a running cluster
@@ -96,12 +98,12 @@ class LocalExecutor(Executor):
         self._pool: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
-        """Start every worker now (each imports Clearway once), so that the first runs do not
-        wait for imports one by one."""
+        """Start every worker now; each imports what a run needs (:func:`_start_worker`) while
+        the caller goes on, so that the first runs do not wait for imports."""
         if self.workers == 0 or self._pool is not None:
             return
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_spawn_context(),
-                                         initializer=_watch_parent, initargs=(os.getpid(),))
+                                         initializer=_start_worker, initargs=(os.getpid(),))
         for _ in range(self.workers):  # the pool starts a process per submitted task
             self._pool.submit(os.getpid)
 
@@ -131,6 +133,16 @@ class LocalExecutor(Executor):
 
 def _spawn_context():
     return mp.get_context("spawn")  # Mesa forces spawn anyway (see PITFALLS.md)
+
+
+def _start_worker(parent_pid: int) -> None:
+    """In a new worker: watch the runner, then import what a run needs (the simulation's
+    modules import Mesa, pandas and pyarrow lazily, at the first run)."""
+    _watch_parent(parent_pid)
+    import sim.experiment.worker  # noqa: F401
+    import sim.model  # noqa: F401
+    import sim.summary  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
 
 
 def _watch_parent(parent_pid: int) -> None:

@@ -5,10 +5,10 @@
     table = run_runs(ExperimentSpec.load("smoke"), "results/smoke/run1", workers=2)
 
 Before anything is simulated, every scenario's config is composed (a bad override is a
-``ConfigError`` naming the scenario) and the folder is checked (:mod:`sim.experiment.outdir`).
-Then each run that is not already done and sound (:func:`sim.experiment.manifest.verify`) is
+``ConfigError`` naming the scenario) and the folder is checked (:mod:`sim.experiment.outdir`);
+the local executor's workers are started first and import the model meanwhile. Then each run that is not already done and sound (:func:`sim.experiment.manifest.verify`) is
 claimed (:mod:`sim.experiment.claims`) and handed to the executor (:mod:`sim.experiment.
-executors`), which calls :func:`sim.experiment.worker.run_one`: it writes
+executors`), which calls :func:`sim.experiment.worker.run_one` with the composed config: it writes
 ``runs/<scenario>/<seed>/`` and, last, the run's record. Runs claimed by another runner sharing
 the folder are left to it and waited for. A failing run is recorded and the others go on.
 Calling again with the same folder keeps sound runs and redoes missing, failed, torn or stale
@@ -28,7 +28,13 @@ from pathlib import Path
 import pandas as pd
 
 from sim.experiment.claims import claim, release
-from sim.experiment.executors import Executor, check_executor, default_workers, make_executor
+from sim.experiment.executors import (
+    Executor,
+    LocalExecutor,
+    check_executor,
+    default_workers,
+    make_executor,
+)
 from sim.experiment.manifest import (
     code_version,
     config_hash,
@@ -93,11 +99,17 @@ def run_runs(spec: ExperimentSpec, out_dir: str | Path, workers: int | None = No
     own = isinstance(executor, str)
     if own:
         check_executor(executor)
-    configs = resolve_configs(spec)
-    out_dir = check_out_dir(out_dir, estimate_bytes(spec, configs))
-    with locked(out_dir):
-        _write_experiment_files(out_dir, spec, configs)
-    session = _Session(spec, out_dir, configs, keep, reuse_stale, progress)
+    warm = _warm_local_executor(executor, n_workers)  # its workers import while configs compose
+    try:
+        configs = resolve_configs(spec)
+        out_dir = check_out_dir(out_dir, estimate_bytes(spec, configs))
+        with locked(out_dir):
+            _write_experiment_files(out_dir, spec, configs)
+    except BaseException:
+        if warm is not None:
+            warm.close()
+        raise
+    session = _Session(spec, out_dir, configs, keep, reuse_stale, progress, warm)
     try:
         n = spec.replications
         while True:
@@ -123,15 +135,27 @@ def run_runs(spec: ExperimentSpec, out_dir: str | Path, workers: int | None = No
     return table
 
 
-class _Session:
-    """One call's runs: claims them, hands them to the executor, waits for other runners."""
+def _warm_local_executor(executor: str | Executor, workers: int) -> LocalExecutor | None:
+    """The local executor, its worker processes started now (None for another executor or
+    ``workers=0``): they import Mesa and the model while this process composes the configs."""
+    if executor != "local" or workers == 0:
+        return None
+    local = LocalExecutor(workers)
+    local.start()
+    return local
 
-    def __init__(self, spec, out_dir, configs, keep, reuse_stale, progress) -> None:
+
+class _Session:
+    """One call's runs: claims them, hands them to the executor, waits for other runners.
+    ``executor``: one already started (the warm local executor), else made at the first run."""
+
+    def __init__(self, spec, out_dir, configs, keep, reuse_stale, progress,
+                 executor: Executor | None = None) -> None:
         self.spec, self.out_dir, self.configs = spec, out_dir, configs
         self.keep, self.reuse_stale, self.progress = keep, reuse_stale, progress
         self.started_utc = now_utc()
         self.version = code_version()
-        self.executor: Executor | None = None
+        self.executor: Executor | None = executor
         self.bar = None
         self.failed: list[dict] = []
         self.tokens: dict[_Task, str] = {}
@@ -180,7 +204,8 @@ class _Session:
         spec = self.spec
         calls = [(spec.name, t.scenario, t.replication, t.seed, spec.base,
                   spec.scenario_overrides(t.scenario),
-                  str(run_dir(self.out_dir, t.scenario, t.seed)), self.keep, self.version)
+                  str(run_dir(self.out_dir, t.scenario, t.seed)), self.keep, self.version,
+                  self.configs[t.scenario])
                  for t in todo]
         log.info("experiment %s: up to %d run(s) on %d worker(s) (%s) -> %s", spec.name,
                  len(todo), self.executor.workers, self.executor.name, self.out_dir)

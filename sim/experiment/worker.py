@@ -1,12 +1,14 @@
-"""One run of an experiment, as a worker does it: compose, simulate, write, record.
+"""One run of an experiment, as a worker does it: simulate, write, record.
 
-:func:`run_one` takes plain values only, so every executor (a local process, a SLURM job, a Ray
-task) can pickle it. It never raises for a failing run: the traceback, seed and resolved config
-go into the run's record with status ``failed`` and the other runs go on.
+:func:`run_one` takes plain values and the typed config only, so every executor (a local
+process, a SLURM job, a Ray task) can pickle it. It never raises for a failing run: the
+traceback, seed and resolved config go into the run's record with status ``failed`` and the
+other runs go on.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import socket
@@ -23,8 +25,8 @@ from sim.experiment.manifest import (
     file_sha256,
     write_record,
 )
-from sim.loading import load_config
 from sim.run import run
+from sim.schema import ClearwayConfig
 
 
 def now_utc() -> str:
@@ -62,17 +64,18 @@ def base_record(experiment: str, scenario: str, replication: int, seed: int, bas
 
 
 def run_one(experiment: str, scenario: str, replication: int, seed: int, base: str,
-            overrides: list[str], folder: str, keep_log: bool, code_version: dict) -> dict:
-    """Compose the scenario, run it with ``seed`` into ``folder``, then write its record
-    (``run.json``, last, atomically). Returns the record without the config."""
+            overrides: list[str], folder: str, keep_log: bool, code_version: dict,
+            config: ClearwayConfig) -> dict:
+    """Run ``config`` (the runner's composition of ``base`` with ``overrides``: a worker
+    never composes) with ``seed`` into ``folder``, then write its record (``run.json``, last,
+    atomically). Returns the record without the config."""
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     started = time.perf_counter()
     record = base_record(experiment, scenario, replication, seed, base, overrides, folder,
                          code_version)
-    config = None
+    config = copy.deepcopy(config)  # a run of its own: in-process runs share the runner's
     try:
         clear_partial(Path(folder))
-        config = load_config(base, overrides)  # kept in memory after the first (a copy each time)
         config.run.write_log = bool(keep_log)
         record["config_hash"] = config_hash(config, seed)
         run(config, seed, output=folder)
@@ -80,8 +83,7 @@ def run_one(experiment: str, scenario: str, replication: int, seed: int, base: s
         record["status"] = "done"
     except Exception:  # noqa: BLE001 - a failing run is recorded, the others go on
         record["error"] = traceback.format_exc()
-        if config is not None:
-            record["config"] = asdict(config)
+        record["config"] = asdict(config)
     record["wall_s"] = time.perf_counter() - started
     record["finished_utc"] = now_utc()
     write_record(Path(folder), record)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.distributions import draw
+from sim.distributions import draw, exp
 from sim.records import EXPORT, IMPORT, ConsignmentLog
 from sim.rng import Purpose, StreamSet
 from sim.schema.times import Duration
@@ -112,7 +112,7 @@ def draw_batch(cfg: ClearwayConfig, seed: int, firms: FirmTable, log: Consignmen
     firm = (np.full(n, owner) if owner is not None
             else firms.first[flow] + rng(a, 1).choice(len(probabilities), size=n, p=probabilities))
     teu = np.where(rng(a, 2).random(n) < cfg.firms.share_40ft, 2, 1)
-    value = cfg.firms.cargo_value_median_cny * np.exp(cfg.firms.cargo_value_sigma * rng(a, 3).standard_normal(n))
+    value = cfg.firms.cargo_value_median_cny * exp(cfg.firms.cargo_value_sigma * rng(a, 3).standard_normal(n))
     offence = rng(a, 4).random(n) < firms.offence_rate[firm]
     needs_certification = (rng(a, 5).random(n) < firms.certification_share[firm]) & (flow == IMPORT)
 

@@ -102,6 +102,33 @@ def test_same_seed_is_reproduced_in_a_fresh_process_with_another_hash_seed(tmp_p
     assert comparable(fresh_summary) == comparable(here_summary)
 
 
+def _avx512_features() -> list[str]:
+    """The AVX-512 targets numpy dispatches to on this processor (none on most AMD machines)."""
+    from numpy._core._multiarray_umath import __cpu_features__
+
+    return [f for f, on in __cpu_features__.items() if on and (f.startswith("AVX512") or f == "X86_V4")]
+
+
+@pytest.mark.skipif(not _avx512_features(), reason="no AVX-512 here: numpy has no other code path to compare")
+def test_same_seed_is_reproduced_without_numpy_avx512(tmp_path, tiny_run):
+    """A run must not depend on the processor: numpy's AVX-512 exp/log round differently from
+    the ones other processors use, so a run with them switched off (as on a machine without
+    AVX-512) must give the same log and summary (sim/distributions.py)."""
+    script = textwrap.dedent(f"""
+        import sys
+        from sim import load_config, run
+        run(load_config("shanghai", {list(TINY_PORT)!r}), seed=1, output=sys.argv[1])
+    """)
+    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(_avx512_features())}
+    subprocess.run([sys.executable, "-c", script, str(tmp_path / "no_avx512")], check=True, env=env,
+                   cwd=Path(__file__).resolve().parent.parent, timeout=120)
+    write_run(tiny_run(), tmp_path / "here")  # this process, same config and seed
+    assert (tmp_path / "no_avx512" / "log.parquet").read_bytes() == (tmp_path / "here" / "log.parquet").read_bytes()
+    other = json.loads((tmp_path / "no_avx512" / "summary.json").read_text())
+    here = json.loads((tmp_path / "here" / "summary.json").read_text())
+    assert comparable(other) == comparable(here)
+
+
 # --------------------------------------------------------------------------- stream separation
 
 

@@ -16,6 +16,7 @@ from sim.agents.consignee import Consignee
 from sim.agents.shipper import Shipper
 from sim.agents.traders import FirmTable, draw_traits
 from sim.agents.trucker import create_fleets
+from sim.distributions import exp
 from sim.records import EXPORT, IMPORT
 from sim.rng import Purpose, stream
 from sim.schema import ClearwayConfig
@@ -43,7 +44,7 @@ def create_port_users(model: mesa.Model, config: ClearwayConfig, seed: int) -> N
         t["broker"] = [model.brokers[k] for k in t["broker"]]
         t["fleet"] = [model.fleets[k] for k in t["fleet"]]
     c = b.consignees
-    own = c.own_warehouse_cny_per_teu_day * np.exp(c.own_warehouse_sigma * rng.standard_normal(n_import))
+    own = c.own_warehouse_cny_per_teu_day * exp(c.own_warehouse_sigma * rng.standard_normal(n_import))
     model.consignees = list(Consignee.create_agents(model, n_import, *traits[0].values(),
                                                     own_warehouse_cny_per_teu_day=own))
     model.shippers = list(Shipper.create_agents(model, n_export, *traits[1].values()))

@@ -1,14 +1,16 @@
 """Throughput and memory benchmark: Clearway against a bare SimPy model and Ciw on one network.
 
     pip install -e ".[bench]"                        # Ciw
-    python benchmarks/bench_throughput.py            # 1e5 and 1e6 consignments, Shanghai 30 days
-    python benchmarks/bench_throughput.py --quick    # 1e5 only, Shanghai 10 days
+    python benchmarks/bench_throughput.py            # 1e5 and 1e6 consignments, the default
+                                                     # run, Yangshan volume 30 days
+    python benchmarks/bench_throughput.py --quick    # 1e5 only, the default run, Yangshan 10 days
     python benchmarks/bench_throughput.py --year     # also one simulated year at Yangshan scale
     python benchmarks/bench_throughput.py --quick --network-only   # the verification network only
 
 Each case runs in a fresh worker process (so its peak resident memory is its own) on one core,
 one after the other. Reported: consignments per second, Clearway's ratio to the bare SimPy model
-(:mod:`bare_simpy`) and to Ciw (:mod:`ciw_network`) on the verification network, peak RSS,
+(:mod:`bare_simpy`) and to Ciw (:mod:`ciw_network`) on the verification network; the default
+run (``python -m sim``'s config: shanghai, 60 days and the drain, seed 1); peak RSS,
 bytes per consignment of the columnar log, and time per consignment at 1e5 vs 1e6 (linearity);
 then the same as a Markdown table. Not a unit test: numbers depend on the machine (compare the
 ratios, which come from one command); they go in the README.
@@ -20,7 +22,6 @@ import json
 import multiprocessing as mp
 import resource
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -43,20 +44,18 @@ def reference_case(model: str, n: int) -> dict:
             "per_s": out["consignments_per_s"], "peak_rss_mb": _peak_rss_mb()}
 
 
-def clearway_case(scenario: str, overrides: list[str]) -> dict:
+def clearway_case(scenario: str, overrides: list[str], label: str | None = None) -> dict:
+    """One run as a user makes it (:func:`sim.run`, its log not written): the model built,
+    simulated, drained and summarised."""
     from sim import load_config, run
+    from sim.records import ConsignmentLog
 
     cfg = load_config(scenario, [*overrides, "run.write_log=false"])
-    started = time.perf_counter()
-    from sim.model import ClearanceModel
-
-    model = ClearanceModel(cfg, seed=1)
-    model.run()
-    wall = time.perf_counter() - started
-    n = model.log.size
-    return {"model": f"clearway {scenario}", "consignments": n, "wall_s": wall, "per_s": n / wall,
-            "peak_rss_mb": _peak_rss_mb(), "log_bytes_per_consignment": model.log.nbytes_per_row(),
-            "log_allocated_mb": sum(c.nbytes for c in model.log.columns.values()) / 2**20}
+    result = run(cfg, seed=1)
+    n = result.log.num_rows
+    return {"model": label or f"clearway {scenario}", "consignments": n, "wall_s": result.wall_s,
+            "per_s": n / result.wall_s, "peak_rss_mb": _peak_rss_mb(),
+            "log_bytes_per_consignment": ConsignmentLog(capacity=1).nbytes_per_row()}
 
 
 def verification_overrides(n: int) -> list[str]:
@@ -105,9 +104,12 @@ def main() -> None:
                         "marginal_rss_bytes_per_consignment": marginal})
     days = 10 if args.quick else 30
     if not args.network_only:
-        results.append(in_worker(clearway_case, "shanghai", yangshan_overrides(days)))
+        results.append(in_worker(clearway_case, "shanghai", [], "clearway default run (python -m sim)"))
+        results.append(in_worker(clearway_case, "shanghai", yangshan_overrides(days),
+                                 f"clearway shanghai at Yangshan volume, {days} days"))
     if args.year:
-        results.append(in_worker(clearway_case, "shanghai", yangshan_overrides(365)))
+        results.append(in_worker(clearway_case, "shanghai", yangshan_overrides(365),
+                                 "clearway shanghai at Yangshan volume, 365 days"))
     for r in results:
         print(json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()}))
     print(markdown_table(results))

@@ -35,6 +35,7 @@ from sim.experiment import (
     run_runs,
 )
 from sim.experiment.claims import CLAIM
+from sim.experiment.executors import LocalExecutor
 from sim.experiment.manifest import code_version
 from sim.experiment.outdir import check_out_dir
 from sim.experiment.sequential import next_replications
@@ -109,6 +110,36 @@ def test_two_workers_asked_for_are_two_processes_running_runs(smoke_reference):
     out, _ = smoke_reference
     manifest = read_manifest(out)
     assert manifest.pid.nunique() == 2 and os.getpid() not in set(manifest.pid)
+
+
+def test_workers_start_before_the_configs_compose_in_a_new_folder(tmp_path, monkeypatch):
+    """A new experiment always has runs to do: its workers import the model while the runner
+    composes the configs (and are closed if a config is refused)."""
+    import sim.experiment.runner as runner
+
+    calls = []
+    start, close = LocalExecutor.start, LocalExecutor.close
+    monkeypatch.setattr(LocalExecutor, "start", lambda self: (calls.append("start"), start(self)))
+    monkeypatch.setattr(LocalExecutor, "close", lambda self: (calls.append("close"), close(self)))
+
+    def refused(spec):
+        calls.append("compose")
+        raise ConfigError("scenarios.baseline", "refused by the test")
+
+    monkeypatch.setattr(runner, "resolve_configs", refused)
+    with pytest.raises(ConfigError):
+        run_runs(SMOKE, tmp_path / "new", workers=2, progress=False)
+    assert calls == ["start", "compose", "close"]
+
+
+def test_a_resume_with_nothing_to_do_starts_no_worker(smoke_reference, tmp_path, monkeypatch):
+    out, table = smoke_reference
+    shutil.copytree(out, tmp_path / "done")
+    started = []
+    monkeypatch.setattr(LocalExecutor, "start", lambda self: started.append(self))
+    again = run_runs(SMOKE, tmp_path / "done", workers=2, progress=False)
+    assert started == []  # every run is sound: no worker process was started for nothing
+    pd.testing.assert_frame_equal(_comparable(again), _comparable(table))
 
 
 def test_every_json_file_parses_with_a_strict_parser(smoke_reference):

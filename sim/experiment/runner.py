@@ -99,7 +99,7 @@ def run_runs(spec: ExperimentSpec, out_dir: str | Path, workers: int | None = No
     own = isinstance(executor, str)
     if own:
         check_executor(executor)
-    warm = _warm_local_executor(executor, n_workers)  # its workers import while configs compose
+    warm = _warm_local_executor(executor, n_workers, out_dir)  # they import while configs compose
     try:
         configs = resolve_configs(spec)
         out_dir = check_out_dir(out_dir, estimate_bytes(spec, configs))
@@ -135,10 +135,13 @@ def run_runs(spec: ExperimentSpec, out_dir: str | Path, workers: int | None = No
     return table
 
 
-def _warm_local_executor(executor: str | Executor, workers: int) -> LocalExecutor | None:
-    """The local executor, its worker processes started now (None for another executor or
-    ``workers=0``): they import Mesa and the model while this process composes the configs."""
-    if executor != "local" or workers == 0:
+def _warm_local_executor(executor: str | Executor, workers: int,
+                         out_dir: str | Path) -> LocalExecutor | None:
+    """For a new experiment folder, the local executor with its worker processes started now:
+    they import Mesa and the model while this process composes the configs. None for another
+    executor, ``workers=0`` or a folder that holds runs already: a resume may have nothing left
+    to run, and workers started for nothing would cost it seconds (made when needed instead)."""
+    if executor != "local" or workers == 0 or (Path(out_dir).expanduser() / "runs").exists():
         return None
     local = LocalExecutor(workers)
     local.start()

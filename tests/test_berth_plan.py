@@ -108,3 +108,23 @@ def test_a_berth_plan_run_is_deterministic():
     assert again.summary["berth_plan"] == first.summary["berth_plan"]
     for name in ("berth", "load", "rehandles"):
         assert np.array_equal(columns(first)[name], columns(again)[name], equal_nan=True), name
+
+
+def test_a_box_rolled_over_hundreds_of_times_is_counted():
+    """At Yangshan volume some 30 calls a day start loading: an export box that waits days for
+    its release misses hundreds of them (a counter of one byte wrapped to a negative number at
+    128, and the box was then not counted as rolled over at all)."""
+    from types import SimpleNamespace
+
+    from sim.flows.vessel_call import shut_out_unready
+    from sim.records import ConsignmentLog
+
+    calls = [VesselCall(k, k * 0.7, k * 0.7, 0, 0) for k in range(301)]
+    for a, b in zip(calls, calls[1:]):
+        a.next = b
+    model = SimpleNamespace(log=ConsignmentLog(capacity=4))
+    box = SimpleNamespace(id=model.log.allocate(1), call=calls[0])  # never released
+    calls[0].exports.append(box)
+    for call in calls[:300]:
+        assert shut_out_unready(model, call) == []
+    assert model.log.rolled_over[box.id] == 300 and box.call is calls[300]

@@ -6,10 +6,11 @@
 
 Before anything is simulated, every scenario's config is composed (a bad override is a
 ``ConfigError`` naming the scenario) and the folder is checked (:mod:`sim.experiment.outdir`);
-the local executor's workers are started first and import the model meanwhile. Then each run that is not already done and sound (:func:`sim.experiment.manifest.verify`) is
+for a new folder the local executor's workers are started first and import the model meanwhile.
+Then each run that is not already done and sound (:func:`sim.experiment.manifest.verify`) is
 claimed (:mod:`sim.experiment.claims`) and handed to the executor (:mod:`sim.experiment.
-executors`), which calls :func:`sim.experiment.worker.run_one` with the composed config: it writes
-``runs/<scenario>/<seed>/`` and, last, the run's record. Runs claimed by another runner sharing
+executors`), which calls :func:`sim.experiment.worker.run_one` with the composed config: it
+writes ``runs/<scenario>/<seed>/`` and, last, the run's record. Runs claimed by another runner sharing
 the folder are left to it and waited for. A failing run is recorded and the others go on.
 Calling again with the same folder keeps sound runs and redoes missing, failed, torn or stale
 ones, so an experiment killed at any moment (even SIGKILL) is finished by the same command.

@@ -111,9 +111,9 @@ def test_a_berth_plan_run_is_deterministic():
 
 
 def test_a_box_rolled_over_hundreds_of_times_is_counted():
-    """At Yangshan volume some 30 calls a day start loading: an export box that waits days for
-    its release misses hundreds of them (a counter of one byte wrapped to a negative number at
-    128, and the box was then not counted as rolled over at all)."""
+    """At Yangshan volume 16.5 calls a day start loading: an export box that waits 8 days for its
+    release misses over 127 of them (a counter of one byte wrapped to a negative number at 128,
+    and the box was then not counted as rolled over at all)."""
     from types import SimpleNamespace
 
     from sim.flows.vessel_call import shut_out_unready

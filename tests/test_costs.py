@@ -62,3 +62,20 @@ def test_the_total_is_the_sum_of_the_components(costs):
     _, c = costs
     assert np.allclose(c["total"], sum(c[k] for k in COMPONENTS))
     assert all(np.isfinite(c[k]).all() for k in (*COMPONENTS, "total", "border_documentary"))
+
+
+def test_costing_in_chunks_gives_the_costs_of_all_rows_at_once(tiny_run, monkeypatch):
+    """container_costs works through a long log a chunk of rows at a time (memory); every cost
+    is its row's own, so the result must be the one of all rows at once, bit for bit."""
+    import sim.costs
+
+    result = tiny_run()
+    log = {name: result.log.column(name).to_numpy(zero_copy_only=False) for name in result.log.column_names}
+    costs = load_config("shanghai").costs
+    at_once = container_costs(log, costs)
+    monkeypatch.setattr(sim.costs, "CHUNK_ROWS", 1000)  # the tiny run's log: several chunks and a tail
+    chunked = container_costs(log, costs)
+    assert len(log["flow"]) > 3000 and list(chunked) == list(at_once)
+    for name, values in at_once.items():
+        assert chunked[name].dtype == values.dtype
+        np.testing.assert_array_equal(chunked[name], values)

@@ -83,7 +83,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--year", action="store_true")
-    ap.add_argument("--network-only", action="store_true", help="skip the Yangshan-scale case")
+    ap.add_argument("--network-only", action="store_true", help="skip the port cases (the default run, Yangshan volume)")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
     sizes = [10**5] if args.quick else [10**5, 10**6]

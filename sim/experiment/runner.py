@@ -144,7 +144,7 @@ def _warm_local_executor(executor: str | Executor, workers: int,
     to run, and workers started for nothing would cost it seconds (made when needed instead)."""
     if executor != "local" or workers == 0 or (Path(out_dir).expanduser() / "runs").exists():
         return None
-    local = LocalExecutor(workers)
+    local = make_executor("local", workers, out_dir)
     local.start()
     return local
 

@@ -29,9 +29,12 @@ detention and trucking excluded), to compare with the 2017 figure.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from sim.office_hours import DAY_H
+from sim.per_row import per_row
 from sim.records import IMPORT
 from sim.schema.port import CostConfig
 
@@ -45,25 +48,15 @@ def free_storage_end_h(cfg: CostConfig, discharge_h):
     return discharge_h + cfg.free_storage_days * DAY_H
 
 
-CHUNK_ROWS = 65_536  # rows costed at a time (see container_costs)
+def container_costs(log: dict[str, np.ndarray], cfg: CostConfig, rows: np.ndarray | None = None,
+                    dtype=np.float64) -> dict[str, np.ndarray]:
+    """Per-container cost components (CNY) plus ``border_documentary`` and ``total``, for the
+    rows ``rows`` (indices; all by default) as arrays of ``dtype`` aligned with them.
 
-
-def container_costs(log: dict[str, np.ndarray], cfg: CostConfig) -> dict[str, np.ndarray]:
-    """Per-container cost components (CNY, float64) plus ``border_documentary`` and ``total``.
-
-    Costed ``CHUNK_ROWS`` rows at a time: each cost is its row's own, so the result is the one
-    of all rows at once, while the temporary arrays stay the size of a chunk (at once they took
-    about 190 bytes a row over the 12 components kept: a year at Yangshan volume holds 12 M rows).
+    Computed in float64 a chunk of rows at a time (:func:`sim.per_row.per_row`), so the
+    temporaries stay the size of a chunk whatever the log's length.
     """
-    n = len(log["flow"])
-    if n <= CHUNK_ROWS:
-        return _costs(log, cfg)
-    costs: dict[str, np.ndarray] = {}
-    for start in range(0, n, CHUNK_ROWS):
-        rows = slice(start, start + CHUNK_ROWS)
-        for name, values in _costs({k: v[rows] for k, v in log.items()}, cfg).items():
-            costs.setdefault(name, np.empty(n, dtype=values.dtype))[rows] = values
-    return costs
+    return per_row(functools.partial(_costs, cfg=cfg), log, rows, dtype)
 
 
 def _costs(log: dict[str, np.ndarray], cfg: CostConfig) -> dict[str, np.ndarray]:

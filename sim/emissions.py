@@ -38,6 +38,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.cohort import window_h
+from sim.per_row import per_row
 from sim.records import IMPORT
 from sim.schema.emissions import EmissionsConfig
 
@@ -58,15 +59,23 @@ def call_wait_h(log: dict[str, np.ndarray]) -> np.ndarray:
     return np.divide(total, boxes, out=np.full(n_calls, np.nan), where=boxes > 0)
 
 
-def container_activity(log: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def call_wait_share_h(log: dict[str, np.ndarray]) -> np.ndarray:
+    """Per vessel call (indexed by call id): its hours at anchor split equally over the boxes it
+    discharged and loaded (0 for a call that has not berthed)."""
+    calls = log["vessel"]
+    wait = np.nan_to_num(call_wait_h(log))
+    boxes = np.bincount(calls[calls >= 0], minlength=wait.size)
+    return np.divide(wait, boxes, out=np.zeros(wait.size), where=boxes > 0)
+
+
+def container_activity(log: dict[str, np.ndarray], wait_share_h: np.ndarray) -> dict[str, np.ndarray]:
     """Per container (float64): truck and shuttle trips, truck idle hours, yard moves and its
-    share of its vessel call's hours at anchor (see the module docstring)."""
+    share of its vessel call's hours at anchor (``wait_share_h``: :func:`call_wait_share_h` of
+    the whole log; see the module docstring)."""
     calls = log["vessel"]
     on_call = calls >= 0
-    wait = np.nan_to_num(call_wait_h(log))
-    boxes = np.bincount(calls[on_call], minlength=wait.size)
     vessel_wait = np.zeros(calls.size)
-    vessel_wait[on_call] = wait[calls[on_call]] / boxes[calls[on_call]]
+    vessel_wait[on_call] = wait_share_h[calls[on_call]]
     return {
         "truck_trips": log["truck_trips"].astype(np.float64),
         "shuttle_trips": 2.0 * np.isfinite(log["inspection_start"]),
@@ -90,12 +99,20 @@ def container_co2_kg(activity: dict[str, np.ndarray], cfg: EmissionsConfig) -> d
     return co2
 
 
-def container_emissions(log: dict[str, np.ndarray], cfg: EmissionsConfig) -> dict[str, np.ndarray]:
-    """Per container (float64): each activity of :data:`ACTIVITIES` and ``co2_<component>_kg``
-    for each component of :data:`COMPONENTS` and the total."""
-    activity = container_activity(log)
-    co2 = container_co2_kg(activity, cfg)
-    return {**activity, **{f"co2_{name}_kg": values for name, values in co2.items()}}
+def container_emissions(log: dict[str, np.ndarray], cfg: EmissionsConfig, rows: np.ndarray | None = None,
+                        dtype=np.float64) -> dict[str, np.ndarray]:
+    """Per container: each activity of :data:`ACTIVITIES` and ``co2_<component>_kg`` for each
+    component of :data:`COMPONENTS` and the total, for the rows ``rows`` (indices; all by
+    default) as arrays of ``dtype`` aligned with them; computed in float64 a chunk of rows at a
+    time (:func:`sim.per_row.per_row`)."""
+    wait_share_h = call_wait_share_h(log)
+
+    def emissions(part: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        activity = container_activity(part, wait_share_h)
+        co2 = container_co2_kg(activity, cfg)
+        return {**activity, **{f"co2_{name}_kg": values for name, values in co2.items()}}
+
+    return per_row(emissions, log, rows, dtype)
 
 
 def _mean(x: np.ndarray) -> float | None:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sim.costs import container_costs
 from sim.emissions import container_emissions
 from sim.feasibility import estimate_disk_bytes, validate
@@ -112,11 +114,11 @@ def log_table(model: ClearanceModel) -> pa.Table:
 
     table = model.log.to_arrow()
     log = model.log.view()
-    for name, values in container_costs(log, model.config.costs).items():
-        table = table.append_column(f"cost_{name}_cny", pa.array(values.astype("float32")))
-    for name, values in container_emissions(log, model.config.emissions).items():
+    for name, values in container_costs(log, model.config.costs, dtype=np.float32).items():
+        table = table.append_column(f"cost_{name}_cny", pa.array(values))
+    for name, values in container_emissions(log, model.config.emissions, dtype=np.float32).items():
         if name.startswith("co2_"):
-            table = table.append_column(name, pa.array(values.astype("float32")))
+            table = table.append_column(name, pa.array(values))
     return table
 
 

@@ -33,7 +33,7 @@ from sim.places import conservation
 from sim.policies import enabled_policies
 from sim.records import CAUGHT_AT_AUDIT, CHANNELS, DETECTED, FLOWS, MISSED, USUAL_ROUTE
 
-__all__ = ["ENTRY", "EXIT", "STAGES", "DEFINITIONS", "describe", "flow_figures",
+__all__ = ["ENTRY", "EXIT", "STAGES", "DEFINITIONS", "cohort_figures", "describe", "flow_figures",
            "horizon_figures", "running_stage_means", "summarise"]
 
 ARRIVAL = "vessel_arrival (import) / gate_in (export)"
@@ -134,15 +134,46 @@ def _share(count: int, n: int) -> float | None:
     return count / n if n else None
 
 
+class Milestones(dict):
+    """The float32 log columns of the rows selected by boolean mask ``rows`` as float64, each
+    converted when first read (a summary reads a third of them: no copy of every column)."""
+
+    def __init__(self, log: dict[str, np.ndarray], rows: np.ndarray):
+        super().__init__()
+        self._log, self._rows = log, rows
+
+    def __missing__(self, name: str) -> np.ndarray:
+        self[name] = values = self._log[name][self._rows].astype(np.float64)
+        return values
+
+
+def cohort_figures(log: dict[str, np.ndarray], cfg, flow: int, measured: np.ndarray) -> dict[str, dict]:
+    """Figures (:func:`flow_figures`) of the cohort boxes of ``flow`` (boolean mask
+    ``measured``), ``all`` and per channel; ``cfg``: the run's :class:`sim.schema.ClearwayConfig`.
+    Costs and emissions are computed for these boxes only."""
+    rows = np.flatnonzero(measured)
+    costs = container_costs(log, cfg.costs, rows)
+    emissions = container_emissions(log, cfg.emissions, rows)
+    figures = {"all": flow_figures(log, costs, emissions, flow, measured)}
+    channel = log["channel"][rows]
+    for ch, ch_name in enumerate(CHANNELS):
+        on = channel == ch
+        figures[ch_name] = flow_figures(log, {k: v[on] for k, v in costs.items()},
+                                        {k: v[on] for k, v in emissions.items()}, flow,
+                                        measured & (log["channel"] == ch))
+    return figures
+
+
 def flow_figures(log: dict[str, np.ndarray], costs: dict[str, np.ndarray],
                  emissions: dict[str, np.ndarray], flow: int, rows: np.ndarray) -> dict:
     """Figures for the cohort boxes selected by boolean mask ``rows`` (all of one flow);
-    ``costs`` and ``emissions`` per container (:mod:`sim.costs`, :mod:`sim.emissions`).
+    ``costs`` and ``emissions`` per container of these boxes, in log order (:mod:`sim.costs`,
+    :mod:`sim.emissions`).
 
     ``unfinished`` boxes have not ended their journey; ``undecided`` ones have no customs
     decision (neither released nor detained) either.
     """
-    t = {k: v[rows].astype(np.float64) for k, v in log.items() if v.dtype == np.float32}
+    t = Milestones(log, rows)
     entry, release, leave = t[ENTRY[flow]], t["release"], t[EXIT[flow]]
     n = int(rows.sum())
     outcome = log["outcome"][rows]
@@ -170,13 +201,14 @@ def flow_figures(log: dict[str, np.ndarray], costs: dict[str, np.ndarray],
         "port_time_percentiles_h": percentiles(port_time, unfinished),  # 1st..99th, for CDF plots
         "clearance_time_percentiles_h": percentiles(arrival_to_release, undecided),
         "released_within_24h": _share(int((arrival_to_release <= 24).sum()), n),
-        "stages_h": stage_means({k: v[completed] for k, v in t.items()}, flow),  # add up to port time
+        # over the boxes that left the port: the stage means add up to the mean port time
+        "stages_h": stage_means(Milestones(log, rows & np.isfinite(log[EXIT[flow]])), flow),
         "fast_lane_share": _share(int((log["fast_lane"][rows] != USUAL_ROUTE).sum()), n),
         **decisions(log, t, rows, n),
         "inspected_share": _share(int(np.isfinite(t["inspection_start"]).sum()), n),
-        "cost_cny": {k: _mean(np.where(completed, costs[k][rows], np.nan))
+        "cost_cny": {k: _mean(np.where(completed, costs[k], np.nan))
                      for k in (*COMPONENTS, "border_documentary", "total")},
-        "emissions": flow_emissions(emissions, rows & np.isfinite(log[EXIT[flow]])),
+        "emissions": flow_emissions(emissions, completed),
         "offences": {"detected": int(detained.sum()),
                      "missed": int(((outcome == MISSED) & released).sum()),
                      "caught_at_audit": int((outcome == CAUGHT_AT_AUDIT).sum())},
@@ -242,17 +274,12 @@ def summarise(model, at_horizon: dict) -> dict:
     :func:`horizon_figures`) for stations, yard and sub-models."""
     cfg = model.config
     log = model.log.view()
-    costs = container_costs(log, cfg.costs)
-    emissions = container_emissions(log, cfg.emissions)
     at_end = conservation(log, model.places)
     flows = {}
     inspection_h = []
     for flow, flow_name in enumerate(FLOWS):
         measured = cohort(log, flow, cfg.run)
-        per_flow = {"all": flow_figures(log, costs, emissions, flow, measured)}
-        for ch, ch_name in enumerate(CHANNELS):
-            per_flow[ch_name] = flow_figures(log, costs, emissions, flow,
-                                             measured & (log["channel"] == ch))
+        per_flow = cohort_figures(log, cfg, flow, measured)
         all_ = per_flow["all"]
         per_flow["unfinished"] = {"total": all_["unfinished"], **all_["unfinished_by_stage"]}
         per_flow["conservation"] = at_end[flow_name]

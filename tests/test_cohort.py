@@ -40,8 +40,8 @@ from sim import run
 from sim.cohort import ENTRY, EXIT, STAGES, cohort, window_h
 from sim.costs import container_costs
 from sim.emissions import container_emissions
-from sim.records import FLOWS
-from sim.summary import flow_figures
+from sim.records import CHANNELS, FLOWS
+from sim.summary import cohort_figures, flow_figures
 from sim.theory import bonferroni_t
 
 from conftest import small_port_config, tiny_port_config
@@ -65,11 +65,9 @@ def cohort_means(result, run_cfg) -> dict[str, float]:
     """Every mean the summary reports in ``flows.<flow>.all``, for the cohort of ``run_cfg``'s
     window (computed as sim/summary.py does), flat."""
     log = columns(result)
-    costs = container_costs(log, result.config.costs)
-    emissions = container_emissions(log, result.config.emissions)
     out = {}
     for flow, name in enumerate(FLOWS):
-        a = flow_figures(log, costs, emissions, flow, cohort(log, flow, run_cfg))
+        a = cohort_figures(log, result.config, flow, cohort(log, flow, run_cfg))["all"]
         out[f"{name} port time"] = a["port_time_h"]["mean"]
         out[f"{name} clearance time"] = a["clearance_time_h"]["mean"]
         out[f"{name} lodgement to release"] = a["lodgement_to_release_h"]["mean"]
@@ -200,3 +198,23 @@ def test_release_before_arrival_is_counted_not_hidden_as_zero_hours(tiny_run):
     assert base["released_before_arrival"] == 0
     assert a["released_before_arrival"] > 0.05
     assert a["lodgement_to_release_h"]["mean"] > 0
+
+
+def test_cohort_figures_cost_each_channel_with_its_own_boxes(tiny_run):
+    """cohort_figures costs only the cohort's boxes and hands each channel its share of them:
+    every figure is the one flow_figures gives with the costs and emissions of all rows
+    selected by the channel's mask."""
+    result = tiny_run()
+    log = columns(result)
+    costs = container_costs(log, result.config.costs)
+    emissions = container_emissions(log, result.config.emissions)
+    for flow in range(len(FLOWS)):
+        measured = cohort(log, flow, result.config.run)
+        figures = cohort_figures(log, result.config, flow, measured)
+        masks = {"all": measured, **{name: measured & (log["channel"] == ch) for ch, name in enumerate(CHANNELS)}}
+        assert list(figures) == list(masks)
+        for name, rows in masks.items():
+            expected = flow_figures(log, {k: v[rows] for k, v in costs.items()},
+                                    {k: v[rows] for k, v in emissions.items()}, flow, rows)
+            assert figures[name] == expected, (flow, name)
+            assert figures[name]["cost_cny"]["total"] is not None or figures[name]["completed"] == 0

@@ -66,16 +66,22 @@ def test_the_total_is_the_sum_of_the_components(costs):
 
 def test_costing_in_chunks_gives_the_costs_of_all_rows_at_once(tiny_run, monkeypatch):
     """container_costs works through a long log a chunk of rows at a time (memory); every cost
-    is its row's own, so the result must be the one of all rows at once, bit for bit."""
-    import sim.costs
+    is its row's own, so the result must be the one of all rows at once, bit for bit, also for
+    a selection of rows and as float32 (the log's columns)."""
+    import sim.per_row
 
     result = tiny_run()
     log = {name: result.log.column(name).to_numpy(zero_copy_only=False) for name in result.log.column_names}
     costs = load_config("shanghai").costs
     at_once = container_costs(log, costs)
-    monkeypatch.setattr(sim.costs, "CHUNK_ROWS", 1000)  # the tiny run's log: several chunks and a tail
+    monkeypatch.setattr(sim.per_row, "CHUNK_ROWS", 1000)  # the tiny run's log: several chunks and a tail
     chunked = container_costs(log, costs)
-    assert len(log["flow"]) > 3000 and list(chunked) == list(at_once)
+    rows = np.flatnonzero(log["flow"] == 1)  # the exports: an index into every chunk
+    selected = container_costs(log, costs, rows)
+    as_float32 = container_costs(log, costs, dtype=np.float32)
+    assert len(log["flow"]) > 3000 and list(chunked) == list(at_once) == list(selected)
     for name, values in at_once.items():
-        assert chunked[name].dtype == values.dtype
+        assert chunked[name].dtype == values.dtype == np.float64
         np.testing.assert_array_equal(chunked[name], values)
+        np.testing.assert_array_equal(selected[name], values[rows])
+        np.testing.assert_array_equal(as_float32[name], values.astype(np.float32))

@@ -152,3 +152,24 @@ def test_emission_figures_are_kpis_of_every_run_and_repeat_with_the_seed(tiny_ru
     assert row["import_co2_kg_per_box"] == pytest.approx(
         sum(row[f"import_co2_{c}_kg"] for c in COMPONENTS))
     assert first["flows"]["import"]["all"]["emissions"] == again["flows"]["import"]["all"]["emissions"]
+
+
+def test_emissions_in_chunks_are_those_of_all_rows_at_once(tiny_run, monkeypatch):
+    """container_emissions works a chunk of rows at a time (memory), each vessel call's wait
+    shared from the whole log: the result is the one of all rows at once, bit for bit, also for
+    a selection of rows that splits calls across chunks, and as float32 (the log's columns)."""
+    import sim.per_row
+
+    result = tiny_run("vessels.berths=2")  # calls queue for berths: their waits are shared out
+    log = {n: result.log.column(n).to_numpy(zero_copy_only=False) for n in result.log.column_names}
+    cfg = result.config.emissions
+    at_once = container_emissions(log, cfg)
+    monkeypatch.setattr(sim.per_row, "CHUNK_ROWS", 1000)
+    rows = np.flatnonzero(log["flow"] == IMPORT)
+    chunked, selected = container_emissions(log, cfg), container_emissions(log, cfg, rows)
+    as_float32 = container_emissions(log, cfg, dtype=np.float32)
+    assert len(log["flow"]) > 3000 and (at_once["vessel_wait_h"] > 0).any()
+    for name, values in at_once.items():
+        np.testing.assert_array_equal(chunked[name], values)
+        np.testing.assert_array_equal(selected[name], values[rows])
+        np.testing.assert_array_equal(as_float32[name], values.astype(np.float32))

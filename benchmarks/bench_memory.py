@@ -1,0 +1,100 @@
+"""Where a run's memory goes: resident memory (RSS) at each step of ``sim.run``.
+
+Runs one simulation in this process, as ``sim.run`` runs it, with a thread reading the process's
+RSS every 5 ms, and prints, for each step (building the model, the horizon, the figures taken at
+the horizon, the drain, the summary, the log table with its costs and emissions, the sub-models'
+logs, the agents' records), the RSS when the step ended and the highest RSS seen during it, in MB,
+and the log's size. Each step is timed by wrapping the function that does it, so the run itself
+is the one a user gets.
+
+    python benchmarks/bench_memory.py                 # shanghai at Yangshan volume, 10 days
+    python benchmarks/bench_memory.py --days 30
+    python benchmarks/bench_memory.py --scenario shanghai run.horizon_days=20   # any config
+
+A year at Yangshan volume (``--days 365``) takes about 45 minutes and more than 2 GB.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import threading
+import time
+
+PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def rss_mb() -> float:
+    """This process's resident memory now, in MB (Linux: /proc/self/statm)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * PAGE_MB
+
+
+class RssProbe:
+    """Samples the RSS every ``interval_s`` in a daemon thread; ``step(name)`` wraps a function
+    so that its end RSS and the peak RSS during it are recorded under ``name``."""
+
+    def __init__(self, interval_s: float = 0.005):
+        self.steps: list[tuple[str, float, float, float]] = []  # name, seconds, end MB, peak MB
+        self._peak = rss_mb()
+        self._interval_s = interval_s
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        while True:
+            self._peak = max(self._peak, rss_mb())
+            time.sleep(self._interval_s)
+
+    def step(self, name: str, fn):
+        @functools.wraps(fn)
+        def wrapped(*args, **kwargs):
+            self._peak = rss_mb()
+            started = time.perf_counter()
+            out = fn(*args, **kwargs)
+            end = rss_mb()
+            self.steps.append((name, time.perf_counter() - started, end, max(self._peak, end)))
+            return out
+        return wrapped
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--days", type=int, default=10, help="days at Yangshan volume (without --scenario)")
+    ap.add_argument("--scenario", help="run this scenario with the overrides given instead")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("overrides", nargs="*")
+    args = ap.parse_args()
+
+    import importlib
+
+    from sim import load_config
+    from sim.model import ClearanceModel
+
+    from bench_throughput import yangshan_overrides
+
+    overrides = args.overrides if args.scenario else yangshan_overrides(args.days) + args.overrides
+    config = load_config(args.scenario or "shanghai", [*overrides, "run.write_log=false"])
+    run_module, summary = importlib.import_module("sim.run"), importlib.import_module("sim.summary")
+    probe = RssProbe()
+    start_mb = rss_mb()
+    ClearanceModel.__init__ = probe.step("build", ClearanceModel.__init__)
+    ClearanceModel.run_horizon = probe.step("horizon", ClearanceModel.run_horizon)
+    ClearanceModel.drain = probe.step("drain", ClearanceModel.drain)
+    summary.horizon_figures = probe.step("horizon figures", summary.horizon_figures)
+    summary.summarise = probe.step("summary", summary.summarise)
+    for name in ("log_table", "sub_model_logs", "agent_records"):
+        setattr(run_module, name, probe.step(name, getattr(run_module, name)))
+    result = run_module.run(config, args.seed)
+
+    print(f"RSS before the run: {start_mb:,.0f} MB")
+    print("| step | s | RSS at its end (MB) | peak RSS in it (MB) |")
+    print("|---|---|---|---|")
+    for name, seconds, end_mb, peak_mb in probe.steps:
+        print(f"| {name} | {seconds:,.1f} | {end_mb:,.0f} | {peak_mb:,.0f} |")
+    rows = result.log.num_rows
+    print(f"consignments: {rows:,}; log table {result.log.nbytes / rows:,.0f} bytes a row "
+          f"({result.log.nbytes / 2**20:,.0f} MB); wall {result.wall_s:,.1f} s")
+
+
+if __name__ == "__main__":
+    main()

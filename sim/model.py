@@ -25,7 +25,6 @@ from collections.abc import Callable
 
 import mesa
 import numpy as np
-import simpy
 
 from sim.agents.broker import Broker
 from sim.agents.consignee import Consignee
@@ -40,6 +39,7 @@ from sim.cohort import open_in_cohort
 from sim.consignment import draw_batch
 from sim.ecommerce.terminal import AirCargoTerminal
 from sim.costs import container_costs
+from sim.event_calendar import CalendarEnvironment
 from sim.flows.exports import export_container
 from sim.flows.imports import collect
 from sim.flows.poisson_arrivals import start_poisson_arrivals
@@ -82,7 +82,7 @@ class ClearanceModel(mesa.Model):
         self.measures = Measures(config.policies)
         self.config = config = self.measures.effective_config(config)
         self.seed = seed
-        self.env = simpy.Environment()
+        self.env = CalendarEnvironment()
         expected = (config.imports.boxes_per_day + config.exports.boxes_per_day) * config.run.horizon_days
         self.log = ConsignmentLog(capacity=int(1.02 * expected) + 1024)
         self.warmup_h = config.run.warmup_days * 24.0

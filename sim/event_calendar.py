@@ -5,62 +5,64 @@ Yangshan volume about 120,000 events are pending, a third of them a day or more 
 waiting in the yard for their consignee's pickup date, vessel calls, bookings), and taking the
 next event off a heap that size was a sixth of a run's time.
 
-:class:`CalendarEnvironment` puts an event in the heap only if it falls in the current bucket
-of ``bucket_h`` hours (or earlier); a later one waits in its bucket's list, unsorted, until the
-heap has run empty, when the earliest bucket is poured into the heap. Every event keeps SimPy's
-key, and a bucket's events all come after everything in the heap (buckets are numbered by
-``floor(time / bucket_h)``, which never decreases with time), so events are processed in
-exactly SimPy's order: a run gives the same results, bit for bit.
+:class:`CalendarEnvironment` files an event due in a later bucket of ``bucket_h`` hours (bucket
+``k`` covers ``[k bucket_h, (k + 1) bucket_h)``) in that bucket's list, unsorted, and puts one
+marker in the heap at the bucket's start, ahead of every event of that time (priority -1, SimPy
+uses 0 and 1). When the clock reaches the marker, the bucket's events go into the heap. Every
+event keeps its SimPy key and is in the heap before anything later than it is taken off, so
+events are processed in exactly SimPy's order and a run gives the same results, bit for bit.
+Only :meth:`peek` can tell: it may show a bucket's start.
 """
 from __future__ import annotations
 
-from heapq import heapify, heappop, heappush
+import math
+from functools import partial
+from heapq import heappush
 
 import simpy
-from simpy.core import EmptySchedule
-from simpy.events import NORMAL
+from simpy.events import NORMAL, Event
 
-BUCKET_H = 1.0  # hours of events in the heap at once (benchmarks/bench_throughput.py, Yangshan volume)
+BUCKET_H = 1.0  # hours a bucket covers (benchmarks: Yangshan volume, 0.25-1 h about alike)
+OPENS_BUCKET = -1  # the markers' priority: before SimPy's URGENT (0) and NORMAL (1) at one time
 
 
 class CalendarEnvironment(simpy.Environment):
-    """:class:`simpy.Environment` with events beyond the current ``bucket_h``-hour bucket kept in
-    per-bucket lists (see the module docstring). Same interface and event order as SimPy's."""
+    """:class:`simpy.Environment` with events of later buckets kept out of the heap until the
+    clock reaches their bucket (see the module docstring). ``bucket_h``: a power of two hours,
+    so that a bucket's start and the bucket of a time are exact in floating point."""
 
     def __init__(self, initial_time: float = 0, bucket_h: float = BUCKET_H):
+        if bucket_h <= 0 or math.frexp(bucket_h)[0] != 0.5:
+            raise ValueError(f"bucket_h must be a power of two hours (e.g. 0.25, 1, 2), got {bucket_h}")
         super().__init__(initial_time)
         self._bucket_h = bucket_h
-        self._current_bucket = int(initial_time // bucket_h)  # the heap holds it and earlier
-        self._buckets: dict[int, list] = {}  # later bucket -> its events, unsorted
-        self._bucket_order: list[int] = []  # heap of the keys of _buckets
+        self._heap_until = (math.floor(initial_time / bucket_h) + 1) * bucket_h  # earlier: the heap
+        self._buckets: dict[int, list] = {}  # bucket number -> its events, unsorted
 
     def schedule(self, event, priority=NORMAL, delay=0) -> None:
         """Schedule ``event`` with ``priority`` after ``delay`` (SimPy's key and numbering)."""
         at = self._now + delay
         item = (at, priority, next(self._eid), event)
-        bucket = int(at // self._bucket_h)
-        if bucket <= self._current_bucket:
+        if at < self._heap_until:
             heappush(self._queue, item)
-        elif bucket in self._buckets:
-            self._buckets[bucket].append(item)
-        else:
-            self._buckets[bucket] = [item]
-            heappush(self._bucket_order, bucket)
+            return
+        bucket = int(at // self._bucket_h)
+        waiting = self._buckets.get(bucket)
+        if waiting is not None:
+            waiting.append(item)
+            return
+        start = bucket * self._bucket_h
+        if start <= self._now:  # its bucket has begun (the clock passed it with no marker)
+            heappush(self._queue, item)
+            return
+        self._buckets[bucket] = [item]
+        marker = Event(self)
+        marker._ok, marker._value = True, None
+        marker.callbacks.append(partial(self._open_bucket, bucket))
+        heappush(self._queue, (start, OPENS_BUCKET, next(self._eid), marker))
 
-    def _pour_next_bucket(self) -> None:
-        """The heap is empty: make the earliest waiting bucket the heap."""
-        self._current_bucket = heappop(self._bucket_order)
-        self._queue = self._buckets.pop(self._current_bucket)
-        heapify(self._queue)
-
-    def peek(self) -> float:
-        if not self._queue and self._buckets:
-            self._pour_next_bucket()
-        return super().peek()
-
-    def step(self) -> None:
-        if not self._queue:
-            if not self._buckets:
-                raise EmptySchedule
-            self._pour_next_bucket()
-        super().step()
+    def _open_bucket(self, bucket: int, _marker: Event) -> None:
+        """The clock reached the bucket's start: its events go into the heap."""
+        for item in self._buckets.pop(bucket):
+            heappush(self._queue, item)
+        self._heap_until = max(self._heap_until, (bucket + 1) * self._bucket_h)

@@ -521,6 +521,19 @@ def test_random_valid_configs_conserve_consignments_and_order_milestones(cfg, se
     _random_config_conserves(cfg, seed)
 
 
+def test_a_subnormal_weighted_offence_rate_is_rescaled_without_nan():
+    """Found by the property above (firms.offence_rate_mean=1.2e-7, every firm AEO): the firms'
+    Beta draws had a subnormal weighted mean, mean / weighted overflowed, 0 x inf gave NaN
+    offence rates and the risk engine's threshold search failed."""
+    from sim.agents.traders import _weighted_to_mean
+
+    rates = _weighted_to_mean(np.array([0.0, 1e-320, 0.0]), np.array([1.0, 1.0, 2.0]), 1.2e-7)
+    assert np.isfinite(rates).all() and rates[0] == rates[2] == 0.0
+    assert np.average(rates, weights=[1.0, 1.0, 2.0]) == pytest.approx(1.2e-7)
+    normal = _weighted_to_mean(np.array([0.1, 0.3]), np.array([1.0, 3.0]), 0.05)  # the usual case
+    assert np.average(normal, weights=[1.0, 3.0]) == pytest.approx(0.05)
+
+
 @pytest.mark.slow  # the same property over more examples
 @settings(max_examples=60, **RANDOM_CONFIGS)
 @given(cfg=valid_configs(), seed=st.integers(0, 2**16))

@@ -72,7 +72,12 @@ def draw_traits(cfg: ClearwayConfig, flow: int, n: int, first_index: int, n_brok
 def _weighted_to_mean(values: np.ndarray, weights: np.ndarray, mean: float) -> np.ndarray:
     """Rescale ``values`` so that their ``weights``-weighted mean is ``mean`` (clipped to [0, 1])."""
     weighted = np.sum(values * weights) / np.sum(weights)
-    return np.clip(values * (mean / weighted) if weighted > 0 else np.full_like(values, mean), 0, 1)
+    if not weighted > 0:
+        return np.clip(np.full_like(values, mean), 0, 1)
+    factor = mean / weighted
+    if not np.isfinite(factor):  # a subnormal weighted mean (a Beta draw of a tiny offence rate)
+        return np.clip(values / weighted * mean, 0, 1)  # overflowed: 0 x inf would be NaN
+    return np.clip(values * factor, 0, 1)
 
 
 class FirmTable:

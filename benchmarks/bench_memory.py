@@ -11,7 +11,7 @@ is the one a user gets.
     python benchmarks/bench_memory.py --days 30
     python benchmarks/bench_memory.py --scenario shanghai run.horizon_days=20   # any config
 
-A year at Yangshan volume (``--days 365``) takes about 45 minutes and more than 2 GB.
+A year at Yangshan volume (``--days 365``) took 29 minutes and 4.4 GB on 2 December 2026 (Intel Xeon).
 """
 from __future__ import annotations
 

@@ -166,10 +166,10 @@ def cohort_figures(log: dict[str, np.ndarray], cfg, flow: int, measured: np.ndar
                 for group, of_left in groups.items()}
     del costs
     emissions = container_emissions(log, cfg.emissions, left)
-    green = {group: flow_emissions(emissions, of_left) for group, of_left in groups.items()}
+    emission_means = {group: flow_emissions(emissions, of_left) for group, of_left in groups.items()}
     del emissions
     rows = {"all": measured, **{name: measured & (log["channel"] == ch) for ch, name in enumerate(CHANNELS)}}
-    return {group: flow_figures(log, flow, rows[group], cost_cny[group], green[group]) for group in groups}
+    return {group: flow_figures(log, flow, rows[group], cost_cny[group], emission_means[group]) for group in groups}
 
 
 def flow_figures(log: dict[str, np.ndarray], flow: int, rows: np.ndarray, cost_cny: dict,

@@ -83,8 +83,11 @@ class ClearanceModel(mesa.Model):
         self.config = config = self.measures.effective_config(config)
         self.seed = seed
         self.env = CalendarEnvironment()
-        expected = (config.imports.boxes_per_day + config.exports.boxes_per_day) * config.run.horizon_days
-        self.log = ConsignmentLog(capacity=int(1.02 * expected) + 1024)
+        # rows for the arrivals of the horizon and of the longest drain (vessel calls are scheduled
+        # that far); the reserve is address space, a row takes memory when it is handed out
+        run_days = config.run.horizon_days + config.run.drain_cap_days
+        expected = (config.imports.boxes_per_day + config.exports.boxes_per_day) * run_days
+        self.log = ConsignmentLog(capacity=int(1.1 * expected) + 4096)
         self.warmup_h = config.run.warmup_days * 24.0
         self.draining = False  # True after the horizon, while the cohort finishes
         self.places = Places()  # boxes held at each place (vessels, yard, inspection, gate, trucks)

@@ -1,8 +1,11 @@
 """Columnar per-consignment log: one preallocated numpy column per field, one row per consignment.
 
-No Python object is kept per finished consignment: a row costs about 130 bytes (21
-float32 milestones plus a few small numbers); the columns are sized for the expected arrivals and
-grow by 25 % if needed. Milestones are hours
+No Python object is kept per finished consignment: a row costs 143 bytes (21 float32
+milestones plus a few small numbers). The columns are reserved for every row the run may need
+(arrivals over the horizon, the longest drain and the boxes announced ahead), but a row takes
+memory only once it is handed out: unused capacity is address space, not RAM, so a generous
+reserve costs nothing and the log's memory grows with the rows written. If the reserve is
+exceeded the columns grow by 25 %. Milestones are hours
 since the start of the run, stored as float32 (resolution about 2 s after one year); a
 milestone that does not apply stays NaN (the WCO Time Release Study way: any stage duration is
 the difference of two milestones).
@@ -75,6 +78,7 @@ ATTRIBUTES = {  # column -> dtype; filled when the consignment is created or dec
 
 
 GROWTH = 1.25  # capacity factor when the columns are full (keeps slack below 25 %)
+FILL_ROWS = 65_536  # rows given their empty values at a time, just ahead of the rows handed out
 
 
 class Columns:
@@ -83,30 +87,41 @@ class Columns:
     ``spec`` maps each column name to ``(dtype, empty value)``. Rows are handed out in creation
     order; capacity grows by 25 % when full. Shared by every log of the model (consignments,
     zone orders, bunker calls and supply orders).
+
+    The columns are allocated uninitialised (``np.empty``), so the operating system maps their
+    pages only when they are first written; rows are set to their empty values
+    :data:`FILL_ROWS` at a time as they are handed out. Only the first ``size`` rows are data:
+    read the columns through :meth:`view` or by row ids handed out.
     """
 
     def __init__(self, spec: dict[str, tuple], capacity: int = 4096):
         self.spec = spec
         self.size = 0
+        self.filled = 0  # rows [0, filled) hold their empty values or data; the rest is unset
         self.columns: dict[str, np.ndarray] = {}
-        for name, (dtype, empty) in spec.items():
-            self._set(name, np.full(capacity, empty, dtype=dtype))
+        for name, (dtype, _) in spec.items():
+            self._set(name, np.empty(capacity, dtype=dtype))
 
     def _set(self, name: str, column: np.ndarray) -> None:
         self.columns[name] = column
         setattr(self, name, column)
 
     def allocate(self, n: int) -> int:
-        """Reserve ``n`` rows; return the first."""
+        """Reserve ``n`` rows, set to their empty values; return the first."""
         first = self.size
         self.size += n
         capacity = len(next(iter(self.columns.values())))
         if self.size > capacity:
-            new_capacity = max(self.size, int(GROWTH * capacity))
-            for name, (dtype, empty) in self.spec.items():
-                grown = np.full(new_capacity, empty, dtype=dtype)
-                grown[:capacity] = self.columns[name]
+            capacity = max(self.size, int(GROWTH * capacity))
+            for name, (dtype, _) in self.spec.items():
+                grown = np.empty(capacity, dtype=dtype)
+                grown[:self.filled] = self.columns[name][:self.filled]
                 self._set(name, grown)
+        if self.size > self.filled:
+            end = min(capacity, max(self.size, self.filled + FILL_ROWS))
+            for name, (_, empty) in self.spec.items():
+                self.columns[name][self.filled:end] = empty
+            self.filled = end
         return first
 
     def add(self, **values) -> int:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from sim.model import ClearanceModel
+    from sim.records import ConsignmentLog
 
 
 @dataclass
@@ -60,11 +61,11 @@ def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | No
     if output is not None:
         check_output_dir(output, estimate_disk_bytes(config), field="output")
     # lazy: Mesa, pandas and SciPy load with the model, at the first run (start-up time)
-    from sim.model import ClearanceModel
+    from sim.model import ClearanceModel, forgotten_by_mesa
     from sim.summary import horizon_figures, summarise
 
     started = time.perf_counter()
-    with _collector_for_simulation():
+    with _collector_for_simulation(), forgotten_by_mesa():
         model = ClearanceModel(config, seed)
         gc.freeze()  # the built model lives all run: the collector need not scan it again
         model.run_horizon(on_day)
@@ -74,9 +75,14 @@ def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | No
     wall_s = time.perf_counter() - started
     summary["wall_s"] = wall_s
     summary["consignments_per_s"] = model.log.size / wall_s
-    result = RunResult(config, seed, summary, log_table(model), sub_model_logs(model),
-                       model.datacollector.get_model_vars_dataframe().reset_index(drop=True),
-                       agent_records(model), provenance(config, seed), wall_s)
+    daily = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    agents, sub_logs, log, effective = agent_records(model), sub_model_logs(model), model.log, model.config
+    # the port's agents and the boxes still in flight reference one another through the model:
+    # only the cyclic collector frees them, so collect them before the log table is built
+    del model
+    gc.collect()
+    result = RunResult(config, seed, summary, log_table(log, effective), sub_logs, daily, agents,
+                       provenance(config, seed), wall_s)
     if output is not None:
         write_run(result, Path(output))
     return result
@@ -106,20 +112,21 @@ def _collector_for_simulation(young_threshold: int = 5_000_000):
         gc.unfreeze()
 
 
-def log_table(model: ClearanceModel) -> pa.Table:
+def log_table(consignments: ConsignmentLog, config: ClearwayConfig) -> pa.Table:
     """The consignment log with each cost component (CNY) appended as a column ``cost_*_cny``
-    and each CO2 component (kg) as ``co2_*_kg`` (:mod:`sim.emissions`).
+    and each CO2 component (kg) as ``co2_*_kg`` (:mod:`sim.emissions`), under the model's
+    effective ``config`` (the one its measures set).
 
     Costs and emissions of consignments still in the system when the run ended cover their
     journey so far.
     """
     import pyarrow as pa  # lazy: start-up time (see the module's docstring)
 
-    table = model.log.to_arrow()
-    log = model.log.view()
-    for name, values in container_costs(log, model.config.costs, dtype=np.float32).items():
+    table = consignments.to_arrow()
+    log = consignments.view()
+    for name, values in container_costs(log, config.costs, dtype=np.float32).items():
         table = table.append_column(f"cost_{name}_cny", pa.array(values))
-    for name, values in container_emissions(log, model.config.emissions, dtype=np.float32).items():
+    for name, values in container_emissions(log, config.emissions, dtype=np.float32).items():
         if name.startswith("co2_"):
             table = table.append_column(name, pa.array(values))
     return table

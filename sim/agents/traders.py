@@ -74,7 +74,8 @@ def _weighted_to_mean(values: np.ndarray, weights: np.ndarray, mean: float) -> n
     weighted = np.sum(values * weights) / np.sum(weights)
     if not weighted > 0:
         return np.clip(np.full_like(values, mean), 0, 1)
-    factor = mean / weighted
+    with np.errstate(over="ignore"):  # handled below
+        factor = mean / weighted
     if not np.isfinite(factor):  # a subnormal weighted mean (a Beta draw of a tiny offence rate)
         return np.clip(values / weighted * mean, 0, 1)  # overflowed: 0 x inf would be NaN
     return np.clip(values * factor, 0, 1)

@@ -1,10 +1,11 @@
 """Where a run's memory goes: resident memory (RSS) at each step of ``sim.run``.
 
-Runs one simulation in this process, as ``sim.run`` runs it, with a thread reading the process's
-RSS every 5 ms, and prints, for each step (building the model, the horizon, the figures taken at
-the horizon, the drain, the summary, the log table with its costs and emissions, the sub-models'
-logs, the agents' records), the RSS when the step ended and the highest RSS seen during it, in MB,
-and the log's size. Each step is timed by wrapping the function that does it, so the run itself
+Runs one simulation in this process, as ``sim.run`` runs it for ``python -m sim`` (its run
+folder written, ``log.parquet`` included, into a temporary directory), with a thread reading the
+process's RSS every 5 ms, and prints, for each step (building the model, the horizon, the figures
+taken at the horizon, the drain, the summary, the agents' records, the sub-models' logs, writing
+the run folder with the log table a part at a time), the RSS when the step ended and the highest
+RSS seen during it, in MB, and the log's size. Each step is timed by wrapping the function that does it, so the run itself
 is the one a user gets.
 
     python benchmarks/bench_memory.py                 # shanghai at Yangshan volume, 10 days
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import tempfile
 import threading
 import time
 
@@ -73,7 +75,7 @@ def main() -> None:
     from bench_throughput import yangshan_overrides
 
     overrides = args.overrides if args.scenario else yangshan_overrides(args.days) + args.overrides
-    config = load_config(args.scenario or "shanghai", [*overrides, "run.write_log=false"])
+    config = load_config(args.scenario or "shanghai", overrides)
     run_module, summary = importlib.import_module("sim.run"), importlib.import_module("sim.summary")
     probe = RssProbe()
     start_mb = rss_mb()
@@ -82,18 +84,20 @@ def main() -> None:
     ClearanceModel.drain = probe.step("drain", ClearanceModel.drain)
     summary.horizon_figures = probe.step("horizon figures", summary.horizon_figures)
     summary.summarise = probe.step("summary", summary.summarise)
-    for name in ("log_table", "sub_model_logs", "agent_records"):
+    for name in ("sub_model_logs", "agent_records", "write_run"):
         setattr(run_module, name, probe.step(name, getattr(run_module, name)))
-    result = run_module.run(config, args.seed)
+    with tempfile.TemporaryDirectory(prefix="bench_memory_") as folder:  # the run folder, as
+        result = run_module.run(config, args.seed, output=folder)  # python -m sim writes it
+        log_mb = os.path.getsize(os.path.join(folder, "log.parquet")) / 2**20 if config.run.write_log else 0.0
 
     print(f"RSS before the run: {start_mb:,.0f} MB")
     print("| step | s | RSS at its end (MB) | peak RSS in it (MB) |")
     print("|---|---|---|---|")
     for name, seconds, end_mb, peak_mb in probe.steps:
         print(f"| {name} | {seconds:,.1f} | {end_mb:,.0f} | {peak_mb:,.0f} |")
-    rows = result.log.num_rows
-    print(f"consignments: {rows:,}; log table {result.log.nbytes / rows:,.0f} bytes a row "
-          f"({result.log.nbytes / 2**20:,.0f} MB); wall {result.wall_s:,.1f} s")
+    rows, row_bytes = result.consignments.size, result.consignments.nbytes_per_row()
+    print(f"consignments: {rows:,}; the log {row_bytes} bytes a row in memory ({rows * row_bytes / 2**20:,.0f} MB), "
+          f"log.parquet {log_mb:,.0f} MB; wall {result.wall_s:,.1f} s")
 
 
 if __name__ == "__main__":

@@ -138,10 +138,14 @@ class Columns:
         """The filled rows of every column (views, no copy)."""
         return {name: col[: self.size] for name, col in self.columns.items()}
 
-    def to_arrow(self, index: str) -> pa.Table:
+    def to_arrow(self, index: str, start: int = 0, stop: int | None = None) -> pa.Table:
+        """Rows ``start`` to ``stop`` (default: the last) as an Arrow table, their row numbers in
+        column ``index``; numeric columns are shared with the log, not copied."""
         import pyarrow as pa  # lazy: the config checks read this module's specs (start-up time)
 
-        return pa.table({index: np.arange(self.size, dtype=np.int64), **self.view()})
+        stop = self.size if stop is None else min(stop, self.size)
+        return pa.table({index: np.arange(start, stop, dtype=np.int64),
+                         **{name: col[start:stop] for name, col in self.columns.items()}})
 
 
 EMPTY = {**{name: np.nan for name in MILESTONES}, "channel": NOT_ASSESSED, "vessel": -1,
@@ -156,5 +160,5 @@ class ConsignmentLog(Columns):
     def __init__(self, capacity: int = 4096):
         super().__init__(SPEC, capacity)
 
-    def to_arrow(self, index: str = "consignment") -> pa.Table:
-        return super().to_arrow(index)
+    def to_arrow(self, index: str = "consignment", start: int = 0, stop: int | None = None) -> pa.Table:
+        return super().to_arrow(index, start, stop)

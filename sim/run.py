@@ -11,9 +11,11 @@ SciPy) are imported by the functions that make and write a run, not here: a conf
 """
 from __future__ import annotations
 
+import functools
 import gc
+import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,17 +38,29 @@ if TYPE_CHECKING:
     from sim.records import ConsignmentLog
 
 
+LOG_PART_ROWS = 1024 * 1024  # rows of the log table built at a time: pyarrow's default row group,
+# so log.parquet written a part at a time is laid out as one write of the whole table
+
+
 @dataclass
 class RunResult:
     config: ClearwayConfig
     seed: int
     summary: dict
-    log: pa.Table  # one row per consignment: ids, flow, channel, milestones (h), costs, outcome
+    consignments: ConsignmentLog  # the model's log columns, one row per consignment (see ``log``)
+    model_config: ClearwayConfig  # the config the model ran: ``config`` as its measures set it
     sub_model_logs: dict[str, pa.Table]  # e.g. "bunker_calls": one row per vessel bunker call
     daily: pd.DataFrame  # one row per simulated day
     agents: pd.DataFrame  # one row per agent and day: the agents' reporters (agent_records)
     provenance: dict
     wall_s: float
+
+    @functools.cached_property
+    def log(self) -> pa.Table:
+        """One row per consignment: ids, flow, channel, milestones (h), costs, outcome
+        (:func:`log_table`). Built when first read: a sweep that keeps only summaries never
+        computes every box's costs and emissions, and ``log.parquet`` is written a part at a time."""
+        return log_table(self.consignments, self.model_config)
 
 
 def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | None = None,
@@ -78,10 +92,10 @@ def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | No
     daily = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     agents, sub_logs, log, effective = agent_records(model), sub_model_logs(model), model.log, model.config
     # the port's agents and the boxes still in flight reference one another through the model:
-    # only the cyclic collector frees them, so collect them before the log table is built
+    # only the cyclic collector frees them, so collect them before the log is written
     del model
     gc.collect()
-    result = RunResult(config, seed, summary, log_table(log, effective), sub_logs, daily, agents,
+    result = RunResult(config, seed, summary, log, effective, sub_logs, daily, agents,
                        provenance(config, seed), wall_s)
     if output is not None:
         write_run(result, Path(output))
@@ -115,21 +129,33 @@ def _collector_for_simulation(young_threshold: int = 5_000_000):
 def log_table(consignments: ConsignmentLog, config: ClearwayConfig) -> pa.Table:
     """The consignment log with each cost component (CNY) appended as a column ``cost_*_cny``
     and each CO2 component (kg) as ``co2_*_kg`` (:mod:`sim.emissions`), under the model's
-    effective ``config`` (the one its measures set).
+    effective ``config`` (the one its measures set): the parts of :func:`log_parts` joined.
 
     Costs and emissions of consignments still in the system when the run ended cover their
     journey so far.
     """
     import pyarrow as pa  # lazy: start-up time (see the module's docstring)
 
-    table = consignments.to_arrow()
+    return pa.concat_tables(log_parts(consignments, config))
+
+
+def log_parts(consignments: ConsignmentLog, config: ClearwayConfig,
+              part_rows: int = LOG_PART_ROWS) -> Iterator[pa.Table]:
+    """The log table (:func:`log_table`) ``part_rows`` rows at a time, so that only one part's
+    costs and emissions are in memory (a year at Yangshan volume: 12.5 M rows, 68 bytes a row of
+    them). Each row's figures are its own, the same whatever the part."""
+    import pyarrow as pa  # lazy: start-up time (see the module's docstring)
+
     log = consignments.view()
-    for name, values in container_costs(log, config.costs, dtype=np.float32).items():
-        table = table.append_column(f"cost_{name}_cny", pa.array(values))
-    for name, values in container_emissions(log, config.emissions, dtype=np.float32).items():
-        if name.startswith("co2_"):
-            table = table.append_column(name, pa.array(values))
-    return table
+    for start in range(0, max(consignments.size, 1), part_rows):  # one empty part for an empty log
+        table = consignments.to_arrow(start=start, stop=start + part_rows)
+        rows = table.column("consignment").to_numpy()
+        for name, values in container_costs(log, config.costs, rows, dtype=np.float32).items():
+            table = table.append_column(f"cost_{name}_cny", pa.array(values))
+        for name, values in container_emissions(log, config.emissions, rows, dtype=np.float32).items():
+            if name.startswith("co2_"):
+                table = table.append_column(name, pa.array(values))
+        yield table
 
 
 def agent_records(model: ClearanceModel) -> pd.DataFrame:
@@ -172,10 +198,25 @@ def write_run(result: RunResult, folder: Path) -> None:
     import pyarrow.parquet as pq  # lazy: start-up time (see the module's docstring)
 
     if result.config.run.write_log:
-        atomic_write(folder / "log.parquet", lambda p: pq.write_table(result.log, p, compression="zstd"))
+        built = "log" in vars(result)  # read (or replaced) already: written as it is
+        parts = [result.log] if built else log_parts(result.consignments, result.model_config)
+        atomic_write(folder / "log.parquet", lambda p: write_parquet(parts, p))
         for name, table in result.sub_model_logs.items():
             atomic_write(folder / f"{name}.parquet", lambda p, t=table: pq.write_table(t, p, compression="zstd"))
         atomic_write(folder / "agents.parquet", lambda p: result.agents.to_parquet(p, index=False))
     write_json(folder / "summary.json", result.summary)
     atomic_write(folder / "daily.csv", lambda p: result.daily.to_csv(p, index=False))
     write_json(folder / "provenance.json", result.provenance)
+
+
+def write_parquet(parts: Iterable[pa.Table], path: Path) -> None:
+    """Write tables of one schema to ``path`` as one Parquet file (zstd), one after the other,
+    each in its own row groups: for parts of :data:`LOG_PART_ROWS` rows, the file
+    ``pq.write_table`` writes for the tables joined."""
+    import pyarrow.parquet as pq  # lazy: start-up time (see the module's docstring)
+
+    parts = iter(parts)
+    first = next(parts)
+    with pq.ParquetWriter(path, first.schema, compression="zstd") as writer:
+        for table in itertools.chain([first], parts):
+            writer.write_table(table)  # row groups of at most pyarrow's default, 1024 x 1024 rows

@@ -1,11 +1,15 @@
 """A run leaves nothing behind: its model is freed when ``sim.run`` returns, so a warm
-experiment worker running run after run keeps flat memory (see sim.model.forgotten_by_mesa)."""
+experiment worker running run after run keeps flat memory (see sim.model.forgotten_by_mesa);
+and its log table is built only when read, a part at a time (sim.run.log_parts)."""
 from __future__ import annotations
 
 import gc
+import importlib
 import weakref
 
 import mesa
+import numpy as np
+import pyarrow as pa
 
 from sim import run
 from sim.model import ClearanceModel, forgotten_by_mesa
@@ -44,3 +48,48 @@ def test_runs_leave_no_model_behind():
     gc.collect()
     assert len(mesa.Agent._ids) == known
     assert sum(isinstance(o, ClearanceModel) for o in gc.get_objects()) == models
+
+
+def assert_same_table(a: pa.Table, b: pa.Table) -> None:
+    """Same schema and the same values, NaN where NaN (Arrow's ``equals`` takes NaN != NaN)."""
+    assert a.schema == b.schema
+    for name in a.column_names:
+        np.testing.assert_array_equal(a.column(name).to_numpy(), b.column(name).to_numpy(), err_msg=name)
+
+
+def test_the_log_table_a_part_at_a_time_is_the_whole_table(tiny_run, tmp_path):
+    """Parts of 1,000 rows give the same table, and the same log.parquet bytes, as one part."""
+    import pyarrow.parquet as pq
+
+    run_module = importlib.import_module("sim.run")  # the module, not sim.run the function
+
+    result = tiny_run()
+    assert result.consignments.size > 3_000  # several parts
+    whole = run_module.log_table(result.consignments, result.model_config)
+    parts = list(run_module.log_parts(result.consignments, result.model_config, part_rows=1_000))
+    assert len(parts) == -(-result.consignments.size // 1_000)
+    assert_same_table(pa.concat_tables(parts), whole)
+    assert_same_table(whole, result.log)
+
+    run_module.write_parquet(parts, tmp_path / "parts.parquet")
+    pq.write_table(whole, tmp_path / "whole.parquet", compression="zstd", row_group_size=1_000)
+    assert (tmp_path / "parts.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()
+
+
+def test_a_run_builds_its_log_table_only_when_it_is_read(tmp_path):
+    result = run(tiny_port_config("run.write_log=false"), seed=4)
+    assert "log" not in vars(result)
+    assert result.log.num_rows == result.consignments.size
+    assert "log" in vars(result)
+
+
+def test_the_log_written_is_the_same_whether_or_not_it_was_read(tmp_path):
+    from sim.run import write_run
+
+    config = tiny_port_config()
+    unread, read = run(config, seed=4), run(config, seed=4)
+    read.log  # noqa: B018 (built before the write)
+    write_run(unread, tmp_path / "unread")
+    write_run(read, tmp_path / "read")
+    assert ((tmp_path / "unread" / "log.parquet").read_bytes()
+            == (tmp_path / "read" / "log.parquet").read_bytes())

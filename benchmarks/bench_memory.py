@@ -12,7 +12,8 @@ is the one a user gets.
     python benchmarks/bench_memory.py --days 30
     python benchmarks/bench_memory.py --scenario shanghai run.horizon_days=20   # any config
 
-A year at Yangshan volume (``--days 365``) took 29 minutes and 4.4 GB on 2 December 2026 (Intel Xeon).
+A year at Yangshan volume (``--days 365``) took 32 minutes and 3.6 GB on 2 December 2026 (Intel Xeon,
+at bc240bb, with a test run beside it for a third of that time).
 """
 from __future__ import annotations
 

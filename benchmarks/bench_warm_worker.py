@@ -15,13 +15,7 @@ from __future__ import annotations
 import argparse
 import time
 
-
-def rss_mb() -> float:
-    """This process's resident memory now, in MB (Linux: /proc/self/statm)."""
-    import os
-
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+from bench_memory import rss_mb
 
 
 def main() -> None:

@@ -29,33 +29,43 @@ PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
 
 def rss_mb() -> float:
     """This process's resident memory now, in MB (Linux: /proc/self/statm)."""
+    return resident_mb()[0]
+
+
+def resident_mb() -> tuple[float, float]:
+    """This process's resident memory now, in MB: all of it, and its own (anonymous) part, i.e.
+    without the pages of mapped files (the consignment log's among them), which are the kernel's
+    page cache and can be written out and dropped (Linux: /proc/self/statm)."""
     with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * PAGE_MB
+        _, resident, file_backed = (int(x) for x in f.read().split()[:3])
+    return resident * PAGE_MB, (resident - file_backed) * PAGE_MB
 
 
 class RssProbe:
-    """Samples the RSS every ``interval_s`` in a daemon thread; ``step(name)`` wraps a function
-    so that its end RSS and the peak RSS during it are recorded under ``name``."""
+    """Samples the RSS (all and anonymous) every ``interval_s`` in a daemon thread;
+    ``step(name)`` wraps a function so that its end RSS and the peak RSS during it are recorded
+    under ``name``: (name, seconds, end MB, peak MB, end anonymous MB, peak anonymous MB)."""
 
     def __init__(self, interval_s: float = 0.005):
-        self.steps: list[tuple[str, float, float, float]] = []  # name, seconds, end MB, peak MB
-        self._peak = rss_mb()
+        self.steps: list[tuple[str, float, float, float, float, float]] = []
+        self._peak = resident_mb()
         self._interval_s = interval_s
         threading.Thread(target=self._sample, daemon=True).start()
 
     def _sample(self) -> None:
         while True:
-            self._peak = max(self._peak, rss_mb())
+            self._peak = tuple(map(max, self._peak, resident_mb()))
             time.sleep(self._interval_s)
 
     def step(self, name: str, fn):
         @functools.wraps(fn)
         def wrapped(*args, **kwargs):
-            self._peak = rss_mb()
+            self._peak = resident_mb()
             started = time.perf_counter()
             out = fn(*args, **kwargs)
-            end = rss_mb()
-            self.steps.append((name, time.perf_counter() - started, end, max(self._peak, end)))
+            end = resident_mb()
+            peak = tuple(map(max, self._peak, end))
+            self.steps.append((name, time.perf_counter() - started, end[0], peak[0], end[1], peak[1]))
             return out
         return wrapped
 
@@ -92,10 +102,10 @@ def main() -> None:
         log_mb = os.path.getsize(os.path.join(folder, "log.parquet")) / 2**20 if config.run.write_log else 0.0
 
     print(f"RSS before the run: {start_mb:,.0f} MB")
-    print("| step | s | RSS at its end (MB) | peak RSS in it (MB) |")
-    print("|---|---|---|---|")
-    for name, seconds, end_mb, peak_mb in probe.steps:
-        print(f"| {name} | {seconds:,.1f} | {end_mb:,.0f} | {peak_mb:,.0f} |")
+    print("| step | s | RSS at its end (MB) | peak RSS in it (MB) | anonymous RSS at its end (MB) | peak anonymous RSS in it (MB) |")
+    print("|---|---|---|---|---|---|")
+    for name, seconds, end_mb, peak_mb, end_anon_mb, peak_anon_mb in probe.steps:
+        print(f"| {name} | {seconds:,.1f} | {end_mb:,.0f} | {peak_mb:,.0f} | {end_anon_mb:,.0f} | {peak_anon_mb:,.0f} |")
     rows, row_bytes = result.consignments.size, result.consignments.nbytes_per_row()
     print(f"consignments: {rows:,}; the log {row_bytes} bytes a row in memory ({rows * row_bytes / 2**20:,.0f} MB), "
           f"log.parquet {log_mb:,.0f} MB; wall {result.wall_s:,.1f} s")

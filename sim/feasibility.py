@@ -9,11 +9,15 @@
    stations likewise;
 3. memory: the run's estimated peak memory (consignment log, sub-model logs, boxes in the port,
    firms) must fit in ``run.max_memory_gb`` (0: half this machine's RAM). A run of a million
-   days is refused here, in milliseconds, instead of dying after it has allocated tens of GB.
+   days is refused here, in milliseconds, instead of dying after it has allocated tens of GB;
+4. disk for the consignment log, which lives in a temporary file (:mod:`sim.records`): the
+   temporary folder (``TMPDIR``) must have room for every row the log reserves.
 """
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from typing import NamedTuple
 
 import numpy as np
@@ -86,6 +90,25 @@ def estimate_memory(cfg: ClearwayConfig) -> MemoryEstimate:
     return MemoryEstimate((BASE_BYTES + log + subs + in_port + firms) / GB, log / GB, boxes_per_day, per_box)
 
 
+def consignment_log_rows(cfg: ClearwayConfig) -> int:
+    """Rows the consignment log reserves: the arrivals of the horizon and of the longest drain
+    (vessel calls are scheduled that far), a tenth to spare (a row takes memory and disk only
+    when it is handed out; more rows grow the log)."""
+    days = cfg.run.horizon_days + cfg.run.drain_cap_days
+    return int(1.1 * (cfg.imports.boxes_per_day + cfg.exports.boxes_per_day) * days) + 4096
+
+
+def check_log_disk(cfg: ClearwayConfig) -> None:
+    """Raise ConfigError if the temporary folder lacks room for the consignment log's file."""
+    needed = consignment_log_rows(cfg) * _row_bytes(CONSIGNMENT_SPEC)
+    folder = tempfile.gettempdir()
+    free = shutil.disk_usage(folder).free
+    if free < needed:
+        raise ConfigError("run.horizon_days", f"the consignment log needs up to {needed / 1e6:,.0f} MB in the "
+                                              f"temporary folder '{folder}', which has {free / 1e6:,.0f} MB free; "
+                                              "point TMPDIR at a disk with room, or shorten run.horizon_days")
+
+
 def estimate_disk_bytes(cfg: ClearwayConfig) -> float:
     """Bytes the run's files take on disk: the Parquet logs dominate; without ``run.write_log`` only
     the summary, daily series and provenance are written."""
@@ -150,3 +173,4 @@ def validate(cfg: ClearwayConfig) -> None:
     check(cfg)
     check_stability(cfg)
     check_memory(cfg)
+    check_log_disk(cfg)

@@ -41,6 +41,7 @@ from sim.consignment import draw_batch
 from sim.ecommerce.terminal import AirCargoTerminal
 from sim.costs import container_costs
 from sim.event_calendar import CalendarEnvironment
+from sim.feasibility import consignment_log_rows
 from sim.flows.exports import export_container
 from sim.flows.imports import collect
 from sim.flows.poisson_arrivals import start_poisson_arrivals
@@ -104,11 +105,7 @@ class ClearanceModel(mesa.Model):
         self.config = config = self.measures.effective_config(config)
         self.seed = seed
         self.env = CalendarEnvironment()
-        # rows for the arrivals of the horizon and of the longest drain (vessel calls are scheduled
-        # that far); the reserve is address space, a row takes memory when it is handed out
-        run_days = config.run.horizon_days + config.run.drain_cap_days
-        expected = (config.imports.boxes_per_day + config.exports.boxes_per_day) * run_days
-        self.log = ConsignmentLog(capacity=int(1.1 * expected) + 4096)
+        self.log = ConsignmentLog(capacity=consignment_log_rows(config))  # a file; see sim.records
         self.warmup_h = config.run.warmup_days * 24.0
         self.draining = False  # True after the horizon, while the cohort finishes
         self.places = Places()  # boxes held at each place (vessels, yard, inspection, gate, trucks)
@@ -186,6 +183,7 @@ class ClearanceModel(mesa.Model):
         if self.measures.active:  # firms learn from the boxes that left today
             self.measures.daily_update(self, self._left_today())
         self.left_port.clear()
+        self.log.forget()  # the log's pages leave the process; the next day maps those it touches
         if self.draining:
             return
         self.datacollector.collect(self)
@@ -213,6 +211,7 @@ class ClearanceModel(mesa.Model):
         self.draining = True
         last_day = run.horizon_days + run.drain_cap_days
         while self.steps < last_day and open_in_cohort(self.log.view(), run):
+            self.log.forget()  # the pages the check read
             self.step()
 
     def run(self) -> None:

@@ -4,14 +4,21 @@ No Python object is kept per finished consignment: a row costs 143 bytes (21 flo
 milestones plus a few small numbers). The columns are reserved for every row the run may need
 (arrivals over the horizon, the longest drain and the boxes announced ahead), but a row takes
 memory only once it is handed out: unused capacity is address space, not RAM, so a generous
-reserve costs nothing and the log's memory grows with the rows written. If the reserve is
-exceeded the columns grow by 25 %. Milestones are hours
+reserve costs nothing. If the reserve is exceeded the columns grow by 25 %.
+
+The consignment log lives in a temporary file mapped into memory (:class:`Columns` with
+``on_disk``): the run reads and writes its rows as numpy arrays, the kernel keeps the pages in
+its page cache and writes them to the file in time, and :meth:`Columns.forget` (once a
+simulated day) drops them from the process, so the log's memory is the rows touched since,
+not every row written: flat in run length. Milestones are hours
 since the start of the run, stored as float32 (resolution about 2 s after one year); a
 milestone that does not apply stays NaN (the WCO Time Release Study way: any stage duration is
 the difference of two milestones).
 """
 from __future__ import annotations
 
+import mmap
+import tempfile
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -88,23 +95,38 @@ class Columns:
     order; capacity grows by 25 % when full. Shared by every log of the model (consignments,
     zone orders, bunker calls and supply orders).
 
-    The columns are allocated uninitialised (``np.empty``), so the operating system maps their
-    pages only when they are first written; rows are set to their empty values
-    :data:`FILL_ROWS` at a time as they are handed out. Only the first ``size`` rows are data:
-    read the columns through :meth:`view` or by row ids handed out.
+    The columns are allocated uninitialised, so the operating system maps their pages only when
+    they are first written; rows are set to their empty values :data:`FILL_ROWS` at a time as
+    they are handed out. Only the first ``size`` rows are data: read the columns through
+    :meth:`view` or by row ids handed out.
+
+    ``on_disk``: the columns are regions of one temporary file mapped into memory (shared, so
+    every write lands in the kernel's page cache and from there in the file; the file has no
+    name and goes when the process ends, killed or not). :meth:`forget` then drops the pages
+    from the process; they come back, as they were, when read or written again.
     """
 
-    def __init__(self, spec: dict[str, tuple], capacity: int = 4096):
+    def __init__(self, spec: dict[str, tuple], capacity: int = 4096, on_disk: bool = False):
         self.spec = spec
+        self.on_disk = on_disk
         self.size = 0
         self.filled = 0  # rows [0, filled) hold their empty values or data; the rest is unset
         self.columns: dict[str, np.ndarray] = {}
-        for name, (dtype, _) in spec.items():
-            self._set(name, np.empty(capacity, dtype=dtype))
+        self._mapped: mmap.mmap | None = None  # the file's mapping (on_disk)
+        self._allocate(capacity)
 
-    def _set(self, name: str, column: np.ndarray) -> None:
-        self.columns[name] = column
-        setattr(self, name, column)
+    def _allocate(self, capacity: int) -> None:
+        """New columns of ``capacity`` rows, holding the filled rows of the old ones."""
+        old, self.columns = self.columns, {}
+        if self.on_disk:
+            self._mapped, new = _mapped_columns({name: dtype for name, (dtype, _) in self.spec.items()}, capacity)
+        else:
+            new = {name: np.empty(capacity, dtype=dtype) for name, (dtype, _) in self.spec.items()}
+        for name, column in new.items():
+            if old:
+                column[:self.filled] = old[name][:self.filled]
+            self.columns[name] = column
+            setattr(self, name, column)
 
     def allocate(self, n: int) -> int:
         """Reserve ``n`` rows, set to their empty values; return the first."""
@@ -113,16 +135,30 @@ class Columns:
         capacity = len(next(iter(self.columns.values())))
         if self.size > capacity:
             capacity = max(self.size, int(GROWTH * capacity))
-            for name, (dtype, _) in self.spec.items():
-                grown = np.empty(capacity, dtype=dtype)
-                grown[:self.filled] = self.columns[name][:self.filled]
-                self._set(name, grown)
+            self._allocate(capacity)
         if self.size > self.filled:
             end = min(capacity, max(self.size, self.filled + FILL_ROWS))
             for name, (_, empty) in self.spec.items():
                 self.columns[name][self.filled:end] = empty
             self.filled = end
         return first
+
+    def __getstate__(self) -> dict:  # pickled by value: a mapping cannot be
+        return {"spec": self.spec, "on_disk": self.on_disk, "rows": self.view()}
+
+    def __setstate__(self, state: dict) -> None:
+        rows = state["rows"]
+        Columns.__init__(self, state["spec"], max(len(next(iter(rows.values()))), 1), state["on_disk"])
+        first = self.allocate(len(next(iter(rows.values()))))
+        for name, values in rows.items():
+            self.columns[name][first:first + len(values)] = values
+
+    def forget(self) -> None:
+        """Drop the columns' pages from this process's memory (``on_disk``; in memory: nothing).
+        Nothing is lost: the kernel keeps them in its page cache, writes them to the file, and
+        maps them back when a row is read or written again."""
+        if self._mapped is not None and hasattr(self._mapped, "madvise"):
+            self._mapped.madvise(mmap.MADV_DONTNEED)
 
     def add(self, **values) -> int:
         """Append one row with the given ``values`` (other fields empty); return its index."""
@@ -148,6 +184,21 @@ class Columns:
                          **{name: col[start:stop] for name, col in self.columns.items()}})
 
 
+
+def _mapped_columns(dtypes: dict[str, np.dtype], capacity: int) -> tuple[mmap.mmap, dict[str, np.ndarray]]:
+    """Columns of ``capacity`` rows as regions of one new temporary file, each starting on a page,
+    mapped shared; the file is unlinked at once (its mapping keeps it)."""
+    offsets, end = {}, 0
+    for name, dtype in dtypes.items():
+        offsets[name] = end
+        end += -(-capacity * np.dtype(dtype).itemsize // mmap.PAGESIZE) * mmap.PAGESIZE
+    with tempfile.TemporaryFile(prefix="clearway-log-") as file:
+        file.truncate(max(end, mmap.PAGESIZE))  # sparse: a page takes disk when first written
+        mapped = mmap.mmap(file.fileno(), max(end, mmap.PAGESIZE))
+    return mapped, {name: np.frombuffer(mapped, dtype=dtype, count=capacity, offset=offsets[name])
+                    for name, dtype in dtypes.items()}
+
+
 EMPTY = {**{name: np.nan for name in MILESTONES}, "channel": NOT_ASSESSED, "vessel": -1,
          "audited_after_h": np.nan}  # else 0
 SPEC = {name: (dtype, EMPTY.get(name, 0))
@@ -158,7 +209,7 @@ class ConsignmentLog(Columns):
     """The consignment log: one row per consignment, indexed by its id."""
 
     def __init__(self, capacity: int = 4096):
-        super().__init__(SPEC, capacity)
+        super().__init__(SPEC, capacity, on_disk=True)
 
     def to_arrow(self, index: str = "consignment", start: int = 0, stop: int | None = None) -> pa.Table:
         return super().to_arrow(index, start, stop)

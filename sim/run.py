@@ -156,6 +156,7 @@ def log_parts(consignments: ConsignmentLog, config: ClearwayConfig,
             if name.startswith("co2_"):
                 table = table.append_column(name, pa.array(values))
         yield table
+        consignments.forget()  # the pages this part read, and its writer (see sim.records)
 
 
 def agent_records(model: ClearanceModel) -> pd.DataFrame:

@@ -294,6 +294,7 @@ def summarise(model, at_horizon: dict) -> dict:
         flows[flow_name] = per_flow
         inspected = measured & np.isfinite(log["inspection_end"])
         inspection_h.append(log["inspection_end"][inspected] - log["inspection_start"][inspected])
+        model.log.forget()  # the pages this flow read (see sim.records)
     inspection_h = np.concatenate(inspection_h).astype(np.float64)
     return {
         "scenario": cfg.scenario,

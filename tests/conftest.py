@@ -172,3 +172,17 @@ class SubModelHarness(mesa.Model):
         self.seed = seed
         self.config = config
         self.warmup_h = config.run.warmup_days * 24.0
+
+
+def resident_kb(column: np.ndarray) -> int:
+    """Resident kB of the mapping that holds ``column`` (Linux: /proc/self/smaps)."""
+    address, found = column.ctypes.data, False
+    with open("/proc/self/smaps") as smaps:
+        for line in smaps:
+            first = line.split()[0]
+            if "-" in first and not first.endswith(":"):
+                start, end = (int(x, 16) for x in first.split("-"))
+                found = start <= address < end
+            elif found and line.startswith("Rss:"):
+                return int(line.split()[1])
+    raise LookupError("no mapping holds the column")

@@ -1,6 +1,8 @@
 """The start-up checks that need the model: stability after the policies apply, and memory."""
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import replace
 
 import pytest
@@ -65,3 +67,16 @@ def test_disk_estimate_counts_the_log_only_when_it_is_written():
     with_log = estimate_disk_bytes(cfg)
     without = estimate_disk_bytes(replace(cfg, run=replace(cfg.run, write_log=False)))
     assert without < 5e6 < with_log
+
+
+def test_a_temporary_folder_without_room_for_the_log_is_refused_before_the_run(monkeypatch, tmp_path):
+    """The consignment log lives in a file in TMPDIR (sim.records): a folder that cannot hold
+    the rows it reserves is one clear error naming TMPDIR, not a crash mid-run."""
+    cfg = load_config(V)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9 - 1000, 1000))
+    with pytest.raises(ConfigError) as info:
+        validate(cfg)
+    assert info.value.field_path == "run.horizon_days"
+    assert str(tmp_path) in str(info.value) and "TMPDIR" in str(info.value)

@@ -1,6 +1,10 @@
 """The columnar log (sim.records.Columns): rows handed out hold their empty values, data survives
-growth, and the reserve beyond the rows handed out is never read as data."""
+growth, and the reserve beyond the rows handed out is never read as data; a log on disk gives
+its pages back to the operating system when told to forget them, and loses nothing."""
 from __future__ import annotations
+
+import os
+import pickle
 
 import numpy as np
 import pytest
@@ -9,6 +13,8 @@ from hypothesis import strategies as st
 
 from sim import records
 from sim.records import Columns, ConsignmentLog
+
+from conftest import resident_kb
 
 SPEC = {"t": (np.float32, np.nan), "code": (np.int8, -1), "n": (np.int32, 0), "flag": (np.bool_, False)}
 
@@ -62,3 +68,49 @@ def test_a_large_reserve_is_not_filled_up_front():
     log.allocate(10)
     assert log.filled == records.FILL_ROWS
     assert len(log.to_arrow()) == 10
+
+
+# ---------------------------------------------------------------- the log on disk (forget)
+
+@settings(max_examples=100, deadline=None)
+@given(capacity=st.integers(1, 40), fill_rows=st.integers(1, 16),
+       batches=st.lists(st.tuples(st.integers(0, 30), st.booleans()), max_size=25))
+def test_rows_on_disk_survive_growth_and_forgetting(capacity, fill_rows, batches):
+    """The same property on a file-backed log, its pages dropped from memory after random
+    batches: what comes back is what was written."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(records, "FILL_ROWS", fill_rows)
+        log = Columns(SPEC, capacity, on_disk=True)
+        for n, forget in batches:
+            fill(log, [n])
+            if forget:
+                log.forget()
+    view = log.view()
+    for name, expected in reference_columns([n for n, _ in batches]).items():
+        np.testing.assert_array_equal(view[name], expected)
+
+
+needs_smaps = pytest.mark.skipif(not os.path.exists("/proc/self/smaps"), reason="reads /proc/self/smaps (Linux)")
+
+
+@needs_smaps
+def test_forget_drops_the_pages_and_keeps_the_values():
+    rows = 4_000_000  # 16 MB of float32
+    log = Columns({"t": (np.float32, np.nan)}, rows, on_disk=True)
+    log.allocate(rows)
+    log.t[:] = np.arange(rows, dtype=np.float32)
+    assert resident_kb(log.t) >= 15_000
+    log.forget()
+    assert resident_kb(log.t) == 0
+    np.testing.assert_array_equal(log.t[::997], np.arange(0, rows, 997, dtype=np.float32))
+
+
+def test_a_log_on_disk_pickles_by_value():
+    log = Columns(SPEC, 3, on_disk=True)
+    fill(log, [5, 2])
+    back = pickle.loads(pickle.dumps(log))
+    assert back.on_disk and back.size == 7
+    for name, column in log.view().items():
+        np.testing.assert_array_equal(back.view()[name], column)
+    fill(back, [4])  # and it goes on growing
+    np.testing.assert_array_equal(back.view()["t"], np.arange(11, dtype=np.float32))

@@ -1,21 +1,25 @@
 """A run leaves nothing behind: its model is freed when ``sim.run`` returns, so a warm
 experiment worker running run after run keeps flat memory (see sim.model.forgotten_by_mesa);
-and its log table is built only when read, a part at a time (sim.run.log_parts)."""
+its consignment log leaves the process at the end of every simulated day (sim.records), losing
+nothing; and its log table is built only when read, a part at a time (sim.run.log_parts)."""
 from __future__ import annotations
 
 import gc
 import importlib
+import os
 import weakref
 
 import mesa
 import numpy as np
 import pyarrow as pa
+import pytest
 
 from sim import run
 from sim.costs import container_costs
 from sim.model import ClearanceModel, forgotten_by_mesa
+from sim.records import Columns
 
-from conftest import tiny_port_config
+from conftest import resident_kb, tiny_port_config
 
 
 def test_a_model_built_in_the_block_is_freed_once_dropped():
@@ -96,3 +100,26 @@ def test_the_log_written_is_the_same_whether_or_not_it_was_read(tmp_path):
     write_run(read, tmp_path / "read")
     assert ((tmp_path / "unread" / "log.parquet").read_bytes()
             == (tmp_path / "read" / "log.parquet").read_bytes())
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/smaps"), reason="reads /proc/self/smaps (Linux)")
+def test_the_log_leaves_the_process_at_the_end_of_every_day():
+    """The consignment log is a file mapped into memory (sim.records): at the end of each
+    simulated day its pages are handed back, so what a long run holds of it is one day's rows,
+    not every row written."""
+    with forgotten_by_mesa():
+        model = ClearanceModel(tiny_port_config(), 3)
+        for _ in range(6):
+            model.step()
+            assert model.log.size > 0 and resident_kb(model.log.flow) == 0
+
+
+def test_forgetting_the_log_changes_nothing(monkeypatch):
+    """Under the same seed a run whose log never leaves memory gives the same summary and log."""
+    forgetting = run(tiny_port_config(), seed=4)
+    monkeypatch.setattr(Columns, "forget", lambda self: None)
+    kept = run(tiny_port_config(), seed=4)
+    timing = ("wall_s", "consignments_per_s")
+    assert {k: v for k, v in forgetting.summary.items() if k not in timing} == \
+        {k: v for k, v in kept.summary.items() if k not in timing}
+    assert_same_table(forgetting.log, kept.log)

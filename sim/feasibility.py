@@ -11,7 +11,8 @@
    firms) must fit in ``run.max_memory_gb`` (0: half this machine's RAM). A run of a million
    days is refused here, in milliseconds, instead of dying after it has allocated tens of GB;
 4. disk for the consignment log, which lives in a temporary file (:mod:`sim.records`): the
-   temporary folder (``TMPDIR``) must have room for every row the log reserves.
+   temporary folder (``TMPDIR``) must have room for every row the log reserves
+   (:func:`check_log_disk`, called by :func:`sim.run.run` after the run folder's own check).
 """
 from __future__ import annotations
 
@@ -173,4 +174,3 @@ def validate(cfg: ClearwayConfig) -> None:
     check(cfg)
     check_stability(cfg)
     check_memory(cfg)
-    check_log_disk(cfg)

@@ -148,10 +148,11 @@ class Columns:
 
     def __setstate__(self, state: dict) -> None:
         rows = state["rows"]
-        Columns.__init__(self, state["spec"], max(len(next(iter(rows.values()))), 1), state["on_disk"])
-        first = self.allocate(len(next(iter(rows.values()))))
+        n = len(next(iter(rows.values())))
+        Columns.__init__(self, state["spec"], max(n, 1), state["on_disk"])
+        self.allocate(n)
         for name, values in rows.items():
-            self.columns[name][first:first + len(values)] = values
+            self.columns[name][:n] = values
 
     def forget(self) -> None:
         """Drop the columns' pages from this process's memory (``on_disk``; in memory: nothing).
@@ -182,7 +183,6 @@ class Columns:
         stop = self.size if stop is None else min(stop, self.size)
         return pa.table({index: np.arange(start, stop, dtype=np.int64),
                          **{name: col[start:stop] for name, col in self.columns.items()}})
-
 
 
 def _mapped_columns(dtypes: dict[str, np.dtype], capacity: int) -> tuple[mmap.mmap, dict[str, np.ndarray]]:

@@ -25,7 +25,7 @@ import numpy as np
 
 from sim.costs import container_costs
 from sim.emissions import container_emissions
-from sim.feasibility import estimate_disk_bytes, validate
+from sim.feasibility import check_log_disk, estimate_disk_bytes, validate
 from sim.outputs import atomic_write, check_output_dir, provenance, write_json
 from sim.schema import ClearwayConfig
 from sim.schema.fields import check_field
@@ -74,6 +74,7 @@ def run(config: ClearwayConfig, seed: int | None = None, output: str | Path | No
     check_field(ClearwayConfig, "seed", seed)
     if output is not None:
         check_output_dir(output, estimate_disk_bytes(config), field="output")
+    check_log_disk(config)
     # lazy: Mesa, pandas and SciPy load with the model, at the first run (start-up time)
     from sim.model import ClearanceModel, forgotten_by_mesa
     from sim.summary import horizon_figures, summarise

@@ -9,7 +9,7 @@ import pytest
 
 from sim import ConfigError, load_config
 from sim.capacity import offered_utilisation
-from sim.feasibility import estimate_disk_bytes, estimate_memory, memory_limit_gb, validate
+from sim.feasibility import check_log_disk, estimate_disk_bytes, estimate_memory, memory_limit_gb, validate
 
 V = "verification"
 
@@ -77,6 +77,6 @@ def test_a_temporary_folder_without_room_for_the_log_is_refused_before_the_run(m
     monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
     monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9 - 1000, 1000))
     with pytest.raises(ConfigError) as info:
-        validate(cfg)
+        check_log_disk(cfg)
     assert info.value.field_path == "run.horizon_days"
     assert str(tmp_path) in str(info.value) and "TMPDIR" in str(info.value)
